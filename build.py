@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Build the course's slide decks from the runnable lessons in slides/.
+
+Every lesson (slides/NN_name.py) is run top to bottom; its code, printed
+output, values, figures and tables become a reveal.js deck (dist/NAME.html)
+and a PowerPoint deck (dist/NAME.pptx). Figures and tables are also saved as
+SVG and PNG in figures/NAME/. dist/index.html links every deck.
+
+\b
+Examples:
+  python build.py                          # every lesson, HTML and PowerPoint
+  python build.py --format html --lesson partials
+  python build.py --format json --lesson derivatives   # the deck model, for debugging
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from livedeck.pipeline import BuildOptions, LessonReport, UsageError, build
+from livedeck.writers import DEFAULT_FORMATS, WRITERS
+
+
+def _print_report(report: LessonReport, quiet: bool) -> None:
+    if report.state == "failed":
+        click.secho(f"✗ {report.name}: failed", fg="red", err=True)
+        click.echo(report.message, err=True)
+    elif not quiet:
+        verb = "cached" if report.state == "cached" else f"ran in {report.seconds:.1f} s"
+        click.echo(f"✓ {report.name}: {verb}")
+
+
+@click.command(help=__doc__, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(sorted(WRITERS)),
+              help=f"Format to write; repeat for several. Default: {' and '.join(DEFAULT_FORMATS)}. "
+                   "json writes the deck model, for debugging.")
+@click.option("--lesson", "-l", "lessons", multiple=True, metavar="NAME",
+              help="Build only this lesson (the NAME of slides/NN_NAME.py); repeat for several. Default: all.")
+@click.option("--slides", type=click.Path(path_type=Path), default=Path("slides"), show_default=True,
+              help="Folder holding the lessons.")
+@click.option("--out", "dist", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
+              help="Folder the decks are written to.")
+@click.option("--figures", type=click.Path(path_type=Path), default=Path("figures"), show_default=True,
+              help="Folder the figures and tables are saved to, as NAME/*.svg and NAME/*.png.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Lessons run at once, each in its own process. Default: one per CPU core.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,
+              help="Seconds a single cell may run before it is stopped and reported; 0 for no limit.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
+def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist: Path, figures: Path,
+         jobs: int | None, timeout: float, quiet: bool) -> None:
+    options = BuildOptions(
+        slides=slides, dist=dist, figures=figures, formats=formats or DEFAULT_FORMATS,
+        lessons=lessons, jobs=jobs or 0, timeout=timeout,
+    )
+    try:
+        reports = build(options, lambda r: _print_report(r, quiet))
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    failed = [r for r in reports if r.state == "failed"]
+    if not quiet:
+        ran = sum(r.state == "ran" for r in reports)
+        click.echo(f"{len(reports)} lesson{'s' if len(reports) != 1 else ''}: {ran} built, "
+                   f"{len(failed)} failed → {dist}/")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Copy reveal.js, KaTeX (installed from npm) and the deck stylesheet into dist/assets/,
+so a built folder presents offline."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from livedeck.files import write_atomic
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (package folder in node_modules, file or folder inside it, where it goes under assets/)
+ASSETS = [
+    ("reveal.js", "dist/reset.css", "reveal/reset.css"),
+    ("reveal.js", "dist/reveal.css", "reveal/reveal.css"),
+    ("reveal.js", "dist/reveal.js", "reveal/reveal.js"),
+    ("reveal.js", "dist/plugin/notes.js", "reveal/plugin/notes.js"),
+    ("katex", "dist/katex.min.css", "katex/katex.min.css"),
+    ("katex", "dist/katex.min.js", "katex/katex.min.js"),
+    ("katex", "dist/contrib/auto-render.min.js", "katex/contrib/auto-render.min.js"),
+    ("katex", "dist/fonts", "katex/fonts"),
+]
+
+
+class MissingAssets(Exception):
+    pass
+
+
+def copy_assets(dist: Path, templates: Path, node_modules: Path = ROOT / "node_modules") -> None:
+    target = dist / "assets"
+    for package, inside, dest in ASSETS:
+        source = node_modules / package / inside
+        if not source.exists():
+            raise MissingAssets(f"{source} is missing: run `npm ci` (or `make deck`) to install reveal.js and KaTeX")
+        files = sorted(source.rglob("*")) if source.is_dir() else [source]
+        for file in files:
+            if file.is_file():
+                relative = file.relative_to(source) if source.is_dir() else Path()
+                write_atomic(target / dest / relative, file.read_bytes())
+    write_atomic(target / "livedeck.css", (templates / "reveal" / "livedeck.css").read_bytes())

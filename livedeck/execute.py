@@ -1,0 +1,284 @@
+"""Run a lesson's code cells in one namespace and capture what each shows.
+
+Captured per cell, in the order Jupyter shows them: printed text, livedeck
+tables, the last expression's value and every matplotlib figure the cell left
+open. Figures and tables are saved as SVG and PNG bytes. Failures come back as
+data. This module never hears of HTML or PowerPoint.
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import os
+import random
+import signal
+import sys
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from livedeck import display
+from livedeck.lesson import Cell, Lesson, LessonError
+from livedeck.model import Block, Error, Figure, Stream, Table, Value
+from livedeck.tables import without_address
+
+MAX_STREAM_LINES = 14  # printed lines kept on a slide; the rest is counted, not shown
+MAX_LINE_CHARS = 110
+PNG_DPI = 200
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Where and why a lesson stopped."""
+    path: str
+    line: int  # line in the lesson file where the error happened
+    cell_line: int  # line where the failing cell starts
+    cell_first_line: str
+    error: str  # "ZeroDivisionError: division by zero"
+    traceback: str = ""  # trimmed to frames in lesson code
+    kind: str = "error"  # "error", "syntax", "timeout", "crash"
+
+    def message(self) -> str:
+        where = f"{self.path}:{self.line}"
+        if self.kind == "syntax":
+            return f"{where}: syntax error: {self.error}"
+        head = f"{where}: {self.error}\n  in the cell at line {self.cell_line}: {self.cell_first_line}"
+        return head + (f"\n{self.traceback.rstrip()}" if self.traceback else "")
+
+
+@dataclass(frozen=True)
+class Executed:
+    """Outputs per lesson cell (empty for markdown), the files made, and a failure if any."""
+    outputs: tuple[tuple[Block, ...], ...]
+    files: dict[str, bytes] = field(default_factory=dict)
+    failure: Optional[Failure] = None
+
+
+class CellTimeout(BaseException):
+    """Raised inside a cell that ran past its time limit (BaseException: lessons' `except Exception` can't eat it)."""
+
+
+def _compile_cells(lesson: Lesson) -> list[Optional[tuple[Any, Any]]]:
+    """Compile every code cell up front, so a syntax error stops the lesson before anything runs.
+
+    Each cell compiles to (body, last expression or None), with line numbers of the lesson file.
+    """
+    compiled: list[Optional[tuple[Any, Any]]] = []
+    for cell in lesson.cells:
+        if cell.kind != "code":
+            compiled.append(None)
+            continue
+        try:
+            tree = ast.parse(cell.source, filename=str(lesson.path))
+        except SyntaxError as exc:
+            line = cell.line - 1 + (exc.lineno or 1)
+            raise LessonError(lesson.path, line, f"syntax error: {exc.msg}") from None
+        ast.increment_lineno(tree, cell.line - 1)
+        last = None
+        # Like Jupyter: a trailing expression is shown unless the cell ends with `;`.
+        if tree.body and isinstance(tree.body[-1], ast.Expr) and not cell.source.rstrip().endswith(";"):
+            last = ast.Expression(tree.body.pop().value)
+            last = compile(last, str(lesson.path), "eval")
+        compiled.append((compile(tree, str(lesson.path), "exec"), last))
+    return compiled
+
+
+def _is_plot_artifact(value: Any) -> bool:
+    """Return values of plotting calls (`plt.legend()`, `plt.plot(...)`): noise on a slide."""
+    if isinstance(value, (list, tuple)) and value:
+        return all(_is_plot_artifact(v) for v in value)
+    return type(value).__module__.startswith(("matplotlib.", "mpl_toolkits."))
+
+
+def _stream(text: str, name: str) -> Optional[Stream]:
+    text = without_address(text).rstrip("\n")
+    if not text.strip():
+        return None
+    lines = text.splitlines()
+    kept = [ln if len(ln) <= MAX_LINE_CHARS else ln[: MAX_LINE_CHARS - 1] + "…" for ln in lines[:MAX_STREAM_LINES]]
+    return Stream("\n".join(kept), name=name, truncated=len(lines) - len(kept))
+
+
+def _save_figure(fig: Any, name: str, files: dict[str, bytes]) -> None:
+    # Metadata off and a fixed hash salt: the same code gives byte-identical files.
+    svg, png = io.BytesIO(), io.BytesIO()
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    files[f"{name}.svg"], files[f"{name}.png"] = svg.getvalue(), png.getvalue()
+
+
+def _draw_table(table: display.TableData, name: str, files: dict[str, bytes]) -> None:
+    """Tables are also pictures in figures/, so a course page can link them."""
+    import matplotlib.pyplot as plt
+
+    columns = max(len(table.header), max((len(r) for r in table.rows), default=1))
+    longest = max((len(c) for row in (table.header, *table.rows) for c in row), default=4)
+    fig = plt.figure(figsize=(max(3.0, columns * (0.6 + 0.09 * longest)), 0.45 * (len(table.rows) + 1) + 0.2),
+                     layout="none")
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.axis("off")
+    drawn = ax.table(cellText=[list(r) for r in table.rows], colLabels=list(table.header) or None,
+                     loc="center", cellLoc="center")
+    drawn.auto_set_font_size(False)
+    drawn.set_fontsize(12)
+    drawn.scale(1, 1.6)
+    for (row, _), cell in drawn.get_celld().items():
+        if row == 0 and table.header:
+            cell.set_text_props(weight="bold")
+            cell.set_facecolor("#e8eef7")
+    _save_figure(fig, name, files)
+    plt.close(fig)
+
+
+def _trimmed_traceback(exc: BaseException, lesson_path: str) -> tuple[int, str]:
+    """The failing line in the lesson, and the traceback cut down to lesson frames."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == lesson_path]
+    line = frames[-1].lineno if frames else 0
+    text = "".join(traceback.format_list(frames))
+    return line or 0, text
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise CellTimeout()
+
+
+class _Run:
+    """The state of one lesson run: counters for stable file names and the files made."""
+
+    def __init__(self, lesson: Lesson):
+        self.lesson = lesson
+        self.files: dict[str, bytes] = {}
+        self.figures = 0
+        self.tables = 0
+
+    def name(self, kind: str, label: str, index: int, count: int) -> str:
+        if label:
+            return label if count == 1 else f"{label}-{index + 1}"
+        return f"{kind}-{(self.figures if kind == 'fig' else self.tables):02d}"
+
+    def capture_figures(self, cell: Cell) -> list[Block]:
+        import matplotlib.pyplot as plt
+
+        numbers = plt.get_fignums()
+        blocks: list[Block] = []
+        for index, number in enumerate(numbers):
+            fig = plt.figure(number)
+            self.figures += 1
+            name = self.name("fig", cell.options.label, index, len(numbers))
+            _save_figure(fig, name, self.files)
+            width, height = fig.get_size_inches()
+            caption = cell.options.fig_cap
+            blocks.append(Figure(name, round(float(width), 3), round(float(height), 3),
+                                 caption, cell.options.fig_alt or caption))
+            plt.close(fig)
+        return blocks
+
+    def capture_tables(self, cell: Cell, tables: list[display.TableData]) -> list[Block]:
+        blocks: list[Block] = []
+        for index, data in enumerate(tables):
+            self.tables += 1
+            label = f"{cell.options.label}-table" if cell.options.label else ""
+            name = self.name("table", label, index, len(tables))
+            _draw_table(data, name, self.files)
+            blocks.append(Table(name, data.header, data.rows, data.caption))
+        return blocks
+
+
+def _prepare(lesson: Lesson, style: Optional[Path]) -> None:
+    os.environ.setdefault("MPLBACKEND", "agg")
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    matplotlib.rcdefaults()
+    if style is not None:
+        plt.style.use(str(style))
+    matplotlib.rcParams["svg.hashsalt"] = "livedeck"
+    # plt.show() is a no-op under Agg; its warning would be noise on a slide.
+    warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
+    # Same seed every build: random data gives the same figure bytes each time.
+    random.seed(0)
+    with contextlib.suppress(ImportError):
+        import numpy
+
+        numpy.random.seed(0)
+    with contextlib.suppress(ImportError):
+        import torch
+
+        torch.manual_seed(0)
+    slides_dir = str(lesson.path.parent.resolve())
+    if slides_dir not in sys.path:
+        sys.path.insert(0, slides_dir)  # lessons may import their `_helpers.py`
+    sys.argv = [str(lesson.path)]
+
+
+def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0,
+            allow_errors: bool = False) -> Executed:
+    """Run every code cell of `lesson` top to bottom in one fresh namespace.
+
+    Meant to run in a process of its own (the lesson's state dies with it).
+    A syntax error raises LessonError before any cell runs; any other failure
+    comes back as `Executed.failure`.
+    """
+    compiled = _compile_cells(lesson)
+    _prepare(lesson, style)
+    run = _Run(lesson)
+    namespace: dict[str, Any] = {"__name__": "__main__", "__file__": str(lesson.path)}
+    outputs: list[tuple[Block, ...]] = []
+    path = str(lesson.path)
+    previous_alarm = signal.signal(signal.SIGALRM, _on_alarm) if timeout else None
+    try:
+        for cell, code in zip(lesson.cells, compiled):
+            if code is None:
+                outputs.append(())
+                continue
+            body, last = code
+            out, err = io.StringIO(), io.StringIO()
+            tables: list[display.TableData] = []
+            display.collector = tables.append
+            value: Any = None
+            failure: Optional[Failure] = None
+            try:
+                if timeout:
+                    signal.setitimer(signal.ITIMER_REAL, timeout)
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                    exec(body, namespace)
+                    if last is not None:
+                        value = eval(last, namespace)
+            except CellTimeout:
+                failure = Failure(path, cell.line, cell.line, cell.first_line,
+                                  f"TimeoutError: the cell ran longer than {timeout:g} s", kind="timeout")
+            except Exception as exc:  # a lesson's own error: reported, not raised
+                line, trimmed = _trimmed_traceback(exc, path)
+                error = without_address("".join(traceback.format_exception_only(type(exc), exc)).strip())
+                failure = Failure(path, line or cell.line, cell.line, cell.first_line, error, trimmed)
+            finally:
+                if timeout:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                display.collector = None
+            blocks: list[Block] = []
+            if cell.options.output:
+                blocks += [s for s in (_stream(out.getvalue(), "stdout"), _stream(err.getvalue(), "stderr")) if s]
+                blocks += run.capture_tables(cell, tables)
+                if value is not None and not _is_plot_artifact(value):
+                    blocks.append(Value(without_address(repr(value))))
+                blocks += run.capture_figures(cell)
+            else:
+                import matplotlib.pyplot as plt
+
+                plt.close("all")
+            if failure is not None:
+                if not allow_errors:
+                    outputs.append(tuple(blocks))
+                    return Executed(tuple(outputs), run.files, failure)
+                blocks.append(Error(failure.error + ("\n" + failure.traceback.rstrip() if failure.traceback else "")))
+            outputs.append(tuple(blocks))
+    finally:
+        if previous_alarm is not None:
+            signal.signal(signal.SIGALRM, previous_alarm)
+    return Executed(tuple(outputs), run.files)

@@ -1,0 +1,158 @@
+"""Read a lesson (a Jupytext percent-format script) into cells with options and file lines."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jupytext
+import yaml
+
+LESSON_NAME = re.compile(r"^(?:\d+_)?([A-Za-z0-9][A-Za-z0-9_-]*)$")
+OPTION_LINE = re.compile(r"^#\|\s?(.*)$")
+
+# Quarto's cell options that livedeck understands, with the type each must have.
+OPTION_TYPES: dict[str, type] = {
+    "echo": bool,
+    "output": bool,
+    "fig-cap": str,
+    "fig-alt": str,
+    "label": str,
+    "fragment": bool,
+    "code-line-numbers": str,
+    "student": bool,
+}
+
+
+class LessonError(Exception):
+    """A mistake in a lesson, located in its file; shown to the user without a traceback."""
+
+    def __init__(self, path: Path | str, line: int, message: str):
+        super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line, self.message = str(path), line, message
+
+
+@dataclass(frozen=True)
+class CellOptions:
+    echo: bool = True
+    output: bool = True
+    fig_cap: str = ""
+    fig_alt: str = ""
+    label: str = ""
+    fragment: bool = False
+    code_line_numbers: str = ""
+    student: bool = True
+
+
+@dataclass(frozen=True)
+class Cell:
+    kind: str  # "markdown" or "code"
+    source: str  # code without its option lines; markdown uncommented
+    line: int  # 1-based line in the lesson file where `source` starts
+    options: CellOptions = field(default_factory=CellOptions)
+
+    @property
+    def first_line(self) -> str:
+        return next((ln for ln in self.source.splitlines() if ln.strip()), "")
+
+
+@dataclass(frozen=True)
+class Lesson:
+    name: str
+    path: Path
+    cells: tuple[Cell, ...]
+
+
+def lesson_name(path: Path) -> str:
+    """`slides/01_derivatives.py` → `derivatives`."""
+    match = LESSON_NAME.match(path.stem)
+    if not match:
+        raise LessonError(path, 1, "a lesson file is named NN_name.py, with letters, digits, _ or - in the name")
+    return match.group(1)
+
+
+def find_lessons(slides_dir: Path) -> list[Path]:
+    """Lesson files in course order; files starting with `_` are helpers."""
+    return sorted(p for p in slides_dir.glob("*.py") if not p.name.startswith("_"))
+
+
+def parse_options(source: str, path: Path, line: int) -> tuple[CellOptions, str, int]:
+    """Split `#| key: value` lines off the top of a code cell and check them.
+
+    Returns the options, the code without them, and how many lines were removed.
+    """
+    lines = source.splitlines()
+    yaml_lines: list[str] = []
+    for text in lines:
+        match = OPTION_LINE.match(text)
+        if not match:
+            break
+        yaml_lines.append(match.group(1))
+    if not yaml_lines:
+        return CellOptions(), source, 0
+    try:
+        raw = yaml.safe_load("\n".join(yaml_lines)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        offset = mark.line if mark else 0
+        raise LessonError(path, line + offset, f"cell option is not valid YAML: {getattr(exc, 'problem', exc)}")
+    if not isinstance(raw, dict):
+        raise LessonError(path, line, "cell options are `#| key: value` lines")
+    values = {}
+    for key, value in raw.items():
+        offset = next((i for i, t in enumerate(yaml_lines) if t.strip().startswith(f"{key}:")), 0)
+        expected = OPTION_TYPES.get(key)
+        if expected is None:
+            known = ", ".join(sorted(OPTION_TYPES))
+            raise LessonError(path, line + offset, f"unknown cell option {key!r} (known: {known})")
+        if expected is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, expected):
+            wanted = "true or false" if expected is bool else "a string"
+            raise LessonError(path, line + offset, f"cell option {key!r} must be {wanted}, not {value!r}")
+        values[key.replace("-", "_")] = value
+    removed = len(yaml_lines)
+    return CellOptions(**values), "\n".join(lines[removed:]).lstrip("\n"), removed
+
+
+def _cell_lines(text: str, cells: list) -> list[int]:
+    """The 1-based file line where each cell's source starts (jupytext does not say)."""
+    file_lines = text.splitlines()
+    markers = [i for i, ln in enumerate(file_lines) if ln.startswith("# %%")]
+    if len(cells) == len(markers) + 1:  # content before the first `# %%`
+        markers = [-1] + markers
+    starts = []
+    for cell, marker in zip(cells, markers):
+        first = next((ln for ln in cell.source.splitlines() if ln.strip()), None)
+        start = marker + 1
+        if first is not None and cell.cell_type == "code":
+            start = next((i for i in range(marker + 1, len(file_lines)) if file_lines[i] == first), start)
+        elif first is not None:
+            start = next((i for i in range(marker + 1, len(file_lines)) if file_lines[i].strip()), start)
+        starts.append(start + 1)
+    return starts
+
+
+def read_lesson(path: Path) -> Lesson:
+    """Read and check one lesson file; raises LessonError on a user mistake."""
+    name = lesson_name(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise LessonError(path, 1, f"not UTF-8 text ({exc.reason})")
+    notebook = jupytext.reads(text, fmt="py:percent")
+    cells = []
+    for nb_cell, line in zip(notebook.cells, _cell_lines(text, notebook.cells)):
+        if nb_cell.cell_type == "code":
+            options, source, removed = parse_options(nb_cell.source, path, line)
+            if source.strip():
+                # options removed from the top, and blank lines after them, shift the start
+                skipped = len(nb_cell.source.splitlines()[removed:]) - len(source.splitlines())
+                cells.append(Cell("code", source, line + removed + skipped, options))
+        elif nb_cell.cell_type == "markdown" and nb_cell.source.strip():
+            cells.append(Cell("markdown", nb_cell.source, line))
+    first_text = next((c for c in cells if c.kind == "markdown"), None)
+    if first_text is None or not first_text.source.lstrip().startswith("# "):
+        line = first_text.line if first_text else 1
+        raise LessonError(path, line, "the first markdown cell of a lesson starts with `# Title`")
+    return Lesson(name, path, tuple(cells))

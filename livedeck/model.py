@@ -1,0 +1,151 @@
+"""The deck model: format-neutral frozen dataclasses that every writer reads.
+
+It holds no HTML and no rendering code. It round-trips through versioned JSON,
+which is what the cache stores and what `--format json` prints.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Union
+
+# Bump when a block gains, loses or renames a field: old JSON is then refused
+# (and a cache entry of the old shape simply re-executes).
+MODEL_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """CommonMark text; inline `$…$` math stays in it for writers to typeset."""
+    text: str
+    step: int = 0  # 0 = visible from the start; n = appears at the n-th click
+
+
+@dataclass(frozen=True)
+class Math:
+    """A display formula (`$$…$$`), LaTeX source."""
+    latex: str
+    step: int = 0
+
+
+@dataclass(frozen=True)
+class Code:
+    source: str
+    language: str = "python"
+    line_steps: tuple[str, ...] = ()  # e.g. ("1-2", "3"): lines highlighted in turn
+    step: int = 0
+
+
+@dataclass(frozen=True)
+class Stream:
+    """What a cell printed; `truncated` counts lines cut off for the slide."""
+    text: str
+    name: str = "stdout"
+    truncated: int = 0
+    step: int = 0
+
+
+@dataclass(frozen=True)
+class Value:
+    """The repr of a cell's last expression, as Jupyter would show it."""
+    text: str
+    step: int = 0
+
+
+@dataclass(frozen=True)
+class Error:
+    """An exception shown on its slide (only with --allow-errors)."""
+    text: str
+    step: int = 0
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure saved as figures/<lesson>/<name>.svg and .png."""
+    name: str
+    width: float  # inches, for the aspect ratio
+    height: float
+    caption: str = ""
+    alt: str = ""
+    step: int = 0
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table; also drawn as figures/<lesson>/<name>.svg and .png."""
+    name: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+    step: int = 0
+
+
+Block = Union[Markdown, Math, Code, Stream, Value, Error, Figure, Table]
+BLOCK_TYPES: dict[str, type] = {
+    cls.__name__: cls for cls in (Markdown, Math, Code, Stream, Value, Error, Figure, Table)
+}
+
+
+@dataclass(frozen=True)
+class Slide:
+    title: str
+    blocks: tuple[Block, ...] = ()
+    notes: str = ""  # markdown
+    layout: str = "stack"  # "stack", or "code-figure": code left, figure right
+    continued: bool = False  # a "(cont.)" slide made because content did not fit
+
+
+@dataclass(frozen=True)
+class Deck:
+    name: str  # lesson id, e.g. "derivatives"
+    title: str
+    subtitle: str = ""  # markdown
+    source: str = ""  # lesson file, relative to the project
+    slides: tuple[Slide, ...] = ()
+    title_notes: str = ""
+
+    @property
+    def slide_count(self) -> int:
+        """Slides as presented: the title slide plus the content slides."""
+        return 1 + len(self.slides)
+
+
+def _encode(obj: object) -> object:
+    if dataclasses.is_dataclass(obj):
+        data = {f.name: _encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        if not isinstance(obj, (Deck, Slide)):
+            data["type"] = type(obj).__name__
+        return data
+    if isinstance(obj, tuple):
+        return [_encode(item) for item in obj]
+    return obj
+
+
+def to_json(deck: Deck) -> str:
+    return json.dumps({"version": MODEL_VERSION, "deck": _encode(deck)}, indent=1, ensure_ascii=False)
+
+
+def _tuples(value: object) -> object:
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _block(data: dict) -> Block:
+    data = dict(data)
+    cls = BLOCK_TYPES[data.pop("type")]
+    return cls(**{k: _tuples(v) for k, v in data.items()})
+
+
+def from_json(text: str) -> Deck:
+    """Decode a deck; raises ValueError on a version or shape mismatch."""
+    try:
+        payload = json.loads(text)
+        if payload.get("version") != MODEL_VERSION:
+            raise ValueError(f"deck model version {payload.get('version')!r}, expected {MODEL_VERSION}")
+        deck = dict(payload["deck"])
+        slides = tuple(
+            Slide(**{**s, "blocks": tuple(_block(b) for b in s["blocks"])}) for s in deck.pop("slides")
+        )
+        return Deck(**deck, slides=slides)
+    except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not a livedeck deck model: {exc}") from exc

@@ -1,0 +1,37 @@
+"""The theme both writers share, read from templates/theme.toml."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Theme:
+    pygments_style: str
+    code_font: str
+    code_background: str
+    text_font: str
+    text_color: str
+    heading_color: str
+    accent: str
+    output_background: str
+    output_border: str
+
+
+def load_theme(path: Path = TEMPLATES / "theme.toml") -> Theme:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    code, text, output = data["code"], data["text"], data["output"]
+    return Theme(
+        pygments_style=code["pygments_style"],
+        code_font=code["font"],
+        code_background=code["background"],
+        text_font=text["font"],
+        text_color=text["color"],
+        heading_color=text["heading_color"],
+        accent=text["accent"],
+        output_background=output["background"],
+        output_border=output["border"],
+    )

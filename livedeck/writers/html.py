@@ -1,0 +1,96 @@
+"""The reveal.js writer: a deck model becomes one HTML file (figures inlined as SVG data URIs)."""
+from __future__ import annotations
+
+import base64
+import html
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+
+from livedeck.model import Deck
+from livedeck.theme import load_theme
+from livedeck.writers import WriteContext
+
+
+def _math(content: str, options: dict) -> str:
+    # KaTeX's auto-render then finds \( \) and \[ \] (never a bare $, which prices use).
+    escaped = html.escape(content)
+    return f"\\[{escaped}\\]" if options.get("display_mode") else f"\\({escaped}\\)"
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).use(dollarmath_plugin, renderer=_math, double_inline=True)
+    md.add_render_rule("link_open", _link_open)
+    return md
+
+
+def _link_open(self, tokens, idx, options, env) -> str:
+    # Links open in a new tab: clicking one mid-lecture must not lose the deck.
+    tokens[idx].attrSet("target", "_blank")
+    tokens[idx].attrSet("rel", "noopener")
+    return self.renderToken(tokens, idx, options, env)
+
+
+def render_markdown(text: str) -> Markup:
+    return Markup(_markdown().render(text))
+
+
+def render_inline(text: str) -> Markup:
+    return Markup(_markdown().renderInline(text))
+
+
+@lru_cache(maxsize=4)
+def _formatter(style: str) -> HtmlFormatter:
+    return HtmlFormatter(style=style, nowrap=True)
+
+
+def highlight_code(source: str, language: str, style: str) -> Markup:
+    return Markup(highlight(source, get_lexer_by_name(language), _formatter(style)))
+
+
+def data_uri(path: Path, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+@lru_cache(maxsize=4)
+def _environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates / "reveal")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["markdown"] = render_markdown
+    env.filters["inline"] = render_inline
+    return env
+
+
+def write_html(deck: Deck, context: WriteContext) -> bytes:
+    theme = load_theme(context.templates / "theme.toml")
+    template = _environment(context.templates).get_template("deck.html.j2")
+    page = template.render(
+        deck=deck,
+        theme=theme,
+        assets="assets",
+        code_css=Markup(_formatter(theme.pygments_style).get_style_defs(".ld-code")),
+        highlight=lambda block: highlight_code(block.source, block.language, theme.pygments_style),
+        svg=lambda name: data_uri(context.figures / f"{name}.svg", "image/svg+xml"),
+        kind=lambda block: type(block).__name__,
+    )
+    return page.encode("utf-8")
+
+
+def write_index(decks: list[tuple[str, str, list[str]]], templates: Path) -> bytes:
+    """dist/index.html: every lesson (name, title, files built) in course order."""
+    page = _environment(templates).get_template("index.html.j2").render(decks=decks)
+    return page.encode("utf-8")
