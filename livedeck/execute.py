@@ -112,25 +112,28 @@ def _save_figure(fig: Any, name: str, files: dict[str, bytes]) -> None:
 
 def _draw_table(table: display.TableData, name: str, files: dict[str, bytes]) -> None:
     """Tables are also pictures in figures/, so a course page can link them."""
-    import matplotlib.pyplot as plt
+    import matplotlib
+    from matplotlib.figure import Figure as MplFigure
 
     columns = max(len(table.header), max((len(r) for r in table.rows), default=1))
     longest = max((len(c) for row in (table.header, *table.rows) for c in row), default=4)
-    fig = plt.figure(figsize=(max(3.0, columns * (0.6 + 0.09 * longest)), 0.45 * (len(table.rows) + 1) + 0.2),
-                     layout="none")
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.axis("off")
-    drawn = ax.table(cellText=[list(r) for r in table.rows], colLabels=list(table.header) or None,
-                     loc="center", cellLoc="center")
-    drawn.auto_set_font_size(False)
-    drawn.set_fontsize(12)
-    drawn.scale(1, 1.6)
-    for (row, _), cell in drawn.get_celld().items():
-        if row == 0 and table.header:
-            cell.set_text_props(weight="bold")
-            cell.set_facecolor("#e8eef7")
-    _save_figure(fig, name, files)
-    plt.close(fig)
+    size = (max(3.0, columns * (0.6 + 0.09 * longest)), 0.45 * (len(table.rows) + 1) + 0.2)
+    # Not through pyplot (a table drawing is no lesson figure), and without the style's
+    # constrained layout, which warns on a figure of hand-placed axes.
+    with matplotlib.rc_context({"figure.constrained_layout.use": False}):
+        fig = MplFigure(figsize=size)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.axis("off")
+        drawn = ax.table(cellText=[list(r) for r in table.rows], colLabels=list(table.header) or None,
+                         loc="center", cellLoc="center")
+        drawn.auto_set_font_size(False)
+        drawn.set_fontsize(12)
+        drawn.scale(1, 1.6)
+        for (row, _), cell in drawn.get_celld().items():
+            if row == 0 and table.header:
+                cell.set_text_props(weight="bold")
+                cell.set_facecolor("#e8eef7")
+        _save_figure(fig, name, files)
 
 
 def _trimmed_traceback(exc: BaseException, lesson_path: str) -> tuple[int, str]:

@@ -149,3 +149,18 @@ def from_json(text: str) -> Deck:
         return Deck(**deck, slides=slides)
     except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
         raise ValueError(f"not a livedeck deck model: {exc}") from exc
+
+
+def columns(slide: Slide) -> tuple[tuple[Block, ...], tuple[Block, ...], tuple[Block, ...]]:
+    """A "code-figure" slide's blocks as (full-width top, left column, right column).
+
+    Text before the first code block spans the slide; from the code on, the figure
+    goes right and everything else left. A "stack" slide is all top.
+    """
+    if slide.layout != "code-figure":
+        return slide.blocks, (), ()
+    first_code = next(i for i, b in enumerate(slide.blocks) if isinstance(b, Code))
+    rest = slide.blocks[first_code:]
+    return (slide.blocks[:first_code],
+            tuple(b for b in rest if not isinstance(b, Figure)),
+            tuple(b for b in rest if isinstance(b, Figure)))

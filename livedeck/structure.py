@@ -14,7 +14,11 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from livedeck.lesson import Lesson
-from livedeck.model import Block, Code, Deck, Markdown, Math, Slide
+from livedeck.model import Block, Code, Deck, Figure, Markdown, Math, Slide, Table
+
+# Code beside its figure only when the code is narrow and short enough for half a slide.
+SIDE_BY_SIDE_MAX_CHARS = 46
+SIDE_BY_SIDE_MAX_LINES = 14
 
 _parser = MarkdownIt("commonmark").use(dollarmath_plugin).use(container_plugin, "notes")
 
@@ -66,7 +70,50 @@ class _Draft:
         self.blocks.append(Markdown(text))
 
     def freeze(self) -> Slide:
-        return Slide(self.title, tuple(self.blocks), "\n\n".join(self.notes))
+        return Slide(self.title, tuple(self.blocks), "\n\n".join(self.notes), choose_layout(self.blocks))
+
+
+# A rough model of a 1280×720 slide (in CSS pixels) to compare layouts; writers do the real fitting.
+BODY_WIDTH, BODY_HEIGHT, GAP = 1200, 590, 14
+TEXT_LINE, TEXT_CHARS, CODE_LINE = 40, 68, 30
+
+
+def estimated_height(block: Block) -> int:
+    if isinstance(block, Markdown):
+        lines = sum(max(1, -(-len(ln) // TEXT_CHARS)) for ln in block.text.splitlines() if ln.strip())
+        return lines * TEXT_LINE
+    if isinstance(block, Math):
+        return 100
+    if isinstance(block, Table):
+        return (len(block.rows) + 1) * 40
+    if isinstance(block, Figure):
+        return 0
+    return len(getattr(block, "text", getattr(block, "source", "")).splitlines()) * CODE_LINE + 22
+
+
+def _stack_height(blocks: list[Block] | tuple[Block, ...]) -> int:
+    return sum(estimated_height(b) + GAP for b in blocks)
+
+
+def choose_layout(blocks: list[Block]) -> str:
+    """"code-figure" (code left, its figure right) when that shows the figure larger than stacking does."""
+    figures = [b for b in blocks if isinstance(b, Figure)]
+    codes = [i for i, b in enumerate(blocks) if isinstance(b, Code)]
+    if len(figures) != 1 or not codes or any(isinstance(b, Table) for b in blocks):
+        return "stack"
+    figure = figures[0]
+    lines = [ln for i in codes for ln in blocks[i].source.splitlines()]
+    if len(lines) > SIDE_BY_SIDE_MAX_LINES or max(len(ln) for ln in lines) > SIDE_BY_SIDE_MAX_CHARS:
+        return "stack"
+    aspect = figure.width / figure.height
+    top = _stack_height(blocks[: codes[0]])
+    stacked_height = BODY_HEIGHT - _stack_height([b for b in blocks if b is not figure]) - 36
+    stacked_area = min(stacked_height, BODY_WIDTH / aspect) ** 2 * aspect if stacked_height > 0 else 0
+    side_width = BODY_WIDTH * 0.46
+    side_height = min(BODY_HEIGHT - top - 36, side_width / aspect)
+    side_area = side_height ** 2 * aspect if side_height > 0 else 0
+    left_fits = _stack_height(blocks[codes[0]:]) - GAP <= BODY_HEIGHT - top
+    return "code-figure" if left_fits and side_area > stacked_area * 1.1 else "stack"
 
 
 def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: str = "") -> Deck:

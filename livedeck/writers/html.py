@@ -14,7 +14,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
-from livedeck.model import Deck
+from livedeck.model import Deck, columns
 from livedeck.theme import load_theme
 from livedeck.writers import WriteContext
 
@@ -86,6 +86,7 @@ def write_html(deck: Deck, context: WriteContext) -> bytes:
         highlight=lambda block: highlight_code(block.source, block.language, theme.pygments_style),
         svg=lambda name: data_uri(context.figures / f"{name}.svg", "image/svg+xml"),
         kind=lambda block: type(block).__name__,
+        columns=columns,
     )
     return page.encode("utf-8")
 

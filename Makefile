@@ -1,0 +1,23 @@
+# The two commands a fresh machine needs: `make deck` builds every lesson, `make test` runs the tests.
+PYTHON ?= python3
+STAMP := .install-stamp
+
+.PHONY: deck test install clean
+
+deck: $(STAMP)
+	$(PYTHON) build.py
+
+test: $(STAMP)
+	$(PYTHON) -m pytest
+
+# Python packages (pinned in pyproject.toml) and reveal.js + KaTeX (pinned in package-lock.json).
+# Re-runs only when those files change.
+$(STAMP): pyproject.toml package.json package-lock.json
+	$(PYTHON) -m pip install --quiet -e '.[test]'
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(STAMP)
+
+install: $(STAMP)
+
+clean:
+	rm -rf dist .livedeck-cache $(STAMP) figures/*/

@@ -1,0 +1,100 @@
+"""Shared fixtures: a tiny-lesson factory, the real course built once, and a headless Chromium."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+
+
+def write_lesson(folder: Path, filename: str, body: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / filename
+    path.write_text(textwrap.dedent(body).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def run_build(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess:
+    """The real CLI in a subprocess, as a lecturer runs it."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The four real lessons built once, in every format, into a scratch folder."""
+    out = tmp_path_factory.mktemp("course")
+    result = run_build("--slides", str(ROOT / "slides"), "--out", str(out / "dist"),
+                       "--figures", str(out / "figures"), "-f", "html", "-f", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def _required(variable: str) -> bool:
+    return os.environ.get(variable, "") not in ("", "0")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, offline; skips locally when Chromium is missing."""
+    if not Path(CHROMIUM).exists():
+        if _required("LIVEDECK_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing but LIVEDECK_REQUIRE_BROWSER is set")
+        pytest.skip("Chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found:
+        if _required("LIVEDECK_REQUIRE_LIBREOFFICE"):
+            pytest.fail("LibreOffice is missing but LIVEDECK_REQUIRE_LIBREOFFICE is set")
+        pytest.skip("LibreOffice is not installed")
+    return found
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite the checked-in golden descriptions from the current writers.")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """Compare a structure with tests/golden/NAME.json; --update-golden rewrites it."""
+    import difflib
+    import json
+
+    def check(name: str, actual: object) -> None:
+        path = ROOT / "tests" / "golden" / f"{name}.json"
+        text = json.dumps(actual, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        if request.config.getoption("--update-golden") or not path.exists():
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            if not request.config.getoption("--update-golden"):
+                pytest.fail(f"{path} did not exist; written now, check it in")
+            return
+        expected = path.read_text(encoding="utf-8")
+        if expected != text:
+            diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
+                                                str(path), "now"))
+            pytest.fail(f"writer output changed structure (rerun with --update-golden if intended):\n{diff}")
+
+    return check

@@ -1,0 +1,112 @@
+"""End to end: the real CLI builds the real lessons; failures are reported and contained."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_build, write_lesson
+
+LESSONS = ["derivatives", "partials", "custom_backward", "is_leaf"]
+
+
+def deck_json(course: Path, name: str) -> dict:
+    return json.loads((course / "dist" / f"{name}.json").read_text())["deck"]
+
+
+def test_every_lesson_becomes_a_deck_and_the_index_links_them(course: Path) -> None:
+    index = (course / "dist" / "index.html").read_text()
+    for name in LESSONS:
+        assert (course / "dist" / f"{name}.html").stat().st_size > 10_000
+        assert f'href="{name}.html"' in index
+        deck = deck_json(course, name)
+        assert 7 <= len(deck["slides"]) + 1 <= 13  # 6–12 content slides plus the title
+        assert sum(bool(s["notes"]) for s in deck["slides"]) >= len(deck["slides"]) // 2  # notes on most slides
+    assert (course / "dist" / "assets" / "reveal" / "reveal.js").exists()
+    assert (course / "dist" / "assets" / "katex" / "katex.min.js").exists()
+    assert list((course / "dist" / "assets" / "katex" / "fonts").glob("*.woff2"))
+
+
+def test_every_figure_and_table_is_saved_as_svg_and_png(course: Path) -> None:
+    for name in LESSONS:
+        blocks = [b for s in deck_json(course, name)["slides"] for b in s["blocks"]]
+        made = [b["name"] for b in blocks if b["type"] in ("Figure", "Table")]
+        assert made, f"{name} has no live figure or table"
+        saved = sorted(p.name for p in (course / "figures" / name).iterdir())
+        assert saved == sorted(f"{n}.{ext}" for n in made for ext in ("png", "svg"))
+    kinds = {b["type"] for n in LESSONS for s in deck_json(course, n)["slides"] for b in s["blocks"]}
+    assert {"Figure", "Table", "Math", "Code", "Stream", "Value"} <= kinds
+
+
+def test_same_code_gives_byte_identical_figures(course: Path, tmp_path: Path) -> None:
+    result = run_build("--slides", str(ROOT / "slides"), "--lesson", "partials", "-f", "html",
+                       "--out", str(tmp_path / "dist"), "--figures", str(tmp_path / "figures"), "-q")
+    assert result.returncode == 0, result.stderr
+    again = tmp_path / "figures" / "partials"
+    for first in (course / "figures" / "partials").iterdir():
+        assert (again / first.name).read_bytes() == first.read_bytes(), first.name
+    assert (tmp_path / "dist" / "partials.html").read_bytes() == (course / "dist" / "partials.html").read_bytes()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "slides").glob("[0-9]*.py")))
+def test_lessons_run_as_plain_python(name: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # livedeck as installed by `make`
+    result = subprocess.run([sys.executable, f"slides/{name}"], cwd=ROOT, capture_output=True, text=True,
+                            env={**env, "MPLBACKEND": "agg"}, timeout=300)
+    assert result.returncode == 0, result.stderr
+    if "tensor_table" in (ROOT / "slides" / name).read_text():
+        assert "requires_grad" in result.stdout  # tables print readably as text
+
+
+def test_a_new_lesson_file_is_a_new_lesson(tmp_path: Path) -> None:
+    slides = tmp_path / "slides"
+    shutil.copytree(ROOT / "slides", slides)
+    write_lesson(slides, "05_chain_rule.py", """
+        # %% [markdown]
+        # # The Chain Rule
+        # ## One slide
+        # $$\\frac{dz}{dx} = \\frac{dz}{dy}\\frac{dy}{dx}$$
+
+        # %%
+        import torch
+        x = torch.tensor(3.0, requires_grad=True)
+        (torch.sin(x ** 2)).backward()
+        x.grad
+    """)
+    result = run_build("--lesson", "chain_rule", "-f", "html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "chain_rule" in result.stdout
+    page = (tmp_path / "dist" / "chain_rule.html").read_text()
+    assert "The Chain Rule" in page and "tensor(" in page
+    assert 'href="chain_rule.html"' in (tmp_path / "dist" / "index.html").read_text()
+
+
+def test_a_failing_lesson_is_reported_and_the_others_still_build(tmp_path: Path) -> None:
+    slides = tmp_path / "slides"
+    write_lesson(slides, "01_good.py", "# %% [markdown]\n# # Good\n## S\n\n# %%\n1 + 1\n")
+    write_lesson(slides, "02_bad.py", "# %% [markdown]\n# # Bad\n\n# %%\nx = 1\ny = x / 0\n")
+    result = run_build("-f", "html", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "slides/02_bad.py:6: ZeroDivisionError: division by zero" in result.stderr
+    assert "in the cell at line 5: x = 1" in result.stderr
+    assert "Traceback" not in result.stderr.split("ZeroDivisionError")[0]
+    assert (tmp_path / "dist" / "good.html").exists() and not (tmp_path / "dist" / "bad.html").exists()
+
+
+def test_unknown_lesson_lists_the_valid_ones() -> None:
+    result = run_build("--lesson", "nope", "-f", "html")
+    assert result.returncode == 2
+    assert "unknown lesson 'nope'" in result.stderr and "derivatives, partials" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_documents_every_option() -> None:
+    result = run_build("--help")
+    for option in ("--format", "--lesson", "--slides", "--out", "--figures", "--jobs", "--timeout", "--quiet"):
+        assert option in result.stdout
+    readme = (ROOT / "README.md").read_text()
+    for option in ("--format", "--lesson", "--slides", "--out", "--figures", "--jobs", "--timeout", "--quiet"):
+        assert f"`{option}" in readme, f"README does not document {option}"

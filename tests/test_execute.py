@@ -1,0 +1,118 @@
+"""The executor: what each cell shows, figures, options, values and failures as data."""
+from pathlib import Path
+
+import pytest
+
+from conftest import write_lesson
+from livedeck.execute import execute
+from livedeck.lesson import LessonError, read_lesson
+from livedeck.model import Figure, Stream, Table, Value
+
+HEAD = "# %% [markdown]\n# # T\n\n"
+
+
+def run(tmp_path: Path, body: str, **kwargs):
+    lesson = read_lesson(write_lesson(tmp_path, "01_t.py", HEAD + body))
+    return lesson, execute(lesson, **kwargs)
+
+
+def code_outputs(lesson, executed):
+    return [out for cell, out in zip(lesson.cells, executed.outputs) if cell.kind == "code"]
+
+
+def test_stdout_stderr_and_last_value(tmp_path: Path) -> None:
+    lesson, done = run(tmp_path, "# %%\nimport sys\nprint('hello')\nprint('oops', file=sys.stderr)\n6 * 7\n")
+    [outputs] = code_outputs(lesson, done)
+    assert Stream("hello", "stdout") in outputs and Stream("oops", "stderr") in outputs
+    assert outputs[-1] == Value("42")
+
+
+def test_semicolon_and_none_hide_the_value(tmp_path: Path) -> None:
+    lesson, done = run(tmp_path, "# %%\n6 * 7;\n\n# %%\nNone\n")
+    assert code_outputs(lesson, done) == [(), ()]
+
+
+def test_cells_share_one_namespace_top_to_bottom(tmp_path: Path) -> None:
+    lesson, done = run(tmp_path, "# %%\nx = 5\n\n# %%\nx * 2\n")
+    assert code_outputs(lesson, done)[1] == (Value("10"),)
+
+
+def test_figures_captured_with_or_without_show(tmp_path: Path) -> None:
+    body = ('# %%\n#| fig-cap: "Two lines"\nimport matplotlib.pyplot as plt\n'
+            "plt.plot([1, 2])\nplt.figure()\nplt.plot([2, 1])\nplt.show()\n\n# %%\nplt.plot([3, 3])\n")
+    lesson, done = run(tmp_path, body)
+    first, second = code_outputs(lesson, done)
+    figures = [b for b in first if isinstance(b, Figure)]
+    assert [f.name for f in figures] == ["fig-01", "fig-02"]
+    assert figures[0].caption == "Two lines" and figures[0].alt == "Two lines"
+    assert [b.name for b in second] == ["fig-03"]  # figures were closed after the first cell
+    assert done.files["fig-01.svg"].startswith(b"<?xml") and done.files["fig-01.png"][:4] == b"\x89PNG"
+    # plotting calls' return values (Line2D lists) are not shown as values
+    assert not any(isinstance(b, Value) for b in first + second)
+
+
+def test_label_names_figures_and_alt_overrides_caption(tmp_path: Path) -> None:
+    body = ('# %%\n#| label: slope\n#| fig-cap: "Cap"\n#| fig-alt: "Alt text"\n'
+            "import matplotlib.pyplot as plt\nplt.plot([1, 2])\n")
+    lesson, done = run(tmp_path, body)
+    [figure] = code_outputs(lesson, done)[0]
+    assert figure.name == "slope" and figure.alt == "Alt text" and "slope.png" in done.files
+
+
+def test_output_false_hides_everything(tmp_path: Path) -> None:
+    body = "# %%\n#| output: false\nimport matplotlib.pyplot as plt\nprint('x')\nplt.plot([1])\n1\n"
+    lesson, done = run(tmp_path, body)
+    assert code_outputs(lesson, done) == [()] and done.files == {}
+
+
+def test_tensor_table_and_addresses(tmp_path: Path) -> None:
+    body = ("# %%\nimport torch\nfrom livedeck import tensor_table\n"
+            "x = torch.tensor(2.0, requires_grad=True)\ny = x ** 2\ny.backward()\n"
+            "tensor_table(x=x, y=y)\nprint(y.grad_fn)\n")
+    lesson, done = run(tmp_path, body)
+    [outputs] = code_outputs(lesson, done)
+    table = next(b for b in outputs if isinstance(b, Table))
+    assert table.header == ("", "x", "y")
+    assert dict((row[0], row[1:]) for row in table.rows) == {
+        "data": ("2.0", "4.0"), "grad": ("4.0", "None"), "grad_fn": ("None", "PowBackward0"),
+        "is_leaf": ("True", "False"), "requires_grad": ("True", "True"),
+    }
+    stream = next(b for b in outputs if isinstance(b, Stream))
+    assert stream.text == "<PowBackward0 object>"  # no memory address: reproducible and readable
+    assert "table-01.svg" in done.files
+
+
+def test_error_is_data_with_file_line_and_cell(tmp_path: Path) -> None:
+    lesson, done = run(tmp_path, "# %%\nx = 1\n\n# %%\ny = 2\nz = 1 / 0\n")
+    failure = done.failure
+    assert failure is not None and failure.line == 9 and failure.cell_line == 8
+    assert failure.cell_first_line == "y = 2"
+    assert "ZeroDivisionError: division by zero" in failure.message()
+    assert "livedeck" not in failure.traceback  # trimmed to the lesson's own frames
+
+
+def test_allow_errors_keeps_going(tmp_path: Path) -> None:
+    lesson, done = run(tmp_path, "# %%\nraise ValueError('bad')\n\n# %%\n3\n", allow_errors=True)
+    assert done.failure is None
+    first, second = code_outputs(lesson, done)
+    assert "ValueError: bad" in first[-1].text and second == (Value("3"),)
+
+
+def test_syntax_error_before_anything_runs(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    body = f"# %%\nopen({str(marker)!r}, 'w').close()\n\n# %%\ndef broken(:\n"
+    with pytest.raises(LessonError) as caught:
+        run(tmp_path, body)
+    assert caught.value.line == 8 and "syntax error" in str(caught.value)
+    assert not marker.exists()
+
+
+def test_cell_timeout(tmp_path: Path) -> None:
+    lesson, done = run(tmp_path, "# %%\nwhile True:\n    pass\n", timeout=0.5)
+    assert done.failure.kind == "timeout" and "0.5 s" in done.failure.message()
+
+
+def test_long_output_is_cut_with_a_count(tmp_path: Path) -> None:
+    lesson, done = run(tmp_path, "# %%\nfor i in range(1000):\n    print(i)\n")
+    [stream] = code_outputs(lesson, done)[0]
+    assert stream.truncated == 1000 - len(stream.text.splitlines()) and stream.truncated > 900

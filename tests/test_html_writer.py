@@ -1,0 +1,73 @@
+"""The reveal.js writer, on a hand-built deck: structure (golden), escaping, math, notes, offline."""
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from decks import small_deck, write_figure
+from livedeck.writers import WriteContext
+from livedeck.writers.html import write_html
+
+
+class Outline(HTMLParser):
+    """Sections with their heading, block elements and notes: the structure a golden file pins."""
+
+    BLOCK_CLASSES = ("ld-text", "ld-math", "ld-code", "ld-output", "ld-figure", "ld-table", "ld-columns")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: list[dict] = []
+        self.stack: list[str] = []
+        self.capture: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "section":
+            self.sections.append({"class": attrs.get("class", ""), "heading": "", "blocks": [], "notes": False})
+        elif self.sections:
+            current = self.sections[-1]
+            if tag in ("h1", "h2"):
+                self.capture = "heading"
+            if tag == "aside" and "notes" in classes:
+                current["notes"] = True
+            for name in self.BLOCK_CLASSES:
+                if name in classes:
+                    current["blocks"].append(" ".join(c for c in classes if c.startswith("ld-")))
+            if tag == "img":
+                current["blocks"].append(f"img alt={attrs.get('alt')!r} src={attrs.get('src', '')[:26]}")
+
+    def handle_endtag(self, tag):
+        if tag in ("h1", "h2"):
+            self.capture = None
+
+    def handle_data(self, data):
+        if self.capture and self.sections:
+            self.sections[-1]["heading"] += data
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> str:
+    write_figure(tmp_path)
+    return write_html(small_deck(), WriteContext(figures=tmp_path)).decode("utf-8")
+
+
+def test_structure_matches_golden(page: str, golden) -> None:
+    outline = Outline()
+    outline.feed(page)
+    golden("html_small", outline.sections)
+
+
+def test_printed_text_is_escaped(page: str) -> None:
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quotes&#34;" in page
+    assert "A &lt;green&gt; box" in page
+    assert "3 more lines not shown" in page
+
+
+def test_math_code_notes_and_assets_are_local(page: str) -> None:
+    assert r"\(\frac{a}{b}\)" in page and r"\[\frac{dy}{dx} = 2x\]" in page  # for KaTeX auto-render
+    assert '<span class="k">print</span>' in page or '<span class="nb">print</span>' in page  # Pygments
+    assert page.count('<aside class="notes">') == 3
+    assert "http://" not in page.replace('href="https://example.org"', "") and "cdn" not in page
+    assert 'src="data:image/svg+xml;base64,' in page  # figures inline as SVG

@@ -1,0 +1,69 @@
+"""The lesson reader: cells, their file lines, options, and mistakes located in the file."""
+from pathlib import Path
+
+import pytest
+
+from conftest import write_lesson
+from livedeck.lesson import LessonError, find_lessons, lesson_name, read_lesson
+
+LESSON = '''
+# %% [markdown]
+# # Title
+# Subtitle
+
+# %%
+#| echo: false
+#| fig-cap: "A caption: with colon"
+import math
+
+# %% [markdown]
+# ## A slide
+
+# %%
+x = 1
+x + 1
+'''
+
+
+def test_cells_kinds_lines_and_options(tmp_path: Path) -> None:
+    lesson = read_lesson(write_lesson(tmp_path, "01_demo.py", LESSON))
+    assert lesson.name == "demo"
+    assert [c.kind for c in lesson.cells] == ["markdown", "code", "markdown", "code"]
+    hidden = lesson.cells[1]
+    assert hidden.options.echo is False and hidden.options.fig_cap == "A caption: with colon"
+    assert hidden.source == "import math"  # option lines are never part of the code
+    assert hidden.line == 8  # the line of `import math` in the file
+    assert lesson.cells[3].line == 14 and lesson.cells[3].options.echo is True
+    assert lesson.cells[0].source.startswith("# Title")
+
+
+def test_helpers_are_not_lessons_and_order_is_by_number(tmp_path: Path) -> None:
+    for name in ("02_b.py", "01_a.py", "_helpers.py", "10_c.py"):
+        write_lesson(tmp_path, name, LESSON)
+    assert [p.name for p in find_lessons(tmp_path)] == ["01_a.py", "02_b.py", "10_c.py"]
+    assert lesson_name(Path("slides/01_derivatives.py")) == "derivatives"
+
+
+@pytest.mark.parametrize("option, fragment", [
+    ("#| echo: maybe", "'echo' must be true or false"),
+    ("#| fig_cap: x", "unknown cell option 'fig_cap'"),
+    ("#| echo: [unclosed", "not valid YAML"),
+])
+def test_bad_options_name_file_and_line(tmp_path: Path, option: str, fragment: str) -> None:
+    path = write_lesson(tmp_path, "01_bad.py", f"# %% [markdown]\n# # T\n\n# %%\n{option}\nx = 1\n")
+    with pytest.raises(LessonError) as caught:
+        read_lesson(path)
+    assert fragment in str(caught.value)
+    assert caught.value.line == 5 and str(path) in str(caught.value)
+
+
+def test_a_lesson_needs_a_title(tmp_path: Path) -> None:
+    path = write_lesson(tmp_path, "01_untitled.py", "# %% [markdown]\n# ## Just a slide\n")
+    with pytest.raises(LessonError, match="starts with `# Title`"):
+        read_lesson(path)
+
+
+def test_real_lessons_read(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent / "slides"
+    names = [read_lesson(p).name for p in find_lessons(root)]
+    assert names == ["derivatives", "partials", "custom_backward", "is_leaf"]
