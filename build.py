@@ -48,12 +48,15 @@ def _print_report(report: LessonReport, quiet: bool) -> None:
               help="Lessons run at once, each in its own process. Default: one per CPU core.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,
               help="Seconds a single cell may run before it is stopped and reported; 0 for no limit.")
+@click.option("--template", type=click.Path(path_type=Path), default=None,
+              help="A PowerPoint theme (.pptx) to build the PowerPoint decks on; it needs slide layouts "
+                   "named \"Title Slide\" and \"Title Only\". Default: templates/pptx/livedeck.pptx.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
 def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist: Path, figures: Path,
-         jobs: int | None, timeout: float, quiet: bool) -> None:
+         jobs: int | None, timeout: float, template: Path | None, quiet: bool) -> None:
     options = BuildOptions(
         slides=slides, dist=dist, figures=figures, formats=formats or DEFAULT_FORMATS,
-        lessons=lessons, jobs=jobs or 0, timeout=timeout,
+        lessons=lessons, jobs=jobs or 0, timeout=timeout, pptx_template=template,
     )
     try:
         reports = build(options, lambda r: _print_report(r, quiet))

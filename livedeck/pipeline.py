@@ -67,6 +67,18 @@ def select_lessons(options: BuildOptions) -> list[tuple[str, Path]]:
     return [(n, p) for n, p in found if not options.lessons or n in options.lessons]
 
 
+def check_template(path: Path) -> None:
+    """A bad --template is the user's input: refuse it before any lesson runs."""
+    from livedeck.writers.pptx import TemplateError, load_template
+
+    if not path.is_file():
+        raise UsageError(f"--template {path}: no such file")
+    try:
+        load_template(path)
+    except TemplateError as exc:
+        raise UsageError(f"--template {exc}") from None
+
+
 def write_deck(deck: Deck, files: dict[str, bytes], options: BuildOptions) -> tuple[Path, ...]:
     """Write a lesson's figures, then each requested format, every file atomically."""
     from livedeck.files import sync_folder
@@ -112,6 +124,8 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     from livedeck.assets import MissingAssets, copy_assets
 
     lessons = select_lessons(options)
+    if "pptx" in options.formats and options.pptx_template is not None:
+        check_template(options.pptx_template)
     try:
         options.dist.mkdir(parents=True, exist_ok=True)
         options.figures.mkdir(parents=True, exist_ok=True)

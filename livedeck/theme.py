@@ -19,11 +19,13 @@ class Theme:
     accent: str
     output_background: str
     output_border: str
+    pptx_text_font: str
+    pptx_code_font: str
 
 
 def load_theme(path: Path = TEMPLATES / "theme.toml") -> Theme:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    code, text, output = data["code"], data["text"], data["output"]
+    code, text, output, pptx = data["code"], data["text"], data["output"], data["pptx"]
     return Theme(
         pygments_style=code["pygments_style"],
         code_font=code["font"],
@@ -34,4 +36,6 @@ def load_theme(path: Path = TEMPLATES / "theme.toml") -> Theme:
         accent=text["accent"],
         output_background=output["background"],
         output_border=output["border"],
+        pptx_text_font=pptx["text_font"],
+        pptx_code_font=pptx["code_font"],
     )

@@ -103,7 +103,7 @@ Ud, Vd = U.detach(), V.detach()
 plt.figure(figsize=(6, 5))
 plt.contourf(Ud, Vd, F.detach(), levels=20)
 plt.colorbar(label="f(u, v)")
-plt.quiver(Ud, Vd, U.grad, V.grad, color="white")
+plt.quiver(Ud, Vd, U.grad, V.grad, color="w")
 plt.xlabel("u")
 plt.ylabel("v")
 

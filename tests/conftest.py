@@ -33,7 +33,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The four real lessons built once, in every format, into a scratch folder."""
     out = tmp_path_factory.mktemp("course")
     result = run_build("--slides", str(ROOT / "slides"), "--out", str(out / "dist"),
-                       "--figures", str(out / "figures"), "-f", "html", "-f", "json")
+                       "--figures", str(out / "figures"), "-f", "html", "-f", "pptx", "-f", "json")
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 

@@ -105,8 +105,18 @@ def test_unknown_lesson_lists_the_valid_ones() -> None:
 
 def test_help_documents_every_option() -> None:
     result = run_build("--help")
-    for option in ("--format", "--lesson", "--slides", "--out", "--figures", "--jobs", "--timeout", "--quiet"):
+    options = ("--format", "--lesson", "--slides", "--out", "--figures", "--jobs", "--timeout", "--template",
+               "--quiet")
+    for option in options:
         assert option in result.stdout
     readme = (ROOT / "README.md").read_text()
-    for option in ("--format", "--lesson", "--slides", "--out", "--figures", "--jobs", "--timeout", "--quiet"):
+    for option in options:
         assert f"`{option}" in readme, f"README does not document {option}"
+
+
+def test_bad_template_is_a_one_line_error(tmp_path: Path) -> None:
+    missing = run_build("--lesson", "partials", "-f", "pptx", "--template", str(tmp_path / "none.pptx"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr and "Traceback" not in missing.stderr
+    (tmp_path / "bad.pptx").write_text("not a zip")
+    bad = run_build("--lesson", "partials", "-f", "pptx", "--template", str(tmp_path / "bad.pptx"))
+    assert bad.returncode == 2 and "not a PowerPoint file" in bad.stderr and "Traceback" not in bad.stderr

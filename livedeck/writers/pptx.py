@@ -1,0 +1,269 @@
+"""The PowerPoint writer: draw the planned slides with python-pptx as native, editable shapes."""
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import zipfile
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Pt
+
+from livedeck.model import Deck, Error, Figure, Markdown, Math, Stream, Table, Value
+from livedeck.theme import Theme, load_theme
+from livedeck.writers import WriteContext
+from livedeck.writers import measure
+from livedeck.writers.mathimage import render as render_math
+from livedeck.writers.pptx_layout import (BULLET_INDENT, CAPTION_SIZE, CELL_INSET, CODE_INSET, TEXT_INSET, Box, Placed,
+                                         Planner, plan_slide)
+from livedeck.writers.richtext import Paragraph, markdown_paragraphs, plain_text
+
+EMU_PER_PT = 12700
+LAYOUTS = ("Title Slide", "Title Only")  # the theme's layouts livedeck uses, by name
+NO_TABLE_STYLE = "{5940675A-B579-460E-94D1-54222C63F5DA}"  # "No Style, Table Grid": we style cells
+TITLE_SIZES = (36, 32, 28, 24)
+BODY_MARGIN = 18.0  # points between the title and the body, and below the body
+
+
+class TemplateError(Exception):
+    """A --template that cannot be used; the message names the file and what is missing."""
+
+
+def emu(points: float) -> Emu:
+    return Emu(int(round(points * EMU_PER_PT)))
+
+
+def load_template(path: Path) -> Presentation:
+    try:
+        prs = Presentation(str(path))
+    except Exception as exc:  # python-pptx raises several kinds for a file that is not a .pptx
+        raise TemplateError(f"{path}: not a PowerPoint file ({type(exc).__name__})") from None
+    names = [layout.name for layout in prs.slide_layouts]
+    for name in LAYOUTS:
+        if name not in names:
+            raise TemplateError(f"{path}: the theme has no slide layout named {name!r} "
+                                f"(it has: {', '.join(names)})")
+    # A theme may carry sample slides; a deck starts empty.
+    for slide_id in list(prs.slides._sldIdLst):
+        prs.part.drop_rel(slide_id.rId)
+        prs.slides._sldIdLst.remove(slide_id)
+    return prs
+
+
+def _color(hex_value: str) -> RGBColor:
+    return RGBColor.from_string(hex_value.upper())
+
+
+def _fill_paragraph(paragraph, model: Paragraph, size: float, theme: Theme, color: str = "",
+                    spacing: float = 0.0) -> None:
+    if spacing:
+        paragraph.space_after = Pt(spacing)
+    if model.bullet:
+        properties = paragraph._p.get_or_add_pPr()
+        indent = emu((model.level + 1) * BULLET_INDENT * size)
+        properties.set("marL", str(indent))
+        properties.set("indent", str(-emu(BULLET_INDENT * size)))
+        properties.append(properties.makeelement(qn("a:buFont"), {"typeface": theme.pptx_text_font}))
+        if model.bullet == "number":
+            properties.append(properties.makeelement(qn("a:buAutoNum"), {"type": "arabicPeriod",
+                                                                          "startAt": str(model.number)}))
+        else:
+            properties.append(properties.makeelement(qn("a:buChar"), {"char": model.bullet}))
+    for run_model in model.runs:
+        run = paragraph.add_run()
+        run.text = run_model.text
+        font = run.font
+        font.size = Pt(size)
+        font.bold, font.italic = run_model.bold, run_model.italic
+        font.name = theme.pptx_code_font if run_model.code else theme.pptx_text_font
+        if run_model.color or color:
+            font.color.rgb = _color(run_model.color or color)
+        if run_model.link:
+            run.hyperlink.address = run_model.link
+
+
+def _text_box(slide, box: Box, inset: tuple[float, float]):
+    shape = slide.shapes.add_textbox(emu(box.x), emu(box.y), emu(box.w), emu(box.h))
+    frame = shape.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.vertical_anchor = MSO_ANCHOR.TOP
+    frame.margin_left = frame.margin_right = Pt(inset[0])
+    frame.margin_top = frame.margin_bottom = Pt(inset[1])
+    return shape
+
+
+def _write_paragraphs(frame, paragraphs, size: float, theme: Theme, color: str = "", spacing: float = 0.0) -> None:
+    for index, model in enumerate(paragraphs):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        last = index == len(paragraphs) - 1
+        _fill_paragraph(paragraph, model, size, theme, color, 0.0 if last else spacing)
+
+
+def _describe(shape, text: str) -> None:
+    """Alt text: what screen readers and PowerPoint's accessibility checker read."""
+    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
+
+
+def _draw(slide, item: Placed, context: WriteContext, theme: Theme) -> None:
+    block = item.block
+    if isinstance(block, Figure):
+        picture = slide.shapes.add_picture(str(context.figures / f"{block.name}.png"), emu(item.picture.x),
+                                           emu(item.picture.y), emu(item.picture.w), emu(item.picture.h))
+        _describe(picture, block.alt or block.caption or f"Figure {block.name}")
+        if item.caption:
+            caption = _text_box(slide, item.caption, TEXT_INSET)
+            _write_paragraphs(caption.text_frame, markdown_paragraphs(block.caption), item.size, theme, "333333")
+            for paragraph in caption.text_frame.paragraphs:
+                paragraph.alignment = PP_ALIGN.CENTER
+        return
+    if isinstance(block, Math):
+        png, _, _ = render_math(block.latex, item.size * 1.25)
+        picture = slide.shapes.add_picture(io.BytesIO(png), emu(item.picture.x), emu(item.picture.y),
+                                           emu(item.picture.w), emu(item.picture.h))
+        _describe(picture, block.latex)
+        return
+    if isinstance(block, Table):
+        _draw_table(slide, item, theme)
+        return
+    code_like = not isinstance(block, Markdown)
+    shape = _text_box(slide, item.box, CODE_INSET if code_like else TEXT_INSET)
+    if code_like:
+        shape.fill.solid()
+        if isinstance(block, (Stream, Value, Error)):
+            shape.fill.fore_color.rgb = _color(theme.output_background)
+            shape.line.color.rgb = _color(theme.accent if isinstance(block, Error) else theme.output_border)
+            shape.line.width = Pt(1.25)
+        else:
+            shape.fill.fore_color.rgb = _color(theme.code_background)
+            shape.line.fill.background()
+    color = theme.accent if isinstance(block, Error) else theme.text_color
+    spacing = round(item.size * 0.3, 1) if not code_like else 0.0
+    _write_paragraphs(shape.text_frame, item.paragraphs, item.size, theme, color, spacing)
+
+
+def _draw_table(slide, item: Placed, theme: Theme) -> None:
+    block: Table = item.block
+    grid = ([block.header] if block.header else []) + list(item.rows)
+    columns = max(len(row) for row in grid)
+    row_height = item.size * measure.LINE_SPACING + 2 * CELL_INSET[1]
+    scale = min(1.0, item.box.w / sum(item.column_widths))
+    frame = slide.shapes.add_table(len(grid), columns, emu(item.box.x), emu(item.box.y),
+                                   emu(sum(item.column_widths) * scale), emu(row_height * len(grid)))
+    table = frame.table
+    frame._element.graphic.graphicData.tbl.tblPr.find(qn("a:tableStyleId")).text = NO_TABLE_STYLE
+    table.first_row = bool(block.header)  # the header row is marked as such, for screen readers
+    table.first_col = bool(block.header) and block.header[0] == ""
+    table.horz_banding = False
+    for index, width in enumerate(item.column_widths):
+        table.columns[index].width = emu(width * scale)
+    for r, row in enumerate(grid):
+        table.rows[r].height = emu(row_height)
+        header = r == 0 and bool(block.header)
+        for c in range(columns):
+            cell = table.cell(r, c)
+            cell.margin_left = cell.margin_right = Pt(CELL_INSET[0])
+            cell.margin_top = cell.margin_bottom = Pt(CELL_INSET[1])
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = _color(theme.code_background if header else "FFFFFF")
+            paragraph = cell.text_frame.paragraphs[0]
+            paragraph.alignment = PP_ALIGN.LEFT if (c == 0 and table.first_col) else PP_ALIGN.CENTER
+            run = paragraph.add_run()
+            run.text = row[c] if c < len(row) else ""
+            run.font.size = Pt(item.size)
+            run.font.name = theme.pptx_code_font
+            run.font.bold = header or (c == 0 and table.first_col)
+            run.font.color.rgb = _color(theme.heading_color if header else theme.text_color)
+    if item.caption:
+        caption = _text_box(slide, item.caption, TEXT_INSET)
+        _write_paragraphs(caption.text_frame, markdown_paragraphs(block.caption), CAPTION_SIZE, theme, "333333")
+        caption.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
+    _describe(frame, block.caption or "Table: " + ", ".join(c for c in block.header if c))
+
+
+def _set_title(shape, text: str, theme: Theme) -> None:
+    frame = shape.text_frame
+    available = shape.width / EMU_PER_PT - 2 * 7.2
+    size = next((s for s in TITLE_SIZES if measure.width(text, s, bold=True) <= available), TITLE_SIZES[-1])
+    frame.text = text
+    for paragraph in frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
+
+
+def _body_box(prs, layout) -> Box:
+    title = next(p for p in layout.placeholders if p.placeholder_format.idx == 0)
+    top = (title.top + title.height) / EMU_PER_PT + BODY_MARGIN / 2
+    left = title.left / EMU_PER_PT
+    width = title.width / EMU_PER_PT
+    return Box(left, top, width, prs.slide_height / EMU_PER_PT - top - BODY_MARGIN)
+
+
+def _title_slide(prs, deck: Deck, theme: Theme) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts.get_by_name("Title Slide"))
+    _set_title(slide.shapes.title, plain_text(deck.title), theme)
+    slide.shapes.title.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
+    subtitle = next((p for p in slide.placeholders if p.placeholder_format.idx == 1), None)
+    if subtitle is not None:
+        frame = subtitle.text_frame
+        if deck.subtitle:
+            _write_paragraphs(frame, markdown_paragraphs(deck.subtitle), 24, theme, "333333")
+        source = frame.add_paragraph() if deck.subtitle else frame.paragraphs[0]
+        run = source.add_run()
+        run.text = deck.source
+        run.font.size, run.font.name = Pt(14), theme.pptx_code_font
+    if deck.title_notes:
+        slide.notes_slide.notes_text_frame.text = plain_text(deck.title_notes)
+
+
+def _reproducible(prs, deck: Deck) -> None:
+    # python-pptx stamps the current time; a fixed date (or SOURCE_DATE_EPOCH) keeps bytes stable.
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "946684800"))  # 2000-01-01
+    stamp = datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc).replace(tzinfo=None)
+    properties = prs.core_properties
+    properties.created = properties.modified = properties.last_printed = stamp
+    properties.revision = 1
+    properties.author = properties.last_modified_by = "livedeck"
+    properties.title = plain_text(deck.title)
+    properties.subject = deck.source
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """Same entries, same order, fixed times: zip metadata otherwise differs on every save."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return output.getvalue()
+
+
+def write_pptx(deck: Deck, context: WriteContext) -> bytes:
+    theme = load_theme(context.templates / "theme.toml")
+    prs = load_template(context.pptx_template or context.templates / "pptx" / "livedeck.pptx")
+    layout = prs.slide_layouts.get_by_name("Title Only")
+    box = _body_box(prs, layout)
+    planner = Planner(lambda latex, size: render_math(latex, size)[1:])
+    _title_slide(prs, deck, theme)
+    for model_slide in deck.slides:
+        notes = plain_text(model_slide.notes)
+        for planned in plan_slide(model_slide, plain_text(model_slide.title), notes, box, planner,
+                                  theme.pygments_style):
+            slide = prs.slides.add_slide(layout)
+            _set_title(slide.shapes.title, planned.title, theme)
+            for item in planned.items:
+                _draw(slide, item, context, theme)
+            if planned.notes:
+                slide.notes_slide.notes_text_frame.text = planned.notes
+    _reproducible(prs, deck)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return _stable_zip(buffer.getvalue())

@@ -1,0 +1,150 @@
+"""Markdown and highlighted code as paragraphs of styled runs: what PowerPoint text is made of.
+
+Both the layout (which measures runs) and the PowerPoint writer (which emits them)
+read these, so what is measured is exactly what is written.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from pygments.lexers import get_lexer_by_name
+from pygments.styles import get_style_by_name
+
+from livedeck.writers.unimath import latex_to_unicode
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False  # monospace
+    link: str = ""
+    color: str = ""  # RRGGBB, for highlighted code
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    runs: tuple[Run, ...]
+    bullet: str = ""  # "", "•", or "1." style numbering ("number")
+    level: int = 0
+    number: int = 0  # the item's number in a numbered list
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False}).use(dollarmath_plugin, double_inline=True)  # raw HTML is text
+
+
+def _inline(token: Token) -> tuple[Run, ...]:
+    runs: list[Run] = []
+    style = Run("")
+    for child in token.children or []:
+        kind = child.type
+        if kind == "text":
+            runs.append(replace(style, text=child.content))
+        elif kind in ("softbreak",):
+            runs.append(replace(style, text=" "))
+        elif kind == "hardbreak":
+            runs.append(replace(style, text="\n"))
+        elif kind == "code_inline":
+            runs.append(replace(style, text=child.content, code=True))
+        elif kind in ("math_inline", "math_inline_double"):
+            runs.append(replace(style, text=latex_to_unicode(child.content)))
+        elif kind == "strong_open":
+            style = replace(style, bold=True)
+        elif kind == "strong_close":
+            style = replace(style, bold=False)
+        elif kind == "em_open":
+            style = replace(style, italic=True)
+        elif kind == "em_close":
+            style = replace(style, italic=False)
+        elif kind == "link_open":
+            style = replace(style, link=str(child.attrs.get("href", "")))
+        elif kind == "link_close":
+            style = replace(style, link="")
+        elif kind == "image":
+            runs.append(replace(style, text=child.content or "[image]"))
+    return _merged(runs)
+
+
+def _merged(runs: list[Run]) -> tuple[Run, ...]:
+    """Neighbouring runs of one style become one run."""
+    merged: list[Run] = []
+    for run in runs:
+        if merged and replace(merged[-1], text="") == replace(run, text=""):
+            merged[-1] = replace(run, text=merged[-1].text + run.text)
+        else:
+            merged.append(run)
+    return tuple(merged)
+
+
+def markdown_paragraphs(text: str) -> list[Paragraph]:
+    """Paragraphs, list items (with their bullet or number and nesting level) and display math lines."""
+    paragraphs: list[Paragraph] = []
+    lists: list[list] = []  # stack of [kind, next number]
+    for token in _parser().parse(text):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            start = int(token.attrs.get("start", 1) or 1)
+            lists.append(["•" if token.type == "bullet_list_open" else "number", start])
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif token.type == "list_item_open":
+            lists[-1].append("new")  # the next paragraph carries the bullet
+        elif token.type == "inline":
+            bullet, number = "", 0
+            if lists and lists[-1][-1] == "new":
+                lists[-1].pop()
+                bullet, number = lists[-1][0], lists[-1][1]
+                lists[-1][1] += 1
+            paragraphs.append(Paragraph(_inline(token), bullet, max(0, len(lists) - 1), number))
+        elif token.type in ("math_block", "math_block_label"):
+            paragraphs.append(Paragraph((Run(latex_to_unicode(token.content), italic=True),)))
+        elif token.type in ("fence", "code_block"):
+            paragraphs.extend(Paragraph((Run(line, code=True),)) for line in token.content.rstrip("\n").split("\n"))
+    return paragraphs
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as plain text (for speaker notes and titles): markup dropped, math as Unicode."""
+    lines = []
+    for paragraph in markdown_paragraphs(markdown):
+        prefix = {"•": "• ", "number": f"{paragraph.number}. "}.get(paragraph.bullet, "")
+        lines.append("  " * paragraph.level + prefix + paragraph.text)
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=4)
+def _token_colors(style_name: str) -> dict:
+    style = get_style_by_name(style_name)
+    return {token: (info["color"] or "", info["bold"], info["italic"]) for token, info in style}
+
+
+def code_paragraphs(source: str, language: str, style_name: str) -> list[Paragraph]:
+    """One paragraph per source line, runs coloured as Pygments colours them in HTML."""
+    colors = _token_colors(style_name)
+    lines: list[list[Run]] = [[]]
+    for token_type, value in get_lexer_by_name(language).get_tokens(source):
+        kind = token_type
+        while kind not in colors and kind.parent is not None:  # styles resolve inheritance for known types
+            kind = kind.parent
+        color, bold, italic = colors.get(kind, ("", False, False))
+        for index, piece in enumerate(value.split("\n")):
+            if index:
+                lines.append([])
+            if piece:
+                lines[-1].append(Run(piece, bold=bold, italic=italic, code=True, color=color))
+    while lines and not lines[-1]:
+        lines.pop()
+    return [Paragraph(_merged(runs) or (Run("", code=True),)) for runs in lines]
+
+
+def mono_paragraphs(text: str) -> list[Paragraph]:
+    return [Paragraph((Run(line, code=True),)) for line in text.split("\n")]

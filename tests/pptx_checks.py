@@ -1,0 +1,136 @@
+"""Reading a built .pptx back: an outline for golden files, and the layout rules every deck must keep.
+
+The line-fit check measures text on its own (Pillow with the DejaVu fonts matplotlib
+ships), not with livedeck's measuring code, so a wrong measure in the writer shows here.
+"""
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+from PIL import ImageFont
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.util import Emu
+
+import matplotlib
+
+FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+PT = 12700
+
+
+def _font(name: str, bold: bool, italic: bool) -> ImageFont.FreeTypeFont:
+    mono = name in ("Courier New", "DejaVu Sans Mono", "Consolas")
+    suffix = {(False, False): "", (True, False): "-Bold", (False, True): "-Oblique", (True, True): "-BoldOblique"}
+    return ImageFont.truetype(str(FONTS / f"{'DejaVuSansMono' if mono else 'DejaVuSans'}{suffix[bold, italic]}.ttf"), 100)
+
+
+def _lines(paragraph, available: float) -> tuple[int, float]:
+    """Greedy word wrap of one paragraph; returns (lines, largest font size in points)."""
+    words: list[float] = []
+    size = 0.0
+    current = 0.0
+    for run in paragraph.runs:
+        points = run.font.size.pt
+        size = max(size, points)
+        font = _font(run.font.name or "", bool(run.font.bold), bool(run.font.italic))
+        for char in run.text:
+            if char == " " and current:
+                words.append(current)
+                current = 0.0
+            current += font.getlength(char) * points / 100
+    words.append(current)
+    lines, used = 1, 0.0
+    for index, w in enumerate(words):
+        if used and used + w > available:
+            lines, used = lines + 1, w
+        else:
+            used += w
+        while used > available:
+            lines, used = lines + 1, used - available
+    return lines, size
+
+
+def overfull_text(path: Path) -> list[str]:
+    """Text boxes holding more lines than fit at their font size."""
+    problems = []
+    for number, slide in enumerate(Presentation(str(path)).slides, start=1):
+        for shape in slide.shapes:
+            if shape.shape_type != MSO_SHAPE_TYPE.TEXT_BOX:
+                continue
+            frame = shape.text_frame
+            available = (shape.width - frame.margin_left - frame.margin_right) / PT
+            room = (shape.height - frame.margin_top - frame.margin_bottom) / PT
+            needed = 0.0
+            for paragraph in frame.paragraphs:
+                if not paragraph.runs:
+                    continue
+                indent = int(paragraph._p.pPr.get("marL", 0)) / PT if paragraph._p.pPr is not None else 0.0
+                lines, size = _lines(paragraph, available - indent)
+                spacing = paragraph.space_after.pt if paragraph.space_after is not None else 0.0
+                needed += lines * size * 1.17 + spacing
+            if needed > room + 1:
+                problems.append(f"slide {number}: {shape.name} needs {needed:.0f} pt, has {room:.0f} pt: "
+                                f"{frame.text[:40]!r}")
+    return problems
+
+
+def off_slide(path: Path) -> list[str]:
+    prs = Presentation(str(path))
+    problems = []
+    for number, slide in enumerate(prs.slides, start=1):
+        for shape in slide.shapes:
+            if shape.left < 0 or shape.top < 0 or shape.left + shape.width > prs.slide_width \
+                    or shape.top + shape.height > prs.slide_height:
+                problems.append(f"slide {number}: {shape.name} extends past the slide")
+    return problems
+
+
+def overlaps(path: Path) -> list[str]:
+    """Pictures or tables that share area with a text box or another picture or table."""
+    problems = []
+    for number, slide in enumerate(Presentation(str(path)).slides, start=1):
+        shapes = [s for s in slide.shapes if not s.is_placeholder]
+        for i, a in enumerate(shapes):
+            for b in shapes[i + 1:]:
+                if MSO_SHAPE_TYPE.TEXT_BOX == a.shape_type == b.shape_type:
+                    continue
+                dx = min(a.left + a.width, b.left + b.width) - max(a.left, b.left)
+                dy = min(a.top + a.height, b.top + b.height) - max(a.top, b.top)
+                if dx > PT and dy > PT:
+                    problems.append(f"slide {number}: {a.name} overlaps {b.name}")
+    return problems
+
+
+def outline(path: Path) -> dict:
+    """The structure a golden file pins: layouts, titles, shapes placed to the point, fonts, media hashes."""
+    prs = Presentation(str(path))
+    slides = []
+    for slide in prs.slides:
+        shapes = []
+        for shape in slide.shapes:
+            entry = {
+                "kind": str(shape.shape_type).split(".")[-1].split(" ")[0],
+                "box_pt": [round(v / PT) for v in (shape.left, shape.top, shape.width, shape.height)],
+            }
+            if shape.has_text_frame and shape.text_frame.text:
+                entry["text"] = shape.text_frame.text[:60]
+                entry["sizes"] = sorted({r.font.size.pt for p in shape.text_frame.paragraphs for r in p.runs
+                                         if r.font.size})
+            if shape.shape_type == MSO_SHAPE_TYPE.PICTURE:
+                entry["alt"] = shape._element.nvPicPr.cNvPr.get("descr")
+                entry["media_sha256"] = hashlib.sha256(shape.image.blob).hexdigest()[:16]
+            if shape.has_table:
+                entry["cells"] = [[c.text for c in row.cells] for row in shape.table.rows]
+            shapes.append(entry)
+        slides.append({
+            "layout": slide.slide_layout.name,
+            "title": slide.shapes.title.text if slide.shapes.title is not None else None,
+            "shapes": shapes,
+            "notes": slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else "",
+        })
+    with zipfile.ZipFile(path) as archive:
+        entries = archive.namelist()
+    return {"size_pt": [round(prs.slide_width / PT), round(prs.slide_height / PT)], "slides": slides,
+            "zip_entries": entries}
