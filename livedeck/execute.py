@@ -106,7 +106,10 @@ def _save_figure(fig: Any, name: str, files: dict[str, bytes]) -> None:
     # Metadata off and a fixed hash salt: the same code gives byte-identical files.
     svg, png = io.BytesIO(), io.BytesIO()
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    # The first save has laid the figure out; doing it again for the PNG only costs time.
+    fig.set_layout_engine("none")
+    # zlib level 3: nearly level 6's size at a third of the time, for every figure of every build
+    fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
     files[f"{name}.svg"], files[f"{name}.png"] = svg.getvalue(), png.getvalue()
 
 

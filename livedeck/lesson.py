@@ -5,9 +5,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jupytext
-import yaml
-
 LESSON_NAME = re.compile(r"^(?:\d+_)?([A-Za-z0-9][A-Za-z0-9_-]*)$")
 OPTION_LINE = re.compile(r"^#\|\s?(.*)$")
 
@@ -81,6 +78,8 @@ def parse_options(source: str, path: Path, line: int) -> tuple[CellOptions, str,
 
     Returns the options, the code without them, and how many lines were removed.
     """
+    import yaml  # imported on use: a build with nothing to do never reads a lesson
+
     lines = source.splitlines()
     yaml_lines: list[str] = []
     for text in lines:
@@ -135,6 +134,8 @@ def _cell_lines(text: str, cells: list) -> list[int]:
 
 def read_lesson(path: Path) -> Lesson:
     """Read and check one lesson file; raises LessonError on a user mistake."""
+    import jupytext
+
     name = lesson_name(path)
     try:
         text = path.read_text(encoding="utf-8")

@@ -151,6 +151,21 @@ def from_json(text: str) -> Deck:
         raise ValueError(f"not a livedeck deck model: {exc}") from exc
 
 
+def outputs_to_json(outputs: tuple[tuple[Block, ...], ...]) -> str:
+    """What each cell showed (the executor's result), versioned like decks: the cache stores it."""
+    return json.dumps({"version": MODEL_VERSION, "outputs": _encode(outputs)}, ensure_ascii=False)
+
+
+def outputs_from_json(text: str) -> tuple[tuple[Block, ...], ...]:
+    try:
+        payload = json.loads(text)
+        if payload.get("version") != MODEL_VERSION:
+            raise ValueError(f"outputs model version {payload.get('version')!r}, expected {MODEL_VERSION}")
+        return tuple(tuple(_block(b) for b in cell) for cell in payload["outputs"])
+    except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not livedeck outputs: {exc}") from exc
+
+
 def columns(slide: Slide) -> tuple[tuple[Block, ...], tuple[Block, ...], tuple[Block, ...]]:
     """A "code-figure" slide's blocks as (full-width top, left column, right column).
 

@@ -1,19 +1,22 @@
-"""Build a course: find lessons, run them in workers, write figures and every format's deck.
+"""Build a course: find lessons, skip what is up to date, run or re-render the rest in workers.
 
-lesson → executor (in a worker) → deck model → writers. This module only
-orchestrates; it neither executes lesson code nor knows any format's insides.
+lesson → executor (in a worker) → deck model → writers. This module orchestrates;
+it neither executes lesson code nor knows any format's insides, and a build with
+nothing to do never imports torch or matplotlib.
 """
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Optional
 
+from livedeck import cache
 from livedeck.files import write_atomic
-from livedeck.model import Deck
+from livedeck.lesson import Lesson, LessonError
+from livedeck.model import Block, Deck
 from livedeck.theme import TEMPLATES
-from livedeck.workers import Job, Outcome, default_workers, run_all
+from livedeck.workers import Job, Outcome, default_workers, run_all, start_server
 from livedeck.writers import WRITERS, WriteContext
 
 
@@ -33,21 +36,27 @@ class BuildOptions:
     allow_errors: bool = False
     templates: Path = TEMPLATES
     pptx_template: Optional[Path] = None
+    cache: Path = Path(".livedeck-cache")
+    force: bool = False  # re-execute every lesson
+
+    @property
+    def style(self) -> Optional[Path]:
+        style = self.templates / "figure.mplstyle"
+        return style if style.exists() else None
 
 
 @dataclass(frozen=True)
 class LessonReport:
     name: str
     path: Path
-    state: str  # "ran", "cached", "failed"
+    state: str  # "ran", "rendered" (from cached results), "cached" (nothing to do), "failed"
     seconds: float = 0.0
     message: str = ""
-    outputs: tuple[Path, ...] = ()
 
 
 def select_lessons(options: BuildOptions) -> list[tuple[str, Path]]:
     """(name, file) of the lessons to build, checked against what slides/ holds."""
-    from livedeck.lesson import LessonError, find_lessons, lesson_name
+    from livedeck.lesson import find_lessons, lesson_name
 
     if not options.slides.is_dir():
         raise UsageError(f"no lesson folder {options.slides}")
@@ -85,8 +94,9 @@ def write_deck(deck: Deck, files: dict[str, bytes], options: BuildOptions) -> tu
 
     figures = options.figures / deck.name
     sync_folder(figures, files)
-    context = WriteContext(figures=figures, templates=options.templates, pptx_template=options.pptx_template)
-    written = []
+    context = WriteContext(figures=figures, templates=options.templates, pptx_template=options.pptx_template,
+                           cache=options.cache / "math")
+    written = [figures / name for name in sorted(files)]
     for fmt in options.formats:
         extension, writer = WRITERS[fmt]
         target = options.dist / f"{deck.name}.{extension}"
@@ -95,68 +105,163 @@ def write_deck(deck: Deck, files: dict[str, bytes], options: BuildOptions) -> tu
     return tuple(written)
 
 
-def write_index(options: BuildOptions, lessons: list[tuple[str, Path]], titles: dict[str, str]) -> None:
+def execute_job(job: Job) -> Outcome:
+    """In a worker: run the lesson, cache what it showed, write its decks (workers write in parallel)."""
+    from livedeck.execute import execute
+
+    start = time.perf_counter()
+    lesson, options, key = job.payload
+    try:
+        executed = execute(lesson, options.style, options.timeout, options.allow_errors)
+    except LessonError as exc:
+        return Outcome(job.name, error=str(exc), seconds=time.perf_counter() - start)
+    if executed.failure is not None:
+        return Outcome(job.name, error=executed.failure.message(), seconds=time.perf_counter() - start)
+    if not _has_errors(executed.outputs):  # a run with errors shown (--allow-errors) is never cached
+        cache.store_executed(options.cache, key, executed.outputs, executed.files)
+    deck, written = render(lesson, executed.outputs, executed.files, options)
+    return Outcome(job.name, (deck.title, written), seconds=time.perf_counter() - start)
+
+
+def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes],
+           options: BuildOptions) -> tuple[Deck, tuple[Path, ...]]:
+    """Lay the deck out from the lesson's cells and their outputs, and write every format."""
+    from livedeck.structure import build_deck
+
+    deck = build_deck(lesson, outputs, source=_display_path(lesson.path))
+    return deck, write_deck(deck, files, options)
+
+
+def _has_errors(outputs: tuple[tuple[Block, ...], ...]) -> bool:
+    return any(type(block).__name__ == "Error" for cell in outputs for block in cell)
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def write_index(options: BuildOptions, titles: dict[str, str]) -> None:
     from livedeck.writers.html import write_index as render_index
 
     decks = []
-    for name, _ in lessons:
-        files = [f"{name}.{WRITERS[f][0]}" for f in WRITERS if (options.dist / f"{name}.{WRITERS[f][0]}").exists()]
+    for name, _ in select_lessons(replace(options, lessons=())):
+        files = [f"{name}.{ext}" for ext, _ in WRITERS.values() if (options.dist / f"{name}.{ext}").exists()]
         decks.append((name, titles.get(name) or _title_of(options.dist, name) or name, files))
     write_atomic(options.dist / "index.html", render_index(decks, options.templates))
 
 
 def _title_of(dist: Path, name: str) -> Optional[str]:
     """A lesson's title from its last good deck (for the index when it was not rebuilt)."""
+    import html
     import re
 
     page = dist / f"{name}.html"
     if page.exists():
         match = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8", errors="replace"))
         if match:
-            import html
-
             return html.unescape(match.group(1))
     return None
 
 
-def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda r: None) -> list[LessonReport]:
-    """Build the selected lessons; a failing lesson never stops the others nor touches its old deck."""
-    from livedeck.assets import MissingAssets, copy_assets
+def _draw_formulas(lessons: list[Lesson], options: BuildOptions) -> None:
+    """Draw display math into the cache now, on the core that is free while workers start."""
+    from livedeck.structure import split_markdown
+    from livedeck.writers.mathimage import formula_png
 
-    lessons = select_lessons(options)
+    for lesson in lessons:
+        for cell in lesson.cells:
+            if cell.kind == "markdown":
+                for piece in split_markdown(cell.source):
+                    if piece.kind == "math":
+                        formula_png(piece.text, options.cache / "math")
+
+
+def _prepare(options: BuildOptions) -> None:
     if "pptx" in options.formats and options.pptx_template is not None:
         check_template(options.pptx_template)
     try:
-        options.dist.mkdir(parents=True, exist_ok=True)
-        options.figures.mkdir(parents=True, exist_ok=True)
+        for folder in (options.dist, options.figures, options.cache):
+            folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot write output folder: {exc}") from None
     if "html" in options.formats:
+        from livedeck.assets import MissingAssets, copy_assets
+
         try:
             copy_assets(options.dist, options.templates)
         except MissingAssets as exc:
             raise UsageError(str(exc)) from None
-    style = options.templates / "figure.mplstyle"
-    jobs = [Job(path, style if style.exists() else None, options.timeout, options.allow_errors) for _, path in lessons]
-    names = {path: name for name, path in lessons}
-    reports: list[LessonReport] = []
+
+
+def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda r: None) -> list[LessonReport]:
+    """Build the selected lessons; a failing lesson never stops the others nor touches its old deck."""
+    lessons = select_lessons(options)
+    _prepare(options)
+    helpers = tuple(sorted(options.slides.glob("_*.py")))
+    inputs = cache.KeyInputs(options.style, helpers, options.allow_errors)
+    destinations = [str(options.dist.resolve()), str(options.figures.resolve())]
+    reports: dict[str, LessonReport] = {}
     titles: dict[str, str] = {}
+    render_keys: dict[str, str] = {}
+    stale: list[tuple[str, Path]] = []
+    for name, path in lessons:
+        render_keys[name] = cache.render_key(path, inputs, options.templates, options.formats,
+                                             options.pptx_template, destinations)
+        title = None if options.force else cache.up_to_date(options.cache, name, render_keys[name])
+        if title is None:
+            stale.append((name, path))
+        else:
+            titles[name] = title
+            reports[name] = LessonReport(name, path, "cached")
+            report(reports[name])
+    if stale and (options.force or not cache.has_executed(options.cache)):
+        start_server()  # every stale lesson will run: let the torch import overlap reading the lessons
+    jobs: list[Job] = []
+    renders: list[tuple[str, Lesson, tuple, dict]] = []
+    for name, path in stale:
+        from livedeck.lesson import read_lesson
+
+        try:
+            lesson = read_lesson(path)
+        except LessonError as exc:
+            reports[name] = LessonReport(name, path, "failed", message=str(exc))
+            report(reports[name])
+            continue
+        key = cache.execution_key(lesson, inputs)
+        cached = None if options.force else cache.load_executed(options.cache, key)
+        if cached is None:
+            jobs.append(Job(name, path, (lesson, options, key)))
+        else:
+            renders.append((name, lesson, *cached))
+
+    def finish(name: str, path: Path, title: str, written: tuple[Path, ...], state: str, seconds: float) -> None:
+        titles[name] = title
+        cache.record_build(options.cache, name, render_keys[name], title, written)
+        reports[name] = LessonReport(name, path, state, seconds)
+        report(reports[name])
+
+    if jobs:
+        start_server()  # its torch import overlaps what this process does meanwhile:
+        if "pptx" in options.formats:
+            _draw_formulas([job.payload[0] for job in jobs], options)  # drawing the lessons' formulas
+    for name, lesson, outputs, files in renders:
+        start = time.perf_counter()
+        deck, written = render(lesson, outputs, files, options)
+        finish(name, lesson.path, deck.title, written, "rendered", time.perf_counter() - start)
+    lessons_by_name = {job.name: job.payload[0] for job in jobs}
     workers = min(options.jobs or default_workers(), max(1, len(jobs)))
-    # A cell stuck in C code ignores the alarm; the whole lesson still gets a hard stop.
-    hard_limit = (lambda job: 0) if not options.timeout else (lambda job: options.timeout * 2 + 60)
-    for outcome in run_all(jobs, workers, hard_limit):
-        reports.append(_finish(outcome, names[outcome.path], options, titles))
-        report(reports[-1])
-    if "html" in options.formats:
-        write_index(options, select_lessons(BuildOptions(slides=options.slides)), titles)
-    order = {path: i for i, (_, path) in enumerate(lessons)}
-    return sorted(reports, key=lambda r: order[r.path])
-
-
-def _finish(outcome: Outcome, name: str, options: BuildOptions, titles: dict[str, str]) -> LessonReport:
-    if outcome.deck is None:
-        return LessonReport(name, outcome.path, "failed", outcome.seconds, outcome.error)
-    titles[name] = outcome.deck.title
-    start = time.perf_counter()
-    written = write_deck(outcome.deck, outcome.files, options)
-    return LessonReport(name, outcome.path, "ran", outcome.seconds + time.perf_counter() - start, "", written)
+    # A cell stuck in C code ignores the per-cell alarm; the lesson still gets a hard stop.
+    hard_limit = options.timeout * 2 + 60 if options.timeout else 0
+    for outcome in run_all(jobs, execute_job, workers, hard_limit):
+        if outcome.result is None:
+            path = lessons_by_name[outcome.name].path
+            reports[outcome.name] = LessonReport(outcome.name, path, "failed", outcome.seconds, outcome.error)
+            report(reports[outcome.name])
+        else:
+            finish(outcome.name, lessons_by_name[outcome.name].path, *outcome.result, "ran", outcome.seconds)
+    if "html" in options.formats and (jobs or renders or not (options.dist / "index.html").exists()):
+        write_index(options, titles)
+    return [reports[name] for name, _ in lessons]

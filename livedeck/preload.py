@@ -1,4 +1,9 @@
-"""Imported once by the fork server, so every lesson process starts with these loaded."""
+"""Imported once by the fork server, so every lesson process starts with this work done.
+
+What running a lesson and writing its decks imports or warms up on first use is done here, once,
+instead of once per lesson in every forked worker.
+"""
+import io
 import os
 
 os.environ.setdefault("MPLBACKEND", "agg")
@@ -6,9 +11,33 @@ os.environ.setdefault("MPLBACKEND", "agg")
 import matplotlib  # noqa: E402
 
 matplotlib.use("agg")
-import matplotlib.pyplot  # noqa: E402,F401
+import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402,F401
 
+import livedeck.cli  # noqa: E402,F401  (build.py is re-run in each worker: make that free)
 import livedeck.execute  # noqa: E402,F401
-import livedeck.lesson  # noqa: E402,F401
+import livedeck.pipeline  # noqa: E402,F401
 import livedeck.structure  # noqa: E402,F401
+import livedeck.writers.html  # noqa: E402,F401
+import livedeck.writers.pptx  # noqa: E402,F401
+
+
+def _warm_up() -> None:
+    from pygments.lexers import get_lexer_by_name
+
+    from livedeck.writers import measure
+    from livedeck.writers.mathimage import formula_png
+    from livedeck.writers.richtext import markdown_paragraphs
+
+    get_lexer_by_name("python")
+    markdown_paragraphs("**warm** $x^2$")
+    measure.width("warm", 12) + measure.width("warm", 12, mono=True)
+    formula_png("\\frac{a}{b}")
+    fig = plt.figure()
+    fig.gca().plot([0, 1])
+    for fmt in ("svg", "png"):
+        fig.savefig(io.BytesIO(), format=fmt)
+    plt.close(fig)
+
+
+_warm_up()

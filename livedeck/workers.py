@@ -1,9 +1,9 @@
-"""Run lessons in worker processes forked from a server that has torch and matplotlib loaded.
+"""Run lessons in worker processes, each lesson in a fresh process.
 
-Every lesson gets a fresh process (its state dies with it) without paying the
-torch import again: the fork server imports once, each lesson is a fork of it.
-A worker that crashes (segfault, os._exit, out of memory) or overruns its time
-is reported as that lesson's failure; the others go on.
+Workers are forked from a server that has torch and matplotlib already
+imported, so no lesson pays the torch import again. A worker that crashes
+(segfault, os._exit, out of memory) or overruns its time is reported as that
+lesson's failure; the others go on.
 """
 from __future__ import annotations
 
@@ -12,71 +12,40 @@ import multiprocessing.connection
 import os
 import signal
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Optional
-
-from livedeck.model import Deck
 
 PRELOAD = ["livedeck.preload"]
 
 
 @dataclass(frozen=True)
 class Job:
+    name: str
     path: Path
-    style: Optional[Path]
-    timeout: float  # per cell, seconds; 0 = none
-    allow_errors: bool
+    payload: object  # what the job function needs (pickled to the worker)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What running one lesson gave: a deck and its figure files, or a failure message."""
-    path: Path
-    deck: Optional[Deck]
-    files: dict[str, bytes]
-    error: str = ""  # the message for the user when deck is None
+    """What one job gave: its result, or a message for the user."""
+    name: str
+    result: object = None  # None when the job failed
+    error: str = ""
     seconds: float = 0.0
 
 
-def run_job(job: Job) -> Outcome:
-    """Read, execute and lay out one lesson in this process."""
-    from livedeck.execute import execute
-    from livedeck.lesson import LessonError, read_lesson
-    from livedeck.structure import build_deck
-
-    start = time.perf_counter()
+def _child(conn: multiprocessing.connection.Connection, function: Callable[[Job], Outcome], job: Job) -> None:
     try:
-        lesson = read_lesson(job.path)
-        executed = execute(lesson, job.style, job.timeout, job.allow_errors)
-    except LessonError as exc:
-        return Outcome(job.path, None, {}, str(exc), time.perf_counter() - start)
-    if executed.failure is not None:
-        return Outcome(job.path, None, {}, executed.failure.message(), time.perf_counter() - start)
-    deck = build_deck(lesson, executed.outputs, source=_display_path(job.path))
-    return Outcome(job.path, deck, executed.files, "", time.perf_counter() - start)
-
-
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def _child(conn: multiprocessing.connection.Connection, job: Job) -> None:
-    try:
-        outcome = run_job(job)
-    except BaseException as exc:  # livedeck's own bug, not the lesson's: still report, never hang
-        import traceback
-
-        outcome = Outcome(job.path, None, {}, "internal error:\n" + traceback.format_exc())
-        del exc
+        outcome = function(job)
+    except BaseException:  # livedeck's own bug, not the lesson's: still report, never hang
+        outcome = Outcome(job.name, error=f"{job.path}: internal error in livedeck:\n" + traceback.format_exc())
     conn.send(outcome)
     conn.close()
 
 
-def _crash_message(path: Path, exitcode: Optional[int]) -> str:
+def crash_message(path: Path, exitcode: Optional[int]) -> str:
     if exitcode is not None and exitcode < 0:
         name = signal.Signals(-exitcode).name
         hint = " (out of memory?)" if name == "SIGKILL" else ""
@@ -84,47 +53,56 @@ def _crash_message(path: Path, exitcode: Optional[int]) -> str:
     return f"{path}: the lesson crashed its interpreter: it exited with status {exitcode} before finishing"
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD)
-    return ctx
+_server: Optional[multiprocessing.context.BaseContext] = None
 
 
-def run_all(jobs: list[Job], workers: int, hard_limit: Callable[[Job], float] = lambda job: 0) -> Iterator[Outcome]:
+def start_server() -> multiprocessing.context.BaseContext:
+    """The fork server with torch loaded; started once per build, as early as possible."""
+    global _server
+    if _server is None:
+        _server = multiprocessing.get_context("forkserver")
+        _server.set_forkserver_preload(PRELOAD)
+        # Starting it now overlaps its torch import with the build's own preparations.
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+    return _server
+
+
+def run_all(jobs: list[Job], function: Callable[[Job], Outcome], workers: int,
+            hard_limit: float = 0) -> Iterator[Outcome]:
     """Yield one Outcome per job as each finishes, at most `workers` running at once."""
-    ctx = _context()
     pending = list(jobs)
-    running: dict[object, tuple[Job, object, multiprocessing.connection.Connection, float]] = {}
+    running: dict[object, tuple[Job, multiprocessing.process.BaseProcess, float]] = {}
     while pending or running:
         while pending and len(running) < max(1, workers):
             job = pending.pop(0)
+            ctx = start_server()
             receive, send = ctx.Pipe(duplex=False)
-            process = ctx.Process(target=_child, args=(send, job), daemon=True)
+            process = ctx.Process(target=_child, args=(send, function, job), daemon=True)
             process.start()
             send.close()
-            running[receive] = (job, process, receive, time.perf_counter())
-        ready = multiprocessing.connection.wait(list(running), timeout=0.5)
-        for conn in ready:
-            job, process, receive, started = running.pop(conn)
+            running[receive] = (job, process, time.perf_counter())
+        for conn in multiprocessing.connection.wait(list(running), timeout=0.5):
+            job, process, started = running.pop(conn)
             try:
-                outcome = receive.recv()
+                outcome = conn.recv()
             except (EOFError, OSError):
                 process.join()
-                outcome = Outcome(job.path, None, {}, _crash_message(job.path, process.exitcode),
-                                  time.perf_counter() - started)
+                outcome = Outcome(job.name, error=crash_message(job.path, process.exitcode),
+                                  seconds=time.perf_counter() - started)
             process.join()
-            receive.close()
+            conn.close()
             yield outcome
         now = time.perf_counter()
-        for conn, (job, process, receive, started) in list(running.items()):
-            limit = hard_limit(job)
-            if limit and now - started > limit:  # stuck in C code that the cell alarm cannot interrupt
+        for conn, (job, process, started) in list(running.items()):
+            if hard_limit and now - started > hard_limit:  # stuck in C code that the cell alarm cannot stop
                 process.kill()
                 process.join()
-                receive.close()
+                conn.close()
                 del running[conn]
-                yield Outcome(job.path, None, {}, f"{job.path}: stopped after {limit:g} s without finishing",
-                              now - started)
+                yield Outcome(job.name, error=f"{job.path}: stopped after {hard_limit:g} s without finishing",
+                              seconds=now - started)
 
 
 def default_workers() -> int:

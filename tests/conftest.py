@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -22,8 +23,14 @@ def write_lesson(folder: Path, filename: str, body: str) -> Path:
 
 
 def run_build(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess:
-    """The real CLI in a subprocess, as a lecturer runs it."""
+    """The real CLI in a subprocess, as a lecturer runs it.
+
+    Run from the project folder, it gets a fresh cache of its own: tests never reuse
+    (or disturb) the developer's .livedeck-cache.
+    """
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if cwd == ROOT and "--cache" not in args and "--help" not in args:
+        args = (*args, "--cache", tempfile.mkdtemp(prefix="livedeck-cache-"))
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
 

@@ -18,6 +18,7 @@ class WriteContext:
     figures: Path  # figures/<lesson>/ holding <name>.svg and <name>.png
     templates: Path = TEMPLATES
     pptx_template: Optional[Path] = None  # a lecturer's own theme (--template)
+    cache: Optional[Path] = None  # where writers may keep what they draw (formula pictures) across builds
 
 
 Writer = Callable[[Deck, WriteContext], bytes]

@@ -17,7 +17,7 @@ from livedeck.model import Deck, Error, Figure, Markdown, Math, Stream, Table, V
 from livedeck.theme import Theme, load_theme
 from livedeck.writers import WriteContext
 from livedeck.writers import measure
-from livedeck.writers.mathimage import render as render_math
+from livedeck.writers.mathimage import formula_png, natural_size
 from livedeck.writers.pptx_layout import (BULLET_INDENT, CAPTION_SIZE, CELL_INSET, CODE_INSET, TEXT_INSET, Box, Placed,
                                          Planner, plan_slide)
 from livedeck.writers.richtext import Paragraph, markdown_paragraphs, plain_text
@@ -122,7 +122,7 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme) -> None:
                 paragraph.alignment = PP_ALIGN.CENTER
         return
     if isinstance(block, Math):
-        png, _, _ = render_math(block.latex, item.size * 1.25)
+        png = formula_png(block.latex, context.cache)
         picture = slide.shapes.add_picture(io.BytesIO(png), emu(item.picture.x), emu(item.picture.y),
                                            emu(item.picture.w), emu(item.picture.h))
         _describe(picture, block.latex)
@@ -251,7 +251,7 @@ def write_pptx(deck: Deck, context: WriteContext) -> bytes:
     prs = load_template(context.pptx_template or context.templates / "pptx" / "livedeck.pptx")
     layout = prs.slide_layouts.get_by_name("Title Only")
     box = _body_box(prs, layout)
-    planner = Planner(lambda latex, size: render_math(latex, size)[1:])
+    planner = Planner(lambda latex, size: natural_size(latex, size, context.cache))
     _title_slide(prs, deck, theme)
     for model_slide in deck.slides:
         notes = plain_text(model_slide.notes)

@@ -1,0 +1,173 @@
+"""Content-hash caches, after jupyter-cache: rebuild only what changed, never trust an mtime.
+
+Two keys per lesson:
+- the execution key hashes the lesson's code cells (with their options) and what
+  running them depends on: livedeck's capture code, torch and matplotlib versions,
+  the figure style, helper modules in slides/. Editing prose does not change it, so
+  the lesson is re-rendered from its cached outputs without running again.
+- the render key hashes the whole lesson file with everything a deck's bytes depend
+  on (templates, livedeck's code, formats). When it and the files on disk match the
+  last build's manifest, nothing is done at all: no torch, no matplotlib.
+
+Entries are written to a temporary folder and renamed into place, and every file
+is checked against the sha256 recorded with it, so a half-written or corrupt entry
+is simply a miss.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional
+
+from livedeck import __version__
+from livedeck.files import write_atomic
+from livedeck.lesson import Lesson
+from livedeck.model import MODEL_VERSION, Block, outputs_from_json, outputs_to_json
+
+PACKAGE = Path(__file__).resolve().parent
+# The code whose change alters what execution captures (the rest only alters rendering).
+CAPTURE_CODE = ("execute.py", "tables.py", "display.py", "lesson.py", "model.py")
+
+
+def _sha(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def sha_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def library_versions() -> bytes:
+    """torch and matplotlib versions, read from package metadata (importing them costs seconds)."""
+    versions = []
+    for name in ("torch", "matplotlib", "numpy"):
+        try:
+            versions.append(f"{name}=={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} missing")
+    return ";".join(versions).encode()
+
+
+def _files(paths: Iterable[Path]) -> list[bytes]:
+    return [part for p in sorted(paths) for part in (p.name.encode(), p.read_bytes())]
+
+
+@dataclass(frozen=True)
+class KeyInputs:
+    """What a lesson's results depend on beyond its own file."""
+    style: Optional[Path]  # the figure style
+    helpers: tuple[Path, ...]  # slides/_*.py, which lessons may import
+    allow_errors: bool
+
+    def execution_bytes(self) -> list[bytes]:
+        style = self.style.read_bytes() if self.style and self.style.exists() else b""
+        return [__version__.encode(), str(MODEL_VERSION).encode(), library_versions(), style,
+                b"allow-errors" if self.allow_errors else b"", *_files(self.helpers),
+                *_files(PACKAGE / name for name in CAPTURE_CODE)]
+
+
+def execution_key(lesson: Lesson, inputs: KeyInputs) -> str:
+    """Hash of the code cells and their options only: prose edits keep the key."""
+    cells = [[c.source, sorted(vars(c.options).items())] for c in lesson.cells if c.kind == "code"]
+    return _sha(json.dumps(cells).encode(), *inputs.execution_bytes())
+
+
+def render_key(lesson_file: Path, inputs: KeyInputs, templates: Path, formats: Iterable[str],
+               pptx_template: Optional[Path], destinations: Iterable[str]) -> str:
+    template_files = [p for p in templates.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    code = [p for p in PACKAGE.rglob("*.py")]
+    extra = [pptx_template.read_bytes()] if pptx_template else [b""]
+    return _sha(lesson_file.read_bytes(), *inputs.execution_bytes(), *_files(code),
+                *[part for p in sorted(template_files) for part in (str(p.relative_to(templates)).encode(),
+                                                                    p.read_bytes())],
+                ",".join(formats).encode(), ",".join(destinations).encode(), *extra)
+
+
+# --- executed results ------------------------------------------------------------------
+
+def _entry(cache: Path, key: str) -> Path:
+    return cache / "executed" / key
+
+
+def has_executed(cache: Path) -> bool:
+    """Whether any executed results are cached at all (none: a cold build, everything runs)."""
+    return any((cache / "executed").glob("*/manifest.json"))
+
+
+def load_executed(cache: Path, key: str) -> Optional[tuple[tuple[tuple[Block, ...], ...], dict[str, bytes]]]:
+    """Cached outputs and figure files for `key`, or None when missing, partial or corrupt."""
+    entry = _entry(cache, key)
+    try:
+        manifest = json.loads((entry / "manifest.json").read_text(encoding="utf-8"))
+        files = {}
+        for name, digest in manifest["files"].items():
+            data = (entry / "files" / name).read_bytes()
+            if hashlib.sha256(data).hexdigest() != digest:
+                raise ValueError(f"{name} does not match its checksum")
+            files[name] = data
+        outputs_text = (entry / "outputs.json").read_bytes()
+        if hashlib.sha256(outputs_text).hexdigest() != manifest["outputs"]:
+            raise ValueError("outputs.json does not match its checksum")
+        return outputs_from_json(outputs_text.decode("utf-8")), files
+    except (OSError, ValueError, KeyError, TypeError):
+        if entry.exists():
+            shutil.rmtree(entry, ignore_errors=True)  # corrupt: drop it, the lesson simply runs again
+        return None
+
+
+def store_executed(cache: Path, key: str, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes]) -> None:
+    entry = _entry(cache, key)
+    if entry.exists():
+        return
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=f".{key[:12]}."))
+    try:
+        (temp / "files").mkdir()
+        for name, data in files.items():
+            (temp / "files" / name).write_bytes(data)
+        outputs_text = outputs_to_json(outputs).encode("utf-8")
+        (temp / "outputs.json").write_bytes(outputs_text)
+        manifest = {"outputs": hashlib.sha256(outputs_text).hexdigest(),
+                    "files": {n: hashlib.sha256(d).hexdigest() for n, d in files.items()}}
+        # The manifest is written last: an entry without one is incomplete.
+        (temp / "manifest.json").write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+        os.replace(temp, entry)
+    except OSError:
+        shutil.rmtree(temp, ignore_errors=True)  # another build stored it first, or the disk is full
+
+
+# --- the last build of each lesson ---------------------------------------------------
+
+def _manifest(cache: Path, name: str) -> Path:
+    return cache / "built" / f"{name}.json"
+
+
+def up_to_date(cache: Path, name: str, key: str) -> Optional[str]:
+    """The lesson's title when its last build had this render key and its outputs are intact."""
+    try:
+        built = json.loads(_manifest(cache, name).read_text(encoding="utf-8"))
+        if built["render_key"] != key:
+            return None
+        for path, digest in built["outputs"].items():
+            if sha_file(Path(path)) != digest:
+                return None
+        return built["title"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def record_build(cache: Path, name: str, key: str, title: str, outputs: Iterable[Path]) -> None:
+    built = {"render_key": key, "title": title, "outputs": {str(p): sha_file(p) for p in outputs}}
+    write_atomic(_manifest(cache, name), json.dumps(built, indent=1, sort_keys=True).encode("utf-8"))

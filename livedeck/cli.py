@@ -1,0 +1,83 @@
+"""The `build.py` command line (click): options in, BuildOptions out, reports printed."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from livedeck.pipeline import BuildOptions, LessonReport, UsageError, build
+from livedeck.writers import DEFAULT_FORMATS, WRITERS
+
+HELP = """Build the course's slide decks from the runnable lessons in slides/.
+
+Every lesson (slides/NN_name.py) is run top to bottom; its code, printed
+output, values, figures and tables become a reveal.js deck (dist/NAME.html)
+and a PowerPoint deck (dist/NAME.pptx). Figures and tables are also saved as
+SVG and PNG in figures/NAME/. dist/index.html links every deck.
+
+\b
+Examples:
+  python build.py                          # every lesson, HTML and PowerPoint
+  python build.py --format html --lesson partials
+  python build.py --format json --lesson derivatives   # the deck model, for debugging
+"""
+
+
+STATES = {"cached": "up to date", "rendered": "re-rendered from cached results in {:.1f} s", "ran": "ran in {:.1f} s"}
+
+
+def _print_report(report: LessonReport, quiet: bool) -> None:
+    if report.state == "failed":
+        click.secho(f"✗ {report.name}: failed", fg="red", err=True)
+        click.echo(report.message, err=True)
+    elif not quiet:
+        click.echo(f"✓ {report.name}: {STATES[report.state].format(report.seconds)}")
+
+
+@click.command(help=HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(sorted(WRITERS)),
+              help=f"Format to write; repeat for several. Default: {' and '.join(DEFAULT_FORMATS)}. "
+                   "json writes the deck model, for debugging.")
+@click.option("--lesson", "-l", "lessons", multiple=True, metavar="NAME",
+              help="Build only this lesson (the NAME of slides/NN_NAME.py); repeat for several. Default: all.")
+@click.option("--slides", type=click.Path(path_type=Path), default=Path("slides"), show_default=True,
+              help="Folder holding the lessons.")
+@click.option("--out", "dist", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
+              help="Folder the decks are written to.")
+@click.option("--figures", type=click.Path(path_type=Path), default=Path("figures"), show_default=True,
+              help="Folder the figures and tables are saved to, as NAME/*.svg and NAME/*.png.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Lessons run at once, each in its own process. Default: one per CPU core.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,
+              help="Seconds a single cell may run before it is stopped and reported; 0 for no limit.")
+@click.option("--template", type=click.Path(path_type=Path), default=None,
+              help="A PowerPoint theme (.pptx) to build the PowerPoint decks on; it needs slide layouts "
+                   "named \"Title Slide\" and \"Title Only\". Default: templates/pptx/livedeck.pptx.")
+@click.option("--force", is_flag=True,
+              help="Run every lesson again, even when its code and its cached results are unchanged.")
+@click.option("--cache", type=click.Path(path_type=Path), default=Path(".livedeck-cache"), show_default=True,
+              help="Folder of cached results: a lesson runs again only when its code cells, livedeck, "
+                   "torch or matplotlib change; prose and template edits only re-render.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
+def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist: Path, figures: Path,
+         jobs: int | None, timeout: float, template: Path | None, force: bool, cache: Path, quiet: bool) -> None:
+    options = BuildOptions(
+        slides=slides, dist=dist, figures=figures, formats=formats or DEFAULT_FORMATS,
+        lessons=lessons, jobs=jobs or 0, timeout=timeout, pptx_template=template, force=force, cache=cache,
+    )
+    start = time.perf_counter()
+    try:
+        reports = build(options, lambda r: _print_report(r, quiet))
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    failed = [r for r in reports if r.state == "failed"]
+    if not quiet:
+        counts = {state: sum(r.state == state for r in reports) for state in ("ran", "rendered", "cached")}
+        click.echo(f"{len(reports)} lesson{'s' if len(reports) != 1 else ''}: {counts['ran']} ran, "
+                   f"{counts['rendered']} re-rendered, {counts['cached']} up to date, {len(failed)} failed "
+                   f"→ {dist}/ in {time.perf_counter() - start:.1f} s")
+    sys.exit(1 if failed else 0)
+
+
