@@ -2,7 +2,7 @@
 PYTHON ?= python3
 STAMP := .install-stamp
 
-.PHONY: deck test install clean
+.PHONY: deck test install clean bench
 
 deck: $(STAMP)
 	$(PYTHON) build.py
@@ -21,3 +21,7 @@ install: $(STAMP)
 
 clean:
 	rm -rf dist .livedeck-cache $(STAMP) figures/*/
+
+# Not a test: prints build times as ratios to this machine's torch-import floor (see README).
+bench: $(STAMP)
+	$(PYTHON) bench/run.py

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from livedeck.pipeline import BuildOptions, LessonReport, UsageError, build
+from livedeck.theme import TEMPLATES
 from livedeck.writers import DEFAULT_FORMATS, WRITERS
 
 HELP = """Build the course's slide decks from the runnable lessons in slides/.
@@ -52,6 +53,9 @@ def _print_report(report: LessonReport, quiet: bool) -> None:
               help="Lessons run at once, each in its own process. Default: one per CPU core.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,
               help="Seconds a single cell may run before it is stopped and reported; 0 for no limit.")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False), default=TEMPLATES,
+              help="Folder of templates: reveal/ (HTML), pptx/livedeck.pptx, theme.toml (colours and fonts of "
+                   "both formats) and figure.mplstyle (the lessons' figure style). Default: livedeck's own.")
 @click.option("--template", type=click.Path(path_type=Path), default=None,
               help="A PowerPoint theme (.pptx) to build the PowerPoint decks on; it needs slide layouts "
                    "named \"Title Slide\" and \"Title Only\". Default: templates/pptx/livedeck.pptx.")
@@ -60,14 +64,35 @@ def _print_report(report: LessonReport, quiet: bool) -> None:
 @click.option("--cache", type=click.Path(path_type=Path), default=Path(".livedeck-cache"), show_default=True,
               help="Folder of cached results: a lesson runs again only when its code cells, livedeck, "
                    "torch or matplotlib change; prose and template edits only re-render.")
+@click.option("--watch", is_flag=True,
+              help="Build, then serve the output folder on http://127.0.0.1:PORT and rebuild whenever a lesson, "
+                   "helper or template is saved; open decks reload in place, on the slide they showed.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port for --watch (loopback only); 0 picks a free one.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
 def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist: Path, figures: Path,
-         jobs: int | None, timeout: float, template: Path | None, force: bool, cache: Path, quiet: bool) -> None:
+         jobs: int | None, timeout: float, templates: Path, template: Path | None, force: bool, cache: Path,
+         watch: bool, port: int, quiet: bool) -> None:
     options = BuildOptions(
         slides=slides, dist=dist, figures=figures, formats=formats or DEFAULT_FORMATS,
-        lessons=lessons, jobs=jobs or 0, timeout=timeout, pptx_template=template, force=force, cache=cache,
+        lessons=lessons, jobs=jobs or 0, timeout=timeout, templates=templates, pptx_template=template,
+        force=force, cache=cache,
     )
     start = time.perf_counter()
+    if watch:
+        from livedeck.watch import watch as watch_and_serve
+
+        def report(r: LessonReport) -> None:
+            if r.state != "cached":  # each save reports only what it rebuilt
+                _print_report(r, quiet)
+
+        try:
+            watch_and_serve(options, port, report, click.echo)
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("stopped")
+        return
     try:
         reports = build(options, lambda r: _print_report(r, quiet))
     except UsageError as exc:

@@ -1,0 +1,125 @@
+"""`build.py --watch`: rebuild on save, serve dist/ on loopback, reload open decks in place.
+
+The server injects a small script into the HTML pages it serves (the files on
+disk stay as built): it polls a status URL, reloads when a build finished, and
+keeps the slide shown (reveal.js keeps it in the URL's #/h/v). A lesson that
+fails keeps its last good deck and shows the error over it until it is fixed.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from livedeck.pipeline import BuildOptions, LessonReport, UsageError, build
+
+STATUS_PATH = "/__livedeck__/status"
+SCRIPT_PATH = "/__livedeck__/reload.js"
+POLL_SECONDS = 0.3
+ERROR_PAGE = b"<!doctype html><html><head><meta charset='utf-8'><title>Build failed</title></head><body></body></html>"
+
+
+class Status:
+    """What the browser asks for: each deck's build counter, and the errors of the last build."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.versions: dict[str, int] = {}
+        self.errors: dict[str, str] = {}
+
+    def update(self, reports: list[LessonReport]) -> None:
+        with self.lock:
+            for report in reports:
+                if report.state == "failed":
+                    self.errors[report.name] = report.message
+                    continue
+                self.errors.pop(report.name, None)
+                if report.state != "cached":
+                    self.versions[report.name] = self.versions.get(report.name, 0) + 1
+            self.versions["index"] = sum(self.versions.values())
+
+    def as_json(self) -> bytes:
+        with self.lock:
+            return json.dumps({"versions": self.versions, "errors": self.errors}).encode("utf-8")
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    status: Status
+    script: bytes
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path == STATUS_PATH:
+            return self._send(self.status.as_json(), "application/json")
+        if path == SCRIPT_PATH:
+            return self._send(self.script, "text/javascript")
+        if path == "/" or path.endswith(".html"):
+            file = Path(self.translate_path(path if path != "/" else "/index.html"))
+            # A lesson whose first build failed has no deck yet: a page that shows the error instead.
+            page = file.read_bytes() if file.is_file() else ERROR_PAGE if file.stem in self.status.errors else None
+            if page is not None:
+                tag = f'<script src="{SCRIPT_PATH}"></script>'.encode()
+                return self._send(page.replace(b"</body>", tag + b"\n</body>", 1), "text/html; charset=utf-8")
+        super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # the terminal is for build reports
+        pass
+
+
+def serve(dist: Path, port: int, status: Status, script: bytes) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(type("DeckHandler", (Handler,), {"status": status, "script": script}),
+                                directory=str(dist))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)  # loopback only
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _snapshot(options: BuildOptions) -> dict[Path, tuple[int, int]]:
+    """Size and mtime of every watched file: a cheap trigger (the build itself compares content)."""
+    watched = list(options.slides.glob("*.py")) + [p for p in options.templates.rglob("*") if p.is_file()]
+    if options.pptx_template:
+        watched.append(options.pptx_template)
+    snapshot = {}
+    for path in watched:
+        try:
+            stat = path.stat()
+            snapshot[path] = (stat.st_mtime_ns, stat.st_size)
+        except FileNotFoundError:
+            pass
+    return snapshot
+
+
+def watch(options: BuildOptions, port: int, report: Callable[[LessonReport], None],
+          announce: Callable[[str], None]) -> None:
+    """Build, serve, and rebuild on every save until interrupted (Ctrl-C)."""
+    status = Status()
+    status.update(build(options, report))
+    script = (options.templates / "reveal" / "livereload.js").read_bytes()
+    server = serve(options.dist, port, status, script)
+    announce(f"Serving {options.dist}/ on http://127.0.0.1:{server.server_address[1]}/ — "
+             "edit a lesson and the open deck reloads. Ctrl-C stops.")
+    seen = _snapshot(options)
+    try:
+        while True:
+            time.sleep(POLL_SECONDS)
+            now = _snapshot(options)
+            if now != seen:
+                seen = now
+                try:
+                    status.update(build(options, report))
+                except UsageError as exc:  # e.g. a lesson file saved under a bad name: say so, keep watching
+                    announce(f"error: {exc}")
+    finally:
+        server.shutdown()

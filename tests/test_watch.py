@@ -1,0 +1,104 @@
+"""`build.py --watch` in a real headless Chromium: save a lesson, the open deck reloads on its slide."""
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, write_lesson
+
+pytestmark = pytest.mark.browser
+
+LESSON = """
+# %% [markdown]
+# # Watched
+# ## First
+# One.
+#
+# ## Second
+# Before the edit.
+
+# %%
+print(6 * 7)
+"""
+
+
+def wait_until(check, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = check()
+            if value:
+                return value
+        except Exception:  # the page is reloading under us
+            pass
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def watching(tmp_path: Path):
+    lesson = write_lesson(tmp_path / "slides", "01_watched.py", LESSON)
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--watch", "--port", "0", "-f", "html"],
+                               cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+
+    def address() -> str:
+        line = process.stdout.readline()
+        lines.append(line)
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        return match and match.group(0)
+
+    try:
+        url = wait_until(address, timeout=120)
+        yield lesson, url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_saving_a_lesson_reloads_the_deck_on_the_same_slide(watching, browser) -> None:
+    lesson, url = watching
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(url + "watched.html#/2")
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    assert page.evaluate("Reveal.getIndices().h") == 2
+    assert "Before the edit" in page.inner_text(".present")
+
+    lesson.write_text(lesson.read_text().replace("Before the edit", "After the edit"))
+    wait_until(lambda: "After the edit" in page.inner_text(".present"))
+    assert page.evaluate("Reveal.getIndices().h") == 2  # still on the slide it showed
+
+    # a mistake: the last good deck stays, with the error over it
+    lesson.write_text(lesson.read_text().replace("print(6 * 7)", "print(6 / 0)"))
+    message = wait_until(lambda: page.inner_text("#livedeck-error"))
+    assert "ZeroDivisionError" in message and "01_watched.py" in message
+    assert "After the edit" in page.inner_text(".present")
+
+    # fixed: the error goes, the deck is rebuilt, without restarting anything
+    lesson.write_text(lesson.read_text().replace("print(6 / 0)", "print(6 * 9)"))
+    wait_until(lambda: "54" in page.inner_text(".present") and page.query_selector("#livedeck-error") is None)
+    page.close()
+
+
+def test_a_lesson_that_never_built_shows_an_error_page(tmp_path: Path, browser) -> None:
+    lesson = write_lesson(tmp_path / "slides", "01_broken.py", "# %% [markdown]\n# # Broken\n\n# %%\nraise KeyError('x')\n")
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--watch", "--port", "0", "-f", "html"],
+                               cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = wait_until(lambda: (m := re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline())) and m.group(0),
+                         timeout=120)
+        page = browser.new_page()
+        page.goto(url + "broken.html")
+        assert "KeyError" in wait_until(lambda: page.inner_text("#livedeck-error"))
+        lesson.write_text(lesson.read_text().replace("raise KeyError('x')", "1 + 1"))
+        wait_until(lambda: page.evaluate("window.Reveal && Reveal.isReady()"))
+        page.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
