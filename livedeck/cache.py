@@ -132,7 +132,7 @@ def store_executed(cache: Path, key: str, outputs: tuple[tuple[Block, ...], ...]
     if entry.exists():
         return
     entry.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=f".{key[:12]}."))
+    temp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=f".{key[:12]}.{os.getpid()}.", suffix=".tmp"))
     try:
         (temp / "files").mkdir()
         for name, data in files.items():

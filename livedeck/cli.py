@@ -1,6 +1,7 @@
 """The `build.py` command line (click): options in, BuildOptions out, reports printed."""
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from pathlib import Path
@@ -31,8 +32,8 @@ STATES = {"cached": "up to date", "rendered": "re-rendered from cached results i
 
 def _print_report(report: LessonReport, quiet: bool) -> None:
     if report.state == "failed":
-        click.secho(f"✗ {report.name}: failed", fg="red", err=True)
-        click.echo(report.message, err=True)
+        # The message starts with the lesson file and line: "slides/02_partials.py:41: ZeroDivisionError: …"
+        click.secho(f"✗ {report.message}", fg="red", err=True)
     elif not quiet:
         click.echo(f"✓ {report.name}: {STATES[report.state].format(report.seconds)}")
 
@@ -59,6 +60,9 @@ def _print_report(report: LessonReport, quiet: bool) -> None:
 @click.option("--template", type=click.Path(path_type=Path), default=None,
               help="A PowerPoint theme (.pptx) to build the PowerPoint decks on; it needs slide layouts "
                    "named \"Title Slide\" and \"Title Only\". Default: templates/pptx/livedeck.pptx.")
+@click.option("--allow-errors", is_flag=True,
+              help="Build a lesson whose cell raises, with the error shown on the slide where it happened "
+                   "(the build still exits 1), instead of keeping its previous deck.")
 @click.option("--force", is_flag=True,
               help="Run every lesson again, even when its code and its cached results are unchanged.")
 @click.option("--cache", type=click.Path(path_type=Path), default=Path(".livedeck-cache"), show_default=True,
@@ -71,12 +75,12 @@ def _print_report(report: LessonReport, quiet: bool) -> None:
               help="Port for --watch (loopback only); 0 picks a free one.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
 def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist: Path, figures: Path,
-         jobs: int | None, timeout: float, templates: Path, template: Path | None, force: bool, cache: Path,
-         watch: bool, port: int, quiet: bool) -> None:
+         jobs: int | None, timeout: float, templates: Path, template: Path | None, allow_errors: bool,
+         force: bool, cache: Path, watch: bool, port: int, quiet: bool) -> None:
     options = BuildOptions(
         slides=slides, dist=dist, figures=figures, formats=formats or DEFAULT_FORMATS,
         lessons=lessons, jobs=jobs or 0, timeout=timeout, templates=templates, pptx_template=template,
-        force=force, cache=cache,
+        force=force, cache=cache, allow_errors=allow_errors,
     )
     start = time.perf_counter()
     if watch:
@@ -98,11 +102,31 @@ def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist:
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     failed = [r for r in reports if r.state == "failed"]
+    errors_shown = [r for r in reports if r.errors_shown]
     if not quiet:
         counts = {state: sum(r.state == state for r in reports) for state in ("ran", "rendered", "cached")}
         click.echo(f"{len(reports)} lesson{'s' if len(reports) != 1 else ''}: {counts['ran']} ran, "
                    f"{counts['rendered']} re-rendered, {counts['cached']} up to date, {len(failed)} failed "
                    f"→ {dist}/ in {time.perf_counter() - start:.1f} s")
-    sys.exit(1 if failed else 0)
+    # 2: a lesson file is malformed (like bad command-line input); 1: a lesson failed or showed errors
+    sys.exit(2 if any(r.bad_input for r in failed) else 1 if failed or errors_shown else 0)
+
+
+def run() -> None:
+    """Entry point: click's own errors become one line and exit status 2; Ctrl-C and SIGTERM stop cleanly."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        main(standalone_mode=False)
+    except click.UsageError as exc:
+        click.secho(f"build.py: error: {exc.format_message()}", fg="red", err=True)
+        sys.exit(2)
+    except (KeyboardInterrupt, click.Abort):
+        # Worker processes are daemons and end with us; every file was written whole or not at all.
+        click.echo("build.py: interrupted; outputs are as the last complete write left them", err=True)
+        sys.exit(130)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 

@@ -25,8 +25,9 @@ from livedeck.lesson import Cell, Lesson, LessonError
 from livedeck.model import Block, Error, Figure, Stream, Table, Value
 from livedeck.tables import without_address
 
-MAX_STREAM_LINES = 14  # printed lines kept on a slide; the rest is counted, not shown
+MAX_STREAM_LINES = 14  # printed lines kept on a slide; the rest is counted, and kept in a file
 MAX_LINE_CHARS = 110
+MAX_CAPTURE_CHARS = 2_000_000  # a cell printing without end must not exhaust memory
 PNG_DPI = 200
 
 
@@ -93,13 +94,44 @@ def _is_plot_artifact(value: Any) -> bool:
     return type(value).__module__.startswith(("matplotlib.", "mpl_toolkits."))
 
 
-def _stream(text: str, name: str) -> Optional[Stream]:
-    text = without_address(text).rstrip("\n")
+class CappedText(io.TextIOBase):
+    """A capture of printed text that keeps the first MAX_CAPTURE_CHARS and counts the lines after."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.kept = 0
+        self.lines_dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        room = MAX_CAPTURE_CHARS - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(len(text), room)
+        if len(text) > room:
+            self.lines_dropped += text[max(room, 0):].count("\n")
+        return len(text)
+
+    def getvalue(self) -> str:
+        return "".join(self.parts)
+
+
+def _stream(capture: CappedText, name: str, run: "_Run") -> Optional[Stream]:
+    text = without_address(capture.getvalue()).rstrip("\n")
     if not text.strip():
         return None
     lines = text.splitlines()
     kept = [ln if len(ln) <= MAX_LINE_CHARS else ln[: MAX_LINE_CHARS - 1] + "…" for ln in lines[:MAX_STREAM_LINES]]
-    return Stream("\n".join(kept), name=name, truncated=len(lines) - len(kept))
+    truncated = len(lines) - len(kept) + capture.lines_dropped
+    full = ""
+    if truncated:
+        run.outputs += 1
+        full = f"output-{run.outputs:02d}.txt"
+        note = f"\n… {capture.lines_dropped} more lines were not kept\n" if capture.lines_dropped else ""
+        run.files[full] = (text + "\n" + note).encode("utf-8")
+    return Stream("\n".join(kept), name=name, truncated=truncated, full=full)
 
 
 def _save_figure(fig: Any, name: str, files: dict[str, bytes]) -> None:
@@ -159,6 +191,7 @@ class _Run:
         self.files: dict[str, bytes] = {}
         self.figures = 0
         self.tables = 0
+        self.outputs = 0
 
     def name(self, kind: str, label: str, index: int, count: int) -> str:
         if label:
@@ -244,7 +277,7 @@ def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0,
                 outputs.append(())
                 continue
             body, last = code
-            out, err = io.StringIO(), io.StringIO()
+            out, err = CappedText(), CappedText()
             tables: list[display.TableData] = []
             display.collector = tables.append
             value: Any = None
@@ -269,7 +302,7 @@ def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0,
                 display.collector = None
             blocks: list[Block] = []
             if cell.options.output:
-                blocks += [s for s in (_stream(out.getvalue(), "stdout"), _stream(err.getvalue(), "stderr")) if s]
+                blocks += [s for s in (_stream(out, "stdout", run), _stream(err, "stderr", run)) if s]
                 blocks += run.capture_tables(cell, tables)
                 if value is not None and not _is_plot_artifact(value):
                     blocks.append(Value(without_address(repr(value))))

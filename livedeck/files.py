@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -14,7 +15,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # The writer's pid in the name lets a later build remove what a killed one left.
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -36,3 +38,32 @@ def sync_folder(folder: Path, files: dict[str, bytes]) -> None:
         for old in folder.iterdir():
             if old.is_file() and old.name not in files and not old.name.startswith("."):
                 old.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete temporary files that a killed build left (their writer's pid is gone).
+
+    A concurrent build's temporaries belong to a live process and are left alone.
+    """
+    if not folder.is_dir():
+        return
+    for temp in folder.rglob(".*.tmp"):
+        try:  # ".<name>.<pid>.<random>.tmp"
+            pid = int(temp.name.split(".")[-3])
+        except (ValueError, IndexError):
+            continue
+        if not _alive(pid):
+            if temp.is_dir():
+                shutil.rmtree(temp, ignore_errors=True)
+            else:
+                temp.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 LESSON_NAME = re.compile(r"^(?:\d+_)?([A-Za-z0-9][A-Za-z0-9_-]*)$")
 OPTION_LINE = re.compile(r"^#\|\s?(.*)$")
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 # Quarto's cell options that livedeck understands, with the type each must have.
 OPTION_TYPES: dict[str, type] = {
@@ -109,6 +110,9 @@ def parse_options(source: str, path: Path, line: int) -> tuple[CellOptions, str,
         if not isinstance(value, expected):
             wanted = "true or false" if expected is bool else "a string"
             raise LessonError(path, line + offset, f"cell option {key!r} must be {wanted}, not {value!r}")
+        if key == "label" and not SAFE_NAME.match(value):  # it becomes a file name: no way out of figures/
+            raise LessonError(path, line + offset, f"cell option 'label' names files: letters, digits, _ and - "
+                                                   f"only, not {value!r}")
         values[key.replace("-", "_")] = value
     removed = len(yaml_lines)
     return CellOptions(**values), "\n".join(lines[removed:]).lstrip("\n"), removed

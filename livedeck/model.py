@@ -12,7 +12,7 @@ from typing import Union
 
 # Bump when a block gains, loses or renames a field: old JSON is then refused
 # (and a cache entry of the old shape simply re-executes).
-MODEL_VERSION = 1
+MODEL_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,12 @@ class Code:
 
 @dataclass(frozen=True)
 class Stream:
-    """What a cell printed; `truncated` counts lines cut off for the slide."""
+    """What a cell printed; `truncated` counts lines cut off for the slide, `full` names the
+    file (beside the lesson's figures) that holds all of it."""
     text: str
     name: str = "stdout"
     truncated: int = 0
+    full: str = ""
     step: int = 0
 
 

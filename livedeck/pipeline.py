@@ -6,13 +6,14 @@ nothing to do never imports torch or matplotlib.
 """
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Optional
 
 from livedeck import cache
-from livedeck.files import write_atomic
+from livedeck.files import remove_stale_temporaries, write_atomic
 from livedeck.lesson import Lesson, LessonError
 from livedeck.model import Block, Deck
 from livedeck.theme import TEMPLATES
@@ -52,6 +53,8 @@ class LessonReport:
     state: str  # "ran", "rendered" (from cached results), "cached" (nothing to do), "failed"
     seconds: float = 0.0
     message: str = ""
+    bad_input: bool = False  # failed before running: the lesson file itself is malformed
+    errors_shown: bool = False  # built with --allow-errors, and a cell raised
 
 
 def select_lessons(options: BuildOptions) -> list[tuple[str, Path]]:
@@ -120,7 +123,7 @@ def execute_job(job: Job) -> Outcome:
     if not _has_errors(executed.outputs):  # a run with errors shown (--allow-errors) is never cached
         cache.store_executed(options.cache, key, executed.outputs, executed.files)
     deck, written = render(lesson, executed.outputs, executed.files, options)
-    return Outcome(job.name, (deck.title, written), seconds=time.perf_counter() - start)
+    return Outcome(job.name, (deck.title, written, _has_errors(executed.outputs)), seconds=time.perf_counter() - start)
 
 
 def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes],
@@ -182,11 +185,14 @@ def _draw_formulas(lessons: list[Lesson], options: BuildOptions) -> None:
 def _prepare(options: BuildOptions) -> None:
     if "pptx" in options.formats and options.pptx_template is not None:
         check_template(options.pptx_template)
-    try:
-        for folder in (options.dist, options.figures, options.cache):
+    for folder in (options.dist, options.figures, options.cache):
+        try:
             folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot write output folder: {exc}") from None
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as exc:
+            raise UsageError(f"cannot write to {folder}/: {exc.strerror or exc}") from None
+        remove_stale_temporaries(folder)  # what a killed build left behind
     if "html" in options.formats:
         from livedeck.assets import MissingAssets, copy_assets
 
@@ -227,7 +233,7 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
         try:
             lesson = read_lesson(path)
         except LessonError as exc:
-            reports[name] = LessonReport(name, path, "failed", message=str(exc))
+            reports[name] = LessonReport(name, path, "failed", message=str(exc), bad_input=True)
             report(reports[name])
             continue
         key = cache.execution_key(lesson, inputs)
@@ -237,10 +243,12 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
         else:
             renders.append((name, lesson, *cached))
 
-    def finish(name: str, path: Path, title: str, written: tuple[Path, ...], state: str, seconds: float) -> None:
+    def finish(name: str, path: Path, title: str, written: tuple[Path, ...], errors_shown: bool, state: str,
+               seconds: float) -> None:
         titles[name] = title
-        cache.record_build(options.cache, name, render_keys[name], title, written)
-        reports[name] = LessonReport(name, path, state, seconds)
+        if not errors_shown:  # a deck showing errors is rebuilt next time, never "up to date"
+            cache.record_build(options.cache, name, render_keys[name], title, written)
+        reports[name] = LessonReport(name, path, state, seconds, errors_shown=errors_shown)
         report(reports[name])
 
     if jobs:
@@ -250,7 +258,7 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     for name, lesson, outputs, files in renders:
         start = time.perf_counter()
         deck, written = render(lesson, outputs, files, options)
-        finish(name, lesson.path, deck.title, written, "rendered", time.perf_counter() - start)
+        finish(name, lesson.path, deck.title, written, False, "rendered", time.perf_counter() - start)
     lessons_by_name = {job.name: job.payload[0] for job in jobs}
     workers = min(options.jobs or default_workers(), max(1, len(jobs)))
     # A cell stuck in C code ignores the per-cell alarm; the lesson still gets a hard stop.

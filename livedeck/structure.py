@@ -19,6 +19,7 @@ from livedeck.model import Block, Code, Deck, Figure, Markdown, Math, Slide, Tab
 # Code beside its figure only when the code is narrow and short enough for half a slide.
 SIDE_BY_SIDE_MAX_CHARS = 46
 SIDE_BY_SIDE_MAX_LINES = 14
+MAX_FIGURES_PER_SLIDE = 2  # a cell making 50 figures gets 25 slides, not 50 thumbnails
 
 _parser = MarkdownIt("commonmark").use(dollarmath_plugin).use(container_plugin, "notes")
 
@@ -69,8 +70,16 @@ class _Draft:
     def add_text(self, text: str) -> None:
         self.blocks.append(Markdown(text))
 
-    def freeze(self) -> Slide:
-        return Slide(self.title, tuple(self.blocks), "\n\n".join(self.notes), choose_layout(self.blocks))
+    def freeze(self) -> list[Slide]:
+        """The slide, or several when it holds more figures than one slide shows legibly."""
+        parts: list[list[Block]] = [[]]
+        for block in self.blocks:
+            if isinstance(block, Figure) and sum(isinstance(b, Figure) for b in parts[-1]) == MAX_FIGURES_PER_SLIDE:
+                parts.append([])
+            parts[-1].append(block)
+        notes = "\n\n".join(self.notes)
+        return [Slide(self.title if i == 0 else f"{self.title} (cont.)", tuple(blocks), notes if i == 0 else "",
+                      choose_layout(blocks), continued=i > 0) for i, blocks in enumerate(parts)]
 
 
 # A rough model of a 1280×720 slide (in CSS pixels) to compare layouts; writers do the real fitting.
@@ -152,6 +161,6 @@ def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: s
         title=title,
         subtitle="\n\n".join(subtitle),
         source=source or str(lesson.path),
-        slides=tuple(draft.freeze() for draft in slides),
+        slides=tuple(slide for draft in slides for slide in draft.freeze()),
         title_notes="\n\n".join(title_notes),
     )

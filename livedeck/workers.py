@@ -39,10 +39,15 @@ class Outcome:
 def _child(conn: multiprocessing.connection.Connection, function: Callable[[Job], Outcome], job: Job) -> None:
     try:
         outcome = function(job)
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the build reports it, quietly
+        os._exit(130)
     except BaseException:  # livedeck's own bug, not the lesson's: still report, never hang
         outcome = Outcome(job.name, error=f"{job.path}: internal error in livedeck:\n" + traceback.format_exc())
-    conn.send(outcome)
-    conn.close()
+    try:
+        conn.send(outcome)
+        conn.close()
+    except OSError:  # the build was stopped meanwhile; what this worker wrote is complete
+        pass
 
 
 def crash_message(path: Path, exitcode: Optional[int]) -> str:

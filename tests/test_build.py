@@ -106,7 +106,7 @@ def test_unknown_lesson_lists_the_valid_ones() -> None:
 def test_help_documents_every_option() -> None:
     result = run_build("--help")
     options = ("--format", "--lesson", "--slides", "--out", "--figures", "--jobs", "--timeout", "--templates",
-               "--template", "--force", "--cache", "--watch", "--port", "--quiet")
+               "--template", "--allow-errors", "--force", "--cache", "--watch", "--port", "--quiet")
     for option in options:
         assert option in result.stdout
     readme = (ROOT / "README.md").read_text()

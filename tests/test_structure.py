@@ -5,7 +5,7 @@ import pytest
 
 from conftest import write_lesson
 from livedeck.lesson import read_lesson
-from livedeck.model import Code, Deck, Figure, Markdown, Math, Slide, Value, from_json, to_json
+from livedeck.model import MODEL_VERSION, Code, Deck, Figure, Markdown, Math, Slide, Value, from_json, to_json
 from livedeck.structure import build_deck, choose_layout
 
 LESSON = '''
@@ -65,7 +65,7 @@ def test_model_round_trips_and_refuses_other_versions(tmp_path: Path) -> None:
     deck = deck_of(tmp_path)
     assert from_json(to_json(deck)) == deck
     with pytest.raises(ValueError, match="version"):
-        from_json(to_json(deck).replace('"version": 1', '"version": 99'))
+        from_json(to_json(deck).replace(f'"version": {MODEL_VERSION}', '"version": 99'))
 
 
 def test_code_beside_figure_only_when_it_helps() -> None:

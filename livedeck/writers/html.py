@@ -85,6 +85,7 @@ def write_html(deck: Deck, context: WriteContext) -> bytes:
         code_css=Markup(_formatter(theme.pygments_style).get_style_defs(".ld-code")),
         highlight=lambda block: highlight_code(block.source, block.language, theme.pygments_style),
         svg=lambda name: data_uri(context.figures / f"{name}.svg", "image/svg+xml"),
+        text_file=lambda name: data_uri(context.figures / name, "text/plain;charset=utf-8"),
         kind=lambda block: type(block).__name__,
         columns=columns,
     )

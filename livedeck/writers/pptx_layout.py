@@ -81,7 +81,7 @@ def _kind(block: Block) -> str:
     return type(block).__name__.lower()
 
 
-def to_piece(block: Block, code_style: str) -> Piece:
+def to_piece(block: Block, code_style: str, figures: str = "") -> Piece:
     if isinstance(block, Markdown):
         return Piece(block, tuple(markdown_paragraphs(block.text)))
     if isinstance(block, Code):
@@ -90,6 +90,8 @@ def to_piece(block: Block, code_style: str) -> Piece:
         lines = mono_paragraphs(block.text)
         if block.truncated:
             note = f"… {block.truncated} more line{'s' if block.truncated != 1 else ''} not shown"
+            if block.full:
+                note += f" (all of it: {figures}/{block.full})"
             lines.append(Paragraph((Run(note, italic=True, code=True),)))
         return Piece(block, tuple(lines))
     if isinstance(block, (Value, Error)):
@@ -275,9 +277,9 @@ def _paginate(pieces: list[Piece], planner: Planner, box: Box, level: int) -> li
 
 
 def plan_slide(slide: Slide, title: str, notes: str, box: Box, planner: Planner,
-               code_style: str) -> list[PlannedSlide]:
+               code_style: str, figures: str = "") -> list[PlannedSlide]:
     """One model slide as one or more PowerPoint slides, every shape placed inside `box`."""
-    pieces = [to_piece(b, code_style) for b in slide.blocks]
+    pieces = [to_piece(b, code_style, figures) for b in slide.blocks]
     if slide.layout == "code-figure" and columns(slide)[2]:
         placed = planner.layout(pieces, box, code_figure=True)
         if placed is not None:

@@ -1,0 +1,236 @@
+"""Faulty lessons, bad input and interrupted builds, each against the real CLI in a subprocess.
+
+A lecturer edits minutes before class: every mistake must give a clear message and
+leave the last good deck untouched.
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+from conftest import ROOT, run_build, write_lesson
+from livedeck import cache
+
+GOOD = "# %% [markdown]\n# # Good\n# ## A slide\n\n# %%\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nprint('fine')\n"
+
+
+def lesson(body: str, title: str = "Faulty") -> str:
+    return (f"# %% [markdown]\n# # {title}\n# ## The slide\n\n"
+            f"# %%\nimport matplotlib.pyplot as plt\nplt.plot([3, 1])\nx = 1\n\n# %%\n{body}\n")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for sub in ("dist", "figures")
+            for p in sorted((folder / sub).rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    write_lesson(tmp_path / "slides", "01_good.py", GOOD)
+    write_lesson(tmp_path / "slides", "02_faulty.py", lesson("y = x + 1\nprint(y)"))
+    result = run_build(cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return tmp_path
+
+
+def break_lesson(course: Path, body: str) -> dict[str, bytes]:
+    """Replace the faulty lesson's second cell; return the outputs as they were before."""
+    before = {k: v for k, v in snapshot(course).items() if "faulty" in k}
+    assert "figures/faulty/fig-01.png" in before and "dist/faulty.pptx" in before
+    (course / "slides" / "02_faulty.py").write_text(lesson(body))
+    return before
+
+
+def assert_kept(course: Path, before: dict[str, bytes]) -> None:
+    after = {k: v for k, v in snapshot(course).items() if "faulty" in k}
+    assert after == before, "the failing lesson's previous outputs changed"
+
+
+def test_a_cell_raises(course: Path) -> None:
+    before = break_lesson(course, "values = [1, 2]\nprint(values[5])")
+    (course / "slides" / "01_good.py").write_text(GOOD.replace("fine", "still fine"))
+    result = run_build(cwd=course)
+    assert result.returncode == 1
+    assert "slides/02_faulty.py:12: IndexError: list index out of range" in result.stderr
+    assert "in the cell at line 11: values = [1, 2]" in result.stderr
+    assert "livedeck" not in result.stderr.split("IndexError")[1]  # traceback trimmed to lesson code
+    assert "still fine" in (course / "dist" / "good.html").read_text()  # the other lesson built
+    assert_kept(course, before)
+
+
+def test_allow_errors_shows_the_error_on_its_slide(course: Path) -> None:
+    break_lesson(course, "raise ValueError('shown on the slide')")
+    result = run_build("--allow-errors", cwd=course)
+    assert result.returncode == 1
+    page = (course / "dist" / "faulty.html").read_text()
+    assert 'class="ld-output ld-error"' in page and "ValueError: shown on the slide" in page
+    texts = [sh.text_frame.text for s in Presentation(str(course / "dist" / "faulty.pptx")).slides
+             for sh in s.shapes if sh.has_text_frame]
+    assert any("ValueError: shown on the slide" in t for t in texts)
+
+
+def test_a_syntax_error_stops_the_lesson_before_anything_runs(course: Path) -> None:
+    marker = course / "ran"
+    before = break_lesson(course, f"open({str(marker)!r}, 'w').close()\n\n# %%\nif x = 2:\n    pass")
+    result = run_build(cwd=course)
+    assert result.returncode == 1
+    assert "slides/02_faulty.py:14: syntax error" in result.stderr
+    assert not marker.exists()
+    assert_kept(course, before)
+
+
+def test_a_hanging_cell_is_stopped_and_named(course: Path) -> None:
+    before = break_lesson(course, "import time\nwhile True:\n    time.sleep(0.01)")
+    started = time.monotonic()
+    result = run_build("--timeout", "2", cwd=course)
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1
+    assert "slides/02_faulty.py:11: TimeoutError: the cell ran longer than 2 s" in result.stderr
+    assert "in the cell at line 11: import time" in result.stderr
+    assert_kept(course, before)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("import os\nos._exit(3)", "it exited with status 3 before finishing"),
+    ("import ctypes\nctypes.string_at(0)", "killed by SIGSEGV"),
+    ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "killed by SIGKILL (out of memory?)"),
+])
+def test_a_lesson_that_crashes_its_interpreter(course: Path, body: str, expected: str) -> None:
+    before = break_lesson(course, body)
+    (course / "slides" / "01_good.py").write_text(GOOD.replace("fine", "built despite the crash"))
+    result = run_build(cwd=course)
+    assert result.returncode == 1
+    assert f"slides/02_faulty.py: the lesson crashed its interpreter: {expected}" in result.stderr
+    assert "built despite the crash" in (course / "dist" / "good.html").read_text()
+    assert_kept(course, before)
+
+
+def assert_all_complete(folder: Path) -> None:
+    """Every visible output and cache entry is whole: no half-written file anywhere."""
+    for path in folder.rglob("*"):
+        if not path.is_file() or any(part.startswith(".") and part != ".livedeck-cache"
+                                     for part in path.relative_to(folder).parts):
+            continue  # temporaries are hidden, and removed by the next build
+        data = path.read_bytes()
+        if path.suffix == ".html":
+            assert data.rstrip().endswith(b"</html>"), path
+        elif path.suffix == ".pptx":
+            with zipfile.ZipFile(path) as archive:
+                assert archive.testzip() is None, path
+            Presentation(str(path))
+        elif path.suffix == ".png":
+            assert data.startswith(b"\x89PNG") and data.endswith(b"IEND\xaeB`\x82"), path
+        elif path.suffix == ".svg":
+            assert data.rstrip().endswith(b"</svg>"), path
+    executed = folder / ".livedeck-cache" / "executed"
+    if executed.is_dir():
+        for entry in executed.iterdir():
+            if not entry.name.startswith("."):
+                assert cache.load_executed(folder / ".livedeck-cache", entry.name) is not None, entry
+
+
+@pytest.mark.parametrize("signum, after", [
+    (signal.SIGINT, 0.5), (signal.SIGTERM, 1.5), (signal.SIGKILL, 2.5), (signal.SIGKILL, 3.2),
+])
+def test_an_interrupted_build_leaves_no_half_written_file(tmp_path: Path, signum: int, after: float) -> None:
+    shutil.copytree(ROOT / "slides", tmp_path / "slides")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "-q"], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(after)
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=120)
+    assert "Traceback" not in stderr
+    time.sleep(1.0)  # workers of a SIGKILLed build finish (or die) on their own
+    assert_all_complete(tmp_path)
+    result = run_build("-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert_all_complete(tmp_path)
+    assert not [p for p in tmp_path.rglob(".*.tmp")], "temporaries of the killed build are still there"
+
+
+def test_two_builds_at_once_both_finish_with_valid_outputs(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "slides", tmp_path / "slides")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    builds = [subprocess.Popen([sys.executable, str(ROOT / "build.py"), "-q"], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for process in builds:
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+    assert_all_complete(tmp_path)
+    for name in ("derivatives", "partials", "custom_backward", "is_leaf"):
+        assert (tmp_path / "dist" / f"{name}.html").exists() and (tmp_path / "dist" / f"{name}.pptx").exists()
+
+
+def test_huge_output_is_cut_on_the_slide_and_kept_in_full(tmp_path: Path) -> None:
+    write_lesson(tmp_path / "slides", "01_huge.py", lesson(
+        "for i in range(100_000):\n    print('line', i)\n\n# %% [markdown]\n# ## Many figures\n\n"
+        "# %%\nimport matplotlib.pyplot as plt\nfor k in range(50):\n    plt.figure()\n    plt.plot([0, k])"))
+    result = run_build(cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "dist" / "huge.html").read_text()
+    assert "99986 more lines not shown" in page and 'download="output-01.txt"' in page
+    full = (tmp_path / "figures" / "huge" / "output-01.txt").read_text().splitlines()
+    assert full[0] == "line 0" and full[99_999] == "line 99999"
+    assert len(list((tmp_path / "figures" / "huge").glob("fig-*.png"))) == 1 + 50  # the first cell makes one
+    prs = Presentation(str(tmp_path / "dist" / "huge.pptx"))
+    pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
+    assert len(pictures) == 1 + 50
+    assert max(sum(sh.shape_type == 13 for sh in s.shapes) for s in prs.slides) <= 2  # legible, never 50 thumbnails
+    assert os.path.getsize(tmp_path / "dist" / "huge.html") < 30_000_000
+
+
+def one_line_error(result, fragment: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and fragment in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_command_line_input(course: Path) -> None:
+    one_line_error(run_build("--format", "docx", cwd=course), "'docx' is not one of 'html', 'json', 'pptx'")
+    one_line_error(run_build("--lesson", "nope", cwd=course), "unknown lesson 'nope'; lessons are: good, faulty")
+    (course / "a-file").write_text("")
+    one_line_error(run_build("--out", "a-file/dist", cwd=course), "cannot write to a-file/dist/")
+    one_line_error(run_build("--template", "missing.pptx", cwd=course), "--template missing.pptx: no such file")
+    (course / "broken.pptx").write_text("not a presentation")
+    one_line_error(run_build("--template", "broken.pptx", cwd=course), "not a PowerPoint file")
+    one_line_error(run_build("--jobs", "0", cwd=course), "--jobs")
+
+
+def test_a_malformed_cell_option(course: Path) -> None:
+    before = break_lesson(course, "#| echo: maybe\ny = 2")
+    result = run_build("--lesson", "faulty", cwd=course)
+    one_line_error(result, "slides/02_faulty.py:11: cell option 'echo' must be true or false, not 'maybe'")
+    assert_kept(course, before)
+
+
+def test_untrusted_text_stays_text(tmp_path: Path) -> None:
+    evil = "<script>alert(1)</script> & \\\"quotes\\\""
+    write_lesson(tmp_path / "slides", "01_evil.py", lesson(
+        f"from livedeck import table\nprint(\"{evil}\")\ntable([[\"{evil}\", 1]], header=[\"<b>h</b>\", \"v\"])\n"
+        f"\"{evil}\""))
+    result = run_build(cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "dist" / "evil.html").read_text()
+    assert "<script>alert(1)</script>" not in page and "<b>h</b>" not in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt; &amp;") >= 3  # printed, value and table cell
+    texts = [sh.text_frame.text for s in Presentation(str(tmp_path / "dist" / "evil.pptx")).slides
+             for sh in s.shapes if sh.has_text_frame]
+    assert any('<script>alert(1)</script> & "quotes"' in t for t in texts)
+
+
+def test_names_cannot_write_outside_the_output_folders(tmp_path: Path) -> None:
+    write_lesson(tmp_path / "slides", "01_escape.py", lesson("#| label: ../../escaped\nimport matplotlib.pyplot as plt\n"
+                                                             "plt.plot([1])"))
+    result = run_build(cwd=tmp_path)
+    one_line_error(result, "cell option 'label' names files")
+    assert not list(tmp_path.rglob("escaped*"))
+    one_line_error(run_build("--lesson", "../escape", cwd=tmp_path), "unknown lesson '../escape'")
