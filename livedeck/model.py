@@ -12,14 +12,20 @@ from typing import Union
 
 # Bump when a block gains, loses or renames a field: old JSON is then refused
 # (and a cache entry of the old shape simply re-executes).
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 
 
 @dataclass(frozen=True)
 class Markdown:
-    """CommonMark text; inline `$…$` math stays in it for writers to typeset."""
+    """CommonMark text; inline `$…$` math stays in it for writers to typeset.
+
+    `step`: 0 = visible from the start, n = appears at the n-th click (every block has it).
+    `items_from`: for an incremental list, the click at which its first top-level item
+    appears; the next items follow one click each (0 = not incremental).
+    """
     text: str
-    step: int = 0  # 0 = visible from the start; n = appears at the n-th click
+    step: int = 0
+    items_from: int = 0
 
 
 @dataclass(frozen=True)
@@ -31,9 +37,12 @@ class Math:
 
 @dataclass(frozen=True)
 class Code:
+    """Source shown highlighted. `line_steps` ("1-2", "3", …) are lines emphasised in turn:
+    the first group from the start, the k-th group at click `lines_from + k - 2`."""
     source: str
     language: str = "python"
-    line_steps: tuple[str, ...] = ()  # e.g. ("1-2", "3"): lines highlighted in turn
+    line_steps: tuple[str, ...] = ()
+    lines_from: int = 0
     step: int = 0
 
 
@@ -83,9 +92,16 @@ class Table:
     step: int = 0
 
 
-Block = Union[Markdown, Math, Code, Stream, Value, Error, Figure, Table]
+@dataclass(frozen=True)
+class ColumnBreak:
+    """On a "columns" slide: the blocks after it form the next column (`width`: share, 0 = equal)."""
+    width: float = 0.0
+    step: int = 0
+
+
+Block = Union[Markdown, Math, Code, Stream, Value, Error, Figure, Table, ColumnBreak]
 BLOCK_TYPES: dict[str, type] = {
-    cls.__name__: cls for cls in (Markdown, Math, Code, Stream, Value, Error, Figure, Table)
+    cls.__name__: cls for cls in (Markdown, Math, Code, Stream, Value, Error, Figure, Table, ColumnBreak)
 }
 
 
@@ -94,7 +110,7 @@ class Slide:
     title: str
     blocks: tuple[Block, ...] = ()
     notes: str = ""  # markdown
-    layout: str = "stack"  # "stack", or "code-figure": code left, figure right
+    layout: str = "stack"  # "stack"; "code-figure": code left, its figure right; "columns": by hand
     continued: bool = False  # a "(cont.)" slide made because content did not fit
 
 
@@ -168,16 +184,24 @@ def outputs_from_json(text: str) -> tuple[tuple[Block, ...], ...]:
         raise ValueError(f"not livedeck outputs: {exc}") from exc
 
 
-def columns(slide: Slide) -> tuple[tuple[Block, ...], tuple[Block, ...], tuple[Block, ...]]:
-    """A "code-figure" slide's blocks as (full-width top, left column, right column).
+def columns(slide: Slide) -> tuple[tuple[Block, ...], tuple[tuple[float, tuple[Block, ...]], ...]]:
+    """A slide's blocks as (full-width top, ((width, blocks) per column)); widths add up to 1.
 
-    Text before the first code block spans the slide; from the code on, the figure
-    goes right and everything else left. A "stack" slide is all top.
+    "code-figure": text before the first code block spans the slide; from the code on,
+    the figure goes right and everything else left. "columns": each ColumnBreak starts a
+    column. A "stack" slide is all top.
     """
-    if slide.layout != "code-figure":
-        return slide.blocks, (), ()
-    first_code = next(i for i, b in enumerate(slide.blocks) if isinstance(b, Code))
-    rest = slide.blocks[first_code:]
-    return (slide.blocks[:first_code],
-            tuple(b for b in rest if not isinstance(b, Figure)),
-            tuple(b for b in rest if isinstance(b, Figure)))
+    if slide.layout == "code-figure":
+        first_code = next(i for i, b in enumerate(slide.blocks) if isinstance(b, Code))
+        rest = slide.blocks[first_code:]
+        return (slide.blocks[:first_code],
+                ((0.52, tuple(b for b in rest if not isinstance(b, Figure))),
+                 (0.48, tuple(b for b in rest if isinstance(b, Figure)))))
+    if slide.layout == "columns":
+        breaks = [i for i, b in enumerate(slide.blocks) if isinstance(b, ColumnBreak)]
+        spans = zip(breaks, breaks[1:] + [len(slide.blocks)])
+        parts = [(slide.blocks[i].width, slide.blocks[i + 1:end]) for i, end in spans]
+        given = sum(w for w, _ in parts if w)
+        equal = max(0.0, 1.0 - given) / max(1, sum(1 for w, _ in parts if not w))
+        return slide.blocks[: breaks[0]] if breaks else (), tuple((w or equal, blocks) for w, blocks in parts)
+    return slide.blocks, ()

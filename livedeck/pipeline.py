@@ -257,7 +257,15 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
             _draw_formulas([job.payload[0] for job in jobs], options)  # drawing the lessons' formulas
     for name, lesson, outputs, files in renders:
         start = time.perf_counter()
-        deck, written = render(lesson, outputs, files, options)
+        try:
+            deck, written = render(lesson, outputs, files, options)
+        except Exception:  # livedeck's own bug: that lesson fails with the traceback, the others go on
+            import traceback
+
+            message = f"{lesson.path}: internal error in livedeck:\n{traceback.format_exc()}"
+            reports[name] = LessonReport(name, lesson.path, "failed", message=message)
+            report(reports[name])
+            continue
         finish(name, lesson.path, deck.title, written, False, "rendered", time.perf_counter() - start)
     lessons_by_name = {job.name: job.payload[0] for job in jobs}
     workers = min(options.jobs or default_workers(), max(1, len(jobs)))

@@ -2,36 +2,83 @@
 
 `## Heading` starts a slide; the first `# Title` cell is the title slide; `::: notes`
 becomes speaker notes; `$$…$$` on its own becomes a Math block; hidden cells
-(`echo: false`) show no code. Writers only read what this decides.
+(`echo: false`) show no code. Steps are numbered here too (`. . .` pauses,
+`::: incremental` lists, `#| fragment: true` cells, `#| code-line-numbers`), and
+the layout is chosen: code beside its figure, or `:::: columns` by hand. Writers
+only read what this decides.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterator
+import re
+from dataclasses import dataclass, field, replace
+from typing import Iterator, Optional
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from livedeck.lesson import Lesson
-from livedeck.model import Block, Code, Deck, Figure, Markdown, Math, Slide, Table
+from livedeck.model import Block, Code, ColumnBreak, Deck, Figure, Markdown, Math, Slide, Table
 
 # Code beside its figure only when the code is narrow and short enough for half a slide.
 SIDE_BY_SIDE_MAX_CHARS = 46
 SIDE_BY_SIDE_MAX_LINES = 14
 MAX_FIGURES_PER_SLIDE = 2  # a cell making 50 figures gets 25 slides, not 50 thumbnails
 
-_parser = MarkdownIt("commonmark").use(dollarmath_plugin).use(container_plugin, "notes")
+def _is_container(name: str):
+    """Quarto's div syntax: `::: notes` and `::: {.notes}` alike."""
+    return lambda params, *args: params.strip() in (name, f"{{.{name}}}")
+
+
+_parser = (MarkdownIt("commonmark").use(dollarmath_plugin)
+           .use(container_plugin, "notes", validate=_is_container("notes"))
+           .use(container_plugin, "incremental", validate=_is_container("incremental")))
+
+COLUMNS_OPEN = re.compile(r"^:{4,}\s*(?:columns|\{\s*\.columns\s*\})\s*$")
+COLUMN_OPEN = re.compile(r'^:{3,}\s*(?:column|\{\s*\.column(?:\s+width\s*=\s*"?(\d+(?:\.\d+)?)%"?)?\s*\})\s*$')
+OTHER_OPEN = re.compile(r"^:{3,}\s*\S")
+CLOSE = re.compile(r"^:{3,}\s*$")
 
 
 @dataclass(frozen=True)
 class Piece:
-    kind: str  # "title", "heading", "notes", "math", "text"
-    text: str
+    kind: str  # "title", "heading", "notes", "math", "text", "pause", "incremental", "column", "columns-end"
+    text: str = ""
+    width: float = 0.0  # "column": its share of the slide's width (0: an equal share)
 
 
-def split_markdown(source: str) -> Iterator[Piece]:
-    """Cut a markdown cell at its top-level headings, notes containers and display math."""
+def split_markdown(source: str, open_divs: Optional[list[str]] = None) -> Iterator[Piece]:
+    """Cut a markdown cell into headings, notes, display math, pauses, incremental lists and text.
+
+    `:::: columns` and `::: column` may span cells (code cells between them belong to
+    the column), so their nesting is tracked in `open_divs`, kept across a lesson's cells.
+    """
+    divs = open_divs if open_divs is not None else []
+    segment: list[str] = []
+    for line in source.splitlines():
+        stripped = line.strip()
+        column = COLUMN_OPEN.match(stripped)
+        if COLUMNS_OPEN.match(stripped) or column:
+            yield from _split_segment("\n".join(segment))
+            segment = []
+            divs.append("column" if column else "columns")
+            if column:
+                yield Piece("column", width=float(column.group(1)) / 100 if column.group(1) else 0.0)
+        elif CLOSE.match(stripped) and divs and divs[-1] in ("column", "columns"):
+            yield from _split_segment("\n".join(segment))
+            segment = []
+            if divs.pop() == "columns":
+                yield Piece("columns-end")
+        else:
+            if OTHER_OPEN.match(stripped):
+                divs.append("other")
+            elif CLOSE.match(stripped) and divs:
+                divs.pop()
+            segment.append(line)
+    yield from _split_segment("\n".join(segment))
+
+
+def _split_segment(source: str) -> Iterator[Piece]:
     lines = source.splitlines()
     tokens = _parser.parse(source)
     text: list[str] = []
@@ -45,20 +92,31 @@ def split_markdown(source: str) -> Iterator[Piece]:
         if token.level != 0 or token.map is None:
             continue
         start, end = token.map
+        inner = "\n".join(ln for ln in lines[start + 1 : end] if not CLOSE.match(ln.strip())).strip()
         if token.type == "heading_open" and token.tag in ("h1", "h2"):
             yield from flush()
             yield Piece("title" if token.tag == "h1" else "heading", tokens[index + 1].content.strip())
         elif token.type == "container_notes_open":
             yield from flush()
-            inner = [ln for ln in lines[start + 1 : end] if ln.strip() != ":::"]
-            yield Piece("notes", "\n".join(inner).strip())
+            yield Piece("notes", inner)
+        elif token.type == "container_incremental_open":
+            yield from flush()
+            yield Piece("incremental", inner)
         elif token.type == "math_block":
             yield from flush()
             yield Piece("math", token.content.strip())
+        elif token.type == "paragraph_open" and tokens[index + 1].content.strip() == ". . .":
+            yield from flush()  # Quarto's pause: what follows appears at the next click
+            yield Piece("pause")
         else:
             text.extend(lines[start:end])
             text.append("")
     yield from flush()
+
+
+def list_items(markdown: str) -> int:
+    """How many top-level list items a markdown text has (each is a click when incremental)."""
+    return sum(1 for t in _parser.parse(markdown) if t.type == "list_item_open" and t.level == 1)
 
 
 @dataclass
@@ -66,18 +124,50 @@ class _Draft:
     title: str
     blocks: list[Block] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    step: int = 0  # the click at which new content appears
+    last_step: int = 0  # the last click used on this slide
+    columns: bool = False
 
-    def add_text(self, text: str) -> None:
-        self.blocks.append(Markdown(text))
+    def next_step(self) -> int:
+        self.last_step += 1
+        return self.last_step
+
+    def add(self, piece: Piece) -> None:
+        if piece.kind == "notes":
+            self.notes.append(piece.text)
+        elif piece.kind == "math":
+            self.blocks.append(Math(piece.text, step=self.step))
+        elif piece.kind == "pause":
+            self.step = self.next_step()
+        elif piece.kind == "incremental":
+            count = list_items(piece.text)
+            first = self.last_step + 1 if count else 0
+            self.last_step += count
+            self.blocks.append(Markdown(piece.text, step=self.step, items_from=first))
+        elif piece.kind == "column":
+            self.columns = True
+            self.blocks.append(ColumnBreak(piece.width, step=self.step))
+        elif piece.kind == "text":
+            self.blocks.append(Markdown(piece.text, step=self.step))
+
+    def add_cell(self, code: Optional[Code], outputs: tuple[Block, ...], fragment: bool) -> None:
+        step = self.next_step() if fragment else self.step
+        if code is not None:
+            lines_from = self.last_step + 1 if len(code.line_steps) > 1 else 0
+            self.last_step += max(0, len(code.line_steps) - 1)
+            self.blocks.append(replace(code, step=step, lines_from=lines_from))
+        self.blocks.extend(replace(block, step=step) for block in outputs)
 
     def freeze(self) -> list[Slide]:
         """The slide, or several when it holds more figures than one slide shows legibly."""
+        notes = "\n\n".join(self.notes)
+        if self.columns:
+            return [Slide(self.title, tuple(self.blocks), notes, "columns")]
         parts: list[list[Block]] = [[]]
         for block in self.blocks:
             if isinstance(block, Figure) and sum(isinstance(b, Figure) for b in parts[-1]) == MAX_FIGURES_PER_SLIDE:
                 parts.append([])
             parts[-1].append(block)
-        notes = "\n\n".join(self.notes)
         return [Slide(self.title if i == 0 else f"{self.title} (cont.)", tuple(blocks), notes if i == 0 else "",
                       choose_layout(blocks), continued=i > 0) for i, blocks in enumerate(parts)]
 
@@ -130,32 +220,29 @@ def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: s
     title, subtitle, title_notes = lesson.name, [], []
     slides: list[_Draft] = []
     seen_title = False
+    open_divs: list[str] = []  # `:::: columns` spans cells
     for cell, cell_outputs in zip(lesson.cells, outputs):
         if cell.kind == "markdown":
-            for piece in split_markdown(cell.source):
+            for piece in split_markdown(cell.source, open_divs):
                 if piece.kind == "title" and not seen_title and not slides:
                     title, seen_title = piece.text, True
                 elif piece.kind in ("heading", "title"):
                     slides.append(_Draft(piece.text))
                 elif not slides:  # before the first `##`: the title slide
-                    (title_notes if piece.kind == "notes" else subtitle).append(
-                        f"$${piece.text}$$" if piece.kind == "math" else piece.text)
-                elif piece.kind == "notes":
-                    slides[-1].notes.append(piece.text)
-                elif piece.kind == "math":
-                    slides[-1].blocks.append(Math(piece.text))
+                    if piece.kind in ("notes", "math", "text", "incremental"):
+                        (title_notes if piece.kind == "notes" else subtitle).append(
+                            f"$${piece.text}$$" if piece.kind == "math" else piece.text)
                 else:
-                    slides[-1].add_text(piece.text)
+                    slides[-1].add(piece)
             continue
-        shown: list[Block] = []
+        code = None
         if cell.options.echo:
             steps = tuple(s.strip() for s in cell.options.code_line_numbers.split("|") if s.strip())
-            shown.append(Code(cell.source.rstrip(), line_steps=steps))
-        shown.extend(cell_outputs)
-        if shown and not slides:
+            code = Code(cell.source.rstrip(), line_steps=steps)
+        if (code is not None or cell_outputs) and not slides:
             slides.append(_Draft(""))  # visible code before any `##`: an untitled slide
-        if shown:
-            slides[-1].blocks.extend(shown)
+        if code is not None or cell_outputs:
+            slides[-1].add_cell(code, cell_outputs, cell.options.fragment)
     return Deck(
         name=lesson.name,
         title=title,

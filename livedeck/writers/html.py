@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import html
 from functools import lru_cache
+from types import SimpleNamespace
 from pathlib import Path
 
 import jinja2
@@ -14,7 +15,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
-from livedeck.model import Deck, columns
+from livedeck.model import Deck, Markdown, columns
 from livedeck.theme import load_theme
 from livedeck.writers import WriteContext
 
@@ -53,7 +54,24 @@ def _formatter(style: str) -> HtmlFormatter:
 
 
 def highlight_code(source: str, language: str, style: str) -> Markup:
-    return Markup(highlight(source, get_lexer_by_name(language), _formatter(style)))
+    """Pygments HTML, one `<span class="ld-line" data-line="n">` per line (for line steps)."""
+    html_lines = highlight(source, get_lexer_by_name(language), _formatter(style)).rstrip("\n").split("\n")
+    return Markup("\n".join(f'<span class="ld-line" data-line="{n}">{line}</span>'
+                            for n, line in enumerate(html_lines, start=1)))
+
+
+def render_block_markdown(block: Markdown) -> Markup:
+    """A Markdown block; an incremental list's top-level items become fragments, one click each."""
+    if not block.items_from:
+        return render_markdown(block.text)
+    tokens = _markdown().parse(block.text)
+    index = block.items_from
+    for token in tokens:
+        if token.type == "list_item_open" and token.level == 1:
+            token.attrSet("class", "fragment")
+            token.attrSet("data-fragment-index", str(index))
+            index += 1
+    return Markup(_markdown().renderer.render(tokens, _markdown().options, {}))
 
 
 def data_uri(path: Path, mime: str) -> str:
@@ -78,16 +96,20 @@ def _environment(templates: Path) -> jinja2.Environment:
 def write_html(deck: Deck, context: WriteContext) -> bytes:
     theme = load_theme(context.templates / "theme.toml")
     template = _environment(context.templates).get_template("deck.html.j2")
-    page = template.render(
-        deck=deck,
-        theme=theme,
-        assets="assets",
-        code_css=Markup(_formatter(theme.pygments_style).get_style_defs(".ld-code")),
+    helpers = SimpleNamespace(
+        markdown=render_block_markdown,
         highlight=lambda block: highlight_code(block.source, block.language, theme.pygments_style),
         svg=lambda name: data_uri(context.figures / f"{name}.svg", "image/svg+xml"),
         text_file=lambda name: data_uri(context.figures / name, "text/plain;charset=utf-8"),
         kind=lambda block: type(block).__name__,
         columns=columns,
+    )
+    page = template.render(
+        deck=deck,
+        theme=theme,
+        assets="assets",
+        code_css=Markup(_formatter(theme.pygments_style).get_style_defs(".ld-code")),
+        w=helpers,
     )
     return page.encode("utf-8")
 

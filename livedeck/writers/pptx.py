@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from dataclasses import replace
 import os
 import zipfile
 from pathlib import Path
@@ -13,7 +14,8 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from livedeck.model import Deck, Error, Figure, Markdown, Math, Stream, Table, Value
+from livedeck.model import Code, Deck, Error, Figure, Markdown, Math, Stream, Table, Value
+from livedeck.writers.pptx_animation import Target, add_clicks
 from livedeck.theme import Theme, load_theme
 from livedeck.writers import WriteContext
 from livedeck.writers import measure
@@ -24,7 +26,8 @@ from livedeck.writers.richtext import Paragraph, markdown_paragraphs, plain_text
 
 EMU_PER_PT = 12700
 LAYOUTS = ("Title Slide", "Title Only")  # the theme's layouts livedeck uses, by name
-NO_TABLE_STYLE = "{5940675A-B579-460E-94D1-54222C63F5DA}"  # "No Style, Table Grid": we style cells
+NO_TABLE_STYLE = "{5940675A-B579-460E-94D1-54222C63F5DA}"
+DIMMED = "A0A8B0"  # code lines outside the emphasised group  # "No Style, Table Grid": we style cells
 TITLE_SIZES = (36, 32, 28, 24)
 BODY_MARGIN = 18.0  # points between the title and the body, and below the body
 
@@ -109,27 +112,28 @@ def _describe(shape, text: str) -> None:
     shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
 
 
-def _draw(slide, item: Placed, context: WriteContext, theme: Theme) -> None:
+def _draw(slide, item: Placed, context: WriteContext, theme: Theme) -> list:
+    """Draw one placed block; returns the shapes made (for its appear-on-click animation)."""
     block = item.block
     if isinstance(block, Figure):
         picture = slide.shapes.add_picture(str(context.figures / f"{block.name}.png"), emu(item.picture.x),
                                            emu(item.picture.y), emu(item.picture.w), emu(item.picture.h))
         _describe(picture, block.alt or block.caption or f"Figure {block.name}")
-        if item.caption:
-            caption = _text_box(slide, item.caption, TEXT_INSET)
-            _write_paragraphs(caption.text_frame, markdown_paragraphs(block.caption), item.size, theme, "333333")
-            for paragraph in caption.text_frame.paragraphs:
-                paragraph.alignment = PP_ALIGN.CENTER
-        return
+        if not item.caption:
+            return [picture]
+        caption = _text_box(slide, item.caption, TEXT_INSET)
+        _write_paragraphs(caption.text_frame, markdown_paragraphs(block.caption), item.size, theme, "333333")
+        for paragraph in caption.text_frame.paragraphs:
+            paragraph.alignment = PP_ALIGN.CENTER
+        return [picture, caption]
     if isinstance(block, Math):
         png = formula_png(block.latex, context.cache)
         picture = slide.shapes.add_picture(io.BytesIO(png), emu(item.picture.x), emu(item.picture.y),
                                            emu(item.picture.w), emu(item.picture.h))
         _describe(picture, block.latex)
-        return
+        return [picture]
     if isinstance(block, Table):
-        _draw_table(slide, item, theme)
-        return
+        return _draw_table(slide, item, theme)
     code_like = not isinstance(block, Markdown)
     shape = _text_box(slide, item.box, CODE_INSET if code_like else TEXT_INSET)
     if code_like:
@@ -143,10 +147,25 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme) -> None:
             shape.line.fill.background()
     color = theme.accent if isinstance(block, Error) else theme.text_color
     spacing = round(item.size * 0.3, 1) if not code_like else 0.0
-    _write_paragraphs(shape.text_frame, item.paragraphs, item.size, theme, color, spacing)
+    paragraphs = item.paragraphs
+    if isinstance(block, Code) and block.line_steps:
+        paragraphs = _emphasise(paragraphs, block.line_steps[0])
+    _write_paragraphs(shape.text_frame, paragraphs, item.size, theme, color, spacing)
+    return [shape]
 
 
-def _draw_table(slide, item: Placed, theme: Theme) -> None:
+def _emphasise(paragraphs: tuple[Paragraph, ...], group: str) -> tuple[Paragraph, ...]:
+    """Code-line steps in PowerPoint: the whole code, its first group of lines in colour, the rest grey."""
+    lines: set[int] = set()
+    for part in group.split(","):
+        first, _, last = part.strip().partition("-")
+        if first.isdigit():
+            lines.update(range(int(first), int(last or first) + 1))
+    return tuple(p if n in lines else replace(p, runs=tuple(replace(r, color=DIMMED) for r in p.runs))
+                 for n, p in enumerate(paragraphs, start=1))
+
+
+def _draw_table(slide, item: Placed, theme: Theme) -> list:
     block: Table = item.block
     grid = ([block.header] if block.header else []) + list(item.rows)
     columns = max(len(row) for row in grid)
@@ -184,6 +203,23 @@ def _draw_table(slide, item: Placed, theme: Theme) -> None:
         _write_paragraphs(caption.text_frame, markdown_paragraphs(block.caption), CAPTION_SIZE, theme, "333333")
         caption.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
     _describe(frame, block.caption or "Table: " + ", ".join(c for c in block.header if c))
+    return [frame] + ([caption] if item.caption else [])
+
+
+def _targets(item: Placed, shapes: list) -> list[tuple[int, Target]]:
+    """(step, target) for what appears on a click: the block's shapes, or an incremental list's items."""
+    block = item.block
+    found = [(block.step, Target(s.shape_id, has_text=s.has_text_frame)) for s in shapes] if block.step else []
+    if isinstance(block, Markdown) and block.items_from and shapes:
+        items = [i for i, p in enumerate(item.paragraphs) if p.bullet and p.level == 0]
+        found += [(block.items_from + k, Target(shapes[0].shape_id, paragraph=i, has_text=True))
+                  for k, i in enumerate(items)]
+        # the lines of an item (its nested list) appear with it
+        for i, paragraph in enumerate(item.paragraphs):
+            owner = max((k for k, first in enumerate(items) if first <= i), default=None)
+            if owner is not None and i not in items:
+                found.append((block.items_from + owner, Target(shapes[0].shape_id, paragraph=i, has_text=True)))
+    return found
 
 
 def _set_title(shape, text: str, theme: Theme) -> None:
@@ -259,8 +295,12 @@ def write_pptx(deck: Deck, context: WriteContext) -> bytes:
                                   theme.pygments_style, context.figures.as_posix()):
             slide = prs.slides.add_slide(layout)
             _set_title(slide.shapes.title, planned.title, theme)
+            clicks: dict[int, list[Target]] = {}
             for item in planned.items:
-                _draw(slide, item, context, theme)
+                shapes = _draw(slide, item, context, theme)
+                for step, target in _targets(item, shapes):
+                    clicks.setdefault(step, []).append(target)
+            add_clicks(slide, [clicks[step] for step in sorted(clicks)])
             if planned.notes:
                 slide.notes_slide.notes_text_frame.text = planned.notes
     _reproducible(prs, deck)

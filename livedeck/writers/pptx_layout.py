@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
-from livedeck.model import Block, Code, Error, Figure, Markdown, Math, Slide, Stream, Table, Value, columns
+from livedeck.model import (Block, Code, ColumnBreak, Error, Figure, Markdown, Math, Slide, Stream, Table, Value,
+                            columns)
 from livedeck.writers import measure
 from livedeck.writers.richtext import Paragraph, Run, code_paragraphs, markdown_paragraphs, mono_paragraphs
 
@@ -216,31 +217,36 @@ class Planner:
                           rows=piece.rows, column_widths=tuple(widths), caption=caption)
         return Placed(block, box, size, paragraphs=piece.paragraphs)
 
-    def layout(self, pieces: list[Piece], box: Box, code_figure: bool) -> Optional[list[Placed]]:
-        """The largest level at which the pieces fit on one slide, or None."""
+    def layout(self, pieces: list[Piece], box: Box,
+               split: Optional[tuple[int, tuple[tuple[float, list[Piece]], ...]]] = None) -> Optional[list[Placed]]:
+        """The largest level at which the pieces fit on one slide, or None.
+
+        `split`: (how many pieces span the top, the columns with their widths) for a
+        slide laid out in columns; None stacks everything.
+        """
         for level in range(len(LEVELS)):
-            placed = self.side_by_side(pieces, box, level) if code_figure else self.stack(pieces, box, level)
+            placed = self.in_columns(pieces, split, box, level) if split else self.stack(pieces, box, level)
             if placed is not None:
                 return placed
         return None
 
-    def side_by_side(self, pieces: list[Piece], box: Box, level: int) -> Optional[list[Placed]]:
-        first_code = next(i for i, p in enumerate(pieces) if isinstance(p.block, Code))
-        top, rest = pieces[:first_code], pieces[first_code:]
-        left = [p for p in rest if not isinstance(p.block, Figure)]
-        right = [p for p in rest if isinstance(p.block, Figure)]
-        placed_top = self.stack(top, box, level) if top else []
-        if placed_top is None:
+    def in_columns(self, pieces: list[Piece], split: tuple[int, tuple[tuple[float, list[Piece]], ...]],
+                   box: Box, level: int) -> Optional[list[Placed]]:
+        top_count, cols = split
+        placed = self.stack(pieces[:top_count], box, level) if top_count else []
+        if placed is None:
             return None
-        y = (placed_top[-1].box.bottom + GAP) if placed_top else box.y
-        left_w = box.w * 0.52 - GAP
-        left_box = Box(box.x, y, left_w, box.bottom - y)
-        right_box = Box(box.x + left_w + 2 * GAP, y, box.w - left_w - 2 * GAP, box.bottom - y)
-        placed_left = self.stack(left, left_box, level)
-        placed_right = self.stack(right, right_box, level)
-        if placed_left is None or placed_right is None:
-            return None
-        return placed_top + placed_left + placed_right
+        y = (placed[-1].box.bottom + GAP) if placed else box.y
+        x = box.x
+        room = box.w - 2 * GAP * (len(cols) - 1)
+        for width, col in cols:
+            column_box = Box(x, y, room * width, box.bottom - y)
+            column = self.stack(col, column_box, level) if col else []
+            if column is None:
+                return None
+            placed += column
+            x += room * width + 2 * GAP
+        return placed
 
 
 def _split(piece: Piece, planner: Planner, box: Box, level: int) -> list[Piece]:
@@ -279,12 +285,17 @@ def _paginate(pieces: list[Piece], planner: Planner, box: Box, level: int) -> li
 def plan_slide(slide: Slide, title: str, notes: str, box: Box, planner: Planner,
                code_style: str, figures: str = "") -> list[PlannedSlide]:
     """One model slide as one or more PowerPoint slides, every shape placed inside `box`."""
-    pieces = [to_piece(b, code_style, figures) for b in slide.blocks]
-    if slide.layout == "code-figure" and columns(slide)[2]:
-        placed = planner.layout(pieces, box, code_figure=True)
+    top, cols = columns(slide)
+    if cols:
+        def pieces_of(blocks: tuple[Block, ...]) -> list[Piece]:
+            return [to_piece(b, code_style, figures) for b in blocks if not isinstance(b, ColumnBreak)]
+
+        split = (len(top), tuple((width, pieces_of(blocks)) for width, blocks in cols))
+        placed = planner.layout(pieces_of(top) + [p for _, col in split[1] for p in col], box, split)
         if placed is not None:
             return [PlannedSlide(title, tuple(placed), notes, slide.continued)]
-    placed = planner.layout(pieces, box, code_figure=False)
+    pieces = [to_piece(b, code_style, figures) for b in slide.blocks if not isinstance(b, ColumnBreak)]
+    placed = planner.layout(pieces, box)
     if placed is not None or not pieces:
         return [PlannedSlide(title, tuple(placed or ()), notes, slide.continued)]
     # Too much for one slide even at the floor: as few slides as the floor needs,
