@@ -18,6 +18,13 @@ ASSETS = [
     ("katex", "dist/katex.min.js", "katex/katex.min.js"),
     ("katex", "dist/contrib/auto-render.min.js", "katex/contrib/auto-render.min.js"),
     ("katex", "dist/fonts", "katex/fonts"),
+    # Drawing on slides while presenting (press C for a pen, B for a whiteboard)
+    ("reveal.js-plugins", "chalkboard/plugin.js", "chalkboard/plugin.js"),
+    ("reveal.js-plugins", "chalkboard/style.css", "chalkboard/style.css"),
+    ("reveal.js-plugins", "chalkboard/img", "chalkboard/img"),
+    # the chalkboard's buttons are Font Awesome icons
+    ("@fortawesome/fontawesome-free", "css/all.min.css", "fontawesome/css/all.min.css"),
+    ("@fortawesome/fontawesome-free", "webfonts", "fontawesome/webfonts"),
 ]
 
 

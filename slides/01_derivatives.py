@@ -20,7 +20,11 @@ from livedeck import tensor_table
 #
 # $$\frac{dy}{dx} = \lim_{h \to 0} \frac{y(x + h) - y(x)}{h}$$
 #
-# For $y = x^2$ the slope is $\frac{dy}{dx} = 2x$, so at $x = 2$ it is **4**.
+# . . .
+#
+# For $y = x^2$: $\frac{(x + h)^2 - x^2}{h} = 2x + h \to 2x$, so at $x = 2$ the slope is **4**.
+#
+# . . .
 #
 # PyTorch computes such slopes for us: this is **autograd**.
 #
@@ -84,7 +88,15 @@ tensor_table(x=x, y=y)
 
 # %% [markdown]
 # ## A polynomial: $x^2 + 2x + 1$
-# $$\frac{d}{dx}\left(x^2 + 2x + 1\right) = 2x + 2 \quad\Rightarrow\quad 6 \text{ at } x = 2$$
+# Each term adds its own slope:
+#
+# $$\frac{d}{dx}\left(x^2 + 2x + 1\right) = 2x + 2$$
+#
+# . . .
+#
+# $$2 \cdot 2 + 2 = 6 \text{ at } x = 2$$
+#
+# . . .
 
 # %%
 x = torch.tensor(2.0, requires_grad=True)
@@ -191,7 +203,9 @@ assert torch.equal(x.grad, (x.detach() > 0).float())
 
 # %% [markdown]
 # ## Takeaways
+# ::: incremental
 # - `requires_grad=True` makes PyTorch record operations on a tensor.
 # - `y.backward()` computes; `x.grad` holds $\frac{dy}{dx}$.
 # - Sum many outputs to get every slope with one `backward()`.
 # - `detach()` before NumPy or plotting: same data, no graph.
+# :::

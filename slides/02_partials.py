@@ -19,7 +19,13 @@ from livedeck import tensor_table
 #
 # A **partial derivative** changes one input and holds the other fixed:
 #
-# $$\frac{\partial f}{\partial u} = v + 2u \qquad \frac{\partial f}{\partial v} = u$$
+# . . .
+#
+# $$\frac{\partial f}{\partial u} = v + 2u$$
+#
+# . . .
+#
+# $$\frac{\partial f}{\partial v} = u$$
 #
 # ::: notes
 # Ask: what is the slope in u if v is a constant? uv gives v, u² gives 2u.
@@ -165,7 +171,9 @@ assert u.grad.item() == 0.0
 
 # %% [markdown]
 # ## Takeaways
+# ::: incremental
 # - A partial derivative holds every other input fixed.
 # - One `backward()` fills `.grad` of every leaf: here $\frac{\partial f}{\partial u}$ and $\frac{\partial f}{\partial v}$.
 # - Together the partials are the gradient $\nabla f$, which points uphill.
 # - `.grad` accumulates: zero it between steps.
+# :::

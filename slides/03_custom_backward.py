@@ -31,6 +31,7 @@ from livedeck import table
 # ## `Square`, with its own backward
 
 # %%
+#| code-line-numbers: "1|2-5|7-10"
 class Square(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x):
@@ -44,6 +45,8 @@ class Square(torch.autograd.Function):
 
 # %% [markdown]
 # ::: notes
+# Walk it line by line (each click moves the highlight): the class, forward saving
+# its input, backward multiplying grad_output by the local derivative.
 # The course page this lesson comes from says "y = 2x" but its code squares.
 # We square, and say so: y = x², dy/dx = 2x.
 # forward and backward are static methods; ctx carries what backward needs.
@@ -115,6 +118,7 @@ class SquareIgnoringGrad(torch.autograd.Function):
 # For $L = 3\,g(x)$ at $x = 2$: $\frac{dL}{dx} = 3 \cdot 2x = 12$.
 
 # %%
+#| fragment: true
 def slope(fn, at=2.0):
     x = torch.tensor(at, requires_grad=True)
     (3 * fn(x)).backward()
@@ -170,7 +174,9 @@ assert torch.allclose(grad, 2 * xs * torch.cos(xs ** 2), atol=1e-5)
 
 # %% [markdown]
 # ## Takeaways
+# ::: incremental
 # - `forward` computes and saves what backward needs with `ctx.save_for_backward`.
 # - `backward` returns `grad_output` times the local derivative: the chain rule.
 # - Call it with `.apply`; the result's `grad_fn` is your Function's node.
 # - Check every custom Function with `torch.autograd.gradcheck` in `double`.
+# :::

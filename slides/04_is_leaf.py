@@ -17,11 +17,24 @@ from livedeck import tensor_table
 
 # %% [markdown]
 # ## The rules
-# - Every tensor with `requires_grad=False` is a leaf.
-# - A tensor you create with `requires_grad=True` is a leaf.
-# - The result of an operation on a tensor that requires grad is **not** a leaf:
-#   it has a `grad_fn`.
+# :::: columns
+# ::: {.column width="58%"}
+# ::: incremental
+# - With `requires_grad=False`: a leaf.
+# - Made by you with `requires_grad=True`: a leaf.
+# - The result of an operation on a tensor that requires grad: **not** a leaf, it has a `grad_fn`.
 # - `backward()` fills `.grad` only on leaves that require grad.
+# :::
+# :::
+# ::: {.column width="42%"}
+
+# %%
+w = torch.tensor(1.0, requires_grad=True)
+tensor_table(w=w, y=w * 3)
+
+# %% [markdown]
+# :::
+# ::::
 #
 # ::: notes
 # Leaves are where the graph starts: the inputs and the parameters.
