@@ -4,17 +4,15 @@ Each feature is checked in the deck model, in the HTML (structure, then live in 
 and in PowerPoint (the timing XML of its appear-on-click animations).
 """
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
 
-from conftest import ROOT, run_build, write_lesson
-from test_watch import wait_until
+from conftest import run_build, write_lesson
+from test_watch import wait_until, watch_server
 
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 
@@ -211,17 +209,9 @@ def test_speaker_view_from_disk(browser, course: Path) -> None:
 def test_speaker_view_from_the_watch_server(browser, tmp_path: Path) -> None:
     write_lesson(tmp_path / "slides", "01_presenting.py", LESSON.replace("## Line by line", "## Line by line\n#\n"
                                                                          "# ::: notes\n# Say the lines.\n# :::"))
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--watch", "--port", "0", "-f", "html"],
-                               cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        url = wait_until(lambda: (m := re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline())) and m.group(0),
-                         timeout=120)
+    with watch_server(tmp_path) as url:
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         page.goto(url + "presenting.html#/2")
         page.wait_for_function("() => window.Reveal && Reveal.isReady()")
         assert "Say the lines." in open_speaker_view(page)
         page.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=30)

@@ -1,10 +1,13 @@
 """`build.py --watch` in a real headless Chromium: save a lesson, the open deck reloads on its slide."""
+import contextlib
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -39,26 +42,28 @@ def wait_until(check, timeout: float = 30.0):
     raise AssertionError("timed out")
 
 
-@pytest.fixture
-def watching(tmp_path: Path):
-    lesson = write_lesson(tmp_path / "slides", "01_watched.py", LESSON)
+@contextlib.contextmanager
+def watch_server(folder: Path) -> Iterator[str]:
+    """`build.py --watch` on a free port in `folder`; yields its URL once the first build is served."""
     process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--watch", "--port", "0", "-f", "html"],
-                               cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                               cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines: list[str] = []
-
-    def address() -> str:
-        line = process.stdout.readline()
-        lines.append(line)
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        return match and match.group(0)
-
     try:
-        url = wait_until(address, timeout=120)
-        yield lesson, url
+        url = wait_until(lambda: (m := re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline()))
+                         and m.group(0), timeout=120)
+        # keep reading what it prints, so a full pipe never blocks it
+        threading.Thread(target=process.stdout.read, daemon=True).start()
+        yield url
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def watching(tmp_path: Path):
+    lesson = write_lesson(tmp_path / "slides", "01_watched.py", LESSON)
+    with watch_server(tmp_path) as url:
+        yield lesson, url
 
 
 def test_saving_a_lesson_reloads_the_deck_on_the_same_slide(watching, browser) -> None:
@@ -87,18 +92,10 @@ def test_saving_a_lesson_reloads_the_deck_on_the_same_slide(watching, browser) -
 
 def test_a_lesson_that_never_built_shows_an_error_page(tmp_path: Path, browser) -> None:
     lesson = write_lesson(tmp_path / "slides", "01_broken.py", "# %% [markdown]\n# # Broken\n\n# %%\nraise KeyError('x')\n")
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--watch", "--port", "0", "-f", "html"],
-                               cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        url = wait_until(lambda: (m := re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline())) and m.group(0),
-                         timeout=120)
+    with watch_server(tmp_path) as url:
         page = browser.new_page()
         page.goto(url + "broken.html")
         assert "KeyError" in wait_until(lambda: page.inner_text("#livedeck-error"))
         lesson.write_text(lesson.read_text().replace("raise KeyError('x')", "1 + 1"))
         wait_until(lambda: page.evaluate("window.Reveal && Reveal.isReady()"))
         page.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
