@@ -95,7 +95,8 @@ def parse_options(source: str, path: Path, line: int) -> tuple[CellOptions, str,
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         offset = mark.line if mark else 0
-        raise LessonError(path, line + offset, f"cell option is not valid YAML: {getattr(exc, 'problem', exc)}")
+        raise LessonError(path, line + offset,
+                          f"cell option is not valid YAML: {getattr(exc, 'problem', exc)}") from None
     if not isinstance(raw, dict):
         raise LessonError(path, line, "cell options are `#| key: value` lines")
     values = {}
@@ -144,7 +145,7 @@ def read_lesson(path: Path) -> Lesson:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise LessonError(path, 1, f"not UTF-8 text ({exc.reason})")
+        raise LessonError(path, 1, f"not UTF-8 text ({exc.reason})") from None
     notebook = jupytext.reads(text, fmt="py:percent")
     cells = []
     for nb_cell, line in zip(notebook.cells, _cell_lines(text, notebook.cells)):

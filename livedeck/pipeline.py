@@ -15,7 +15,7 @@ from typing import Callable, Optional
 from livedeck import cache
 from livedeck.files import remove_stale_temporaries, write_atomic
 from livedeck.lesson import Lesson, LessonError
-from livedeck.model import Block, Deck
+from livedeck.model import Block, Deck, Error
 from livedeck.theme import TEMPLATES
 from livedeck.workers import Job, Outcome, default_workers, run_all, start_server
 from livedeck.writers import WRITERS, WriteContext
@@ -120,10 +120,11 @@ def execute_job(job: Job) -> Outcome:
         return Outcome(job.name, error=str(exc), seconds=time.perf_counter() - start)
     if executed.failure is not None:
         return Outcome(job.name, error=executed.failure.message(), seconds=time.perf_counter() - start)
-    if not _has_errors(executed.outputs):  # a run with errors shown (--allow-errors) is never cached
+    errors_shown = any(isinstance(block, Error) for cell in executed.outputs for block in cell)
+    if not errors_shown:  # a run with errors shown (--allow-errors) is never cached
         cache.store_executed(options.cache, key, executed.outputs, executed.files)
     deck, written = render(lesson, executed.outputs, executed.files, options)
-    return Outcome(job.name, (deck.title, written, _has_errors(executed.outputs)), seconds=time.perf_counter() - start)
+    return Outcome(job.name, (deck.title, written, errors_shown), seconds=time.perf_counter() - start)
 
 
 def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes],
@@ -133,10 +134,6 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
 
     deck = build_deck(lesson, outputs, source=_display_path(lesson.path))
     return deck, write_deck(deck, files, options)
-
-
-def _has_errors(outputs: tuple[tuple[Block, ...], ...]) -> bool:
-    return any(type(block).__name__ == "Error" for cell in outputs for block in cell)
 
 
 def _display_path(path: Path) -> str:
@@ -204,14 +201,25 @@ def _prepare(options: BuildOptions) -> None:
 
 def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda r: None) -> list[LessonReport]:
     """Build the selected lessons; a failing lesson never stops the others nor touches its old deck."""
+    from livedeck.lesson import read_lesson
+
     lessons = select_lessons(options)
     _prepare(options)
-    helpers = tuple(sorted(options.slides.glob("_*.py")))
-    inputs = cache.KeyInputs(options.style, helpers, options.allow_errors)
+    inputs = cache.KeyInputs(options.style, tuple(sorted(options.slides.glob("_*.py"))), options.allow_errors)
     destinations = [str(options.dist.resolve()), str(options.figures.resolve())]
     reports: dict[str, LessonReport] = {}
     titles: dict[str, str] = {}
     render_keys: dict[str, str] = {}
+
+    def done(result: LessonReport, title: str = "", written: tuple[Path, ...] = ()) -> None:
+        reports[result.name] = result
+        if title:
+            titles[result.name] = title
+        if written and not result.errors_shown:  # a deck showing errors is rebuilt next time
+            cache.record_build(options.cache, result.name, render_keys[result.name], title, written)
+        report(result)
+
+    # 1. Up to date (same render key, outputs intact): nothing to do, nothing heavy imported.
     stale: list[tuple[str, Path]] = []
     for name, path in lessons:
         render_keys[name] = cache.render_key(path, inputs, options.templates, options.formats,
@@ -220,21 +228,18 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
         if title is None:
             stale.append((name, path))
         else:
-            titles[name] = title
-            reports[name] = LessonReport(name, path, "cached")
-            report(reports[name])
+            done(LessonReport(name, path, "cached"), title)
     if stale and (options.force or not cache.has_executed(options.cache)):
         start_server()  # every stale lesson will run: let the torch import overlap reading the lessons
+
+    # 2. Read the rest; those whose code cells ran before re-render from the cache, the others run.
     jobs: list[Job] = []
     renders: list[tuple[str, Lesson, tuple, dict]] = []
     for name, path in stale:
-        from livedeck.lesson import read_lesson
-
         try:
             lesson = read_lesson(path)
         except LessonError as exc:
-            reports[name] = LessonReport(name, path, "failed", message=str(exc), bad_input=True)
-            report(reports[name])
+            done(LessonReport(name, path, "failed", message=str(exc), bad_input=True))
             continue
         key = cache.execution_key(lesson, inputs)
         cached = None if options.force else cache.load_executed(options.cache, key)
@@ -242,15 +247,6 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
             jobs.append(Job(name, path, (lesson, options, key)))
         else:
             renders.append((name, lesson, *cached))
-
-    def finish(name: str, path: Path, title: str, written: tuple[Path, ...], errors_shown: bool, state: str,
-               seconds: float) -> None:
-        titles[name] = title
-        if not errors_shown:  # a deck showing errors is rebuilt next time, never "up to date"
-            cache.record_build(options.cache, name, render_keys[name], title, written)
-        reports[name] = LessonReport(name, path, state, seconds, errors_shown=errors_shown)
-        report(reports[name])
-
     if jobs:
         start_server()  # its torch import overlaps what this process does meanwhile:
         if "pptx" in options.formats:
@@ -263,21 +259,22 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
             import traceback
 
             message = f"{lesson.path}: internal error in livedeck:\n{traceback.format_exc()}"
-            reports[name] = LessonReport(name, lesson.path, "failed", message=message)
-            report(reports[name])
+            done(LessonReport(name, lesson.path, "failed", message=message))
             continue
-        finish(name, lesson.path, deck.title, written, False, "rendered", time.perf_counter() - start)
-    lessons_by_name = {job.name: job.payload[0] for job in jobs}
+        done(LessonReport(name, lesson.path, "rendered", time.perf_counter() - start), deck.title, written)
+
+    # 3. Run the rest in parallel workers, reporting each as it finishes.
+    paths = {job.name: job.path for job in jobs}
     workers = min(options.jobs or default_workers(), max(1, len(jobs)))
     # A cell stuck in C code ignores the per-cell alarm; the lesson still gets a hard stop.
     hard_limit = options.timeout * 2 + 60 if options.timeout else 0
     for outcome in run_all(jobs, execute_job, workers, hard_limit):
         if outcome.result is None:
-            path = lessons_by_name[outcome.name].path
-            reports[outcome.name] = LessonReport(outcome.name, path, "failed", outcome.seconds, outcome.error)
-            report(reports[outcome.name])
+            done(LessonReport(outcome.name, paths[outcome.name], "failed", outcome.seconds, outcome.error))
         else:
-            finish(outcome.name, lessons_by_name[outcome.name].path, *outcome.result, "ran", outcome.seconds)
+            title, written, errors_shown = outcome.result
+            done(LessonReport(outcome.name, paths[outcome.name], "ran", outcome.seconds, errors_shown=errors_shown),
+                 title, written)
     if "html" in options.formats and (jobs or renders or not (options.dist / "index.html").exists()):
         write_index(options, titles)
     return [reports[name] for name, _ in lessons]

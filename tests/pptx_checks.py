@@ -12,7 +12,6 @@ from pathlib import Path
 from PIL import ImageFont
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
-from pptx.util import Emu
 
 import matplotlib
 
@@ -42,7 +41,7 @@ def _lines(paragraph, available: float) -> tuple[int, float]:
             current += font.getlength(char) * points / 100
     words.append(current)
     lines, used = 1, 0.0
-    for index, w in enumerate(words):
+    for w in words:
         if used and used + w > available:
             lines, used = lines + 1, w
         else:

@@ -211,14 +211,12 @@ def _targets(item: Placed, shapes: list) -> list[tuple[int, Target]]:
     block = item.block
     found = [(block.step, Target(s.shape_id, has_text=s.has_text_frame)) for s in shapes] if block.step else []
     if isinstance(block, Markdown) and block.items_from and shapes:
-        items = [i for i, p in enumerate(item.paragraphs) if p.bullet and p.level == 0]
-        found += [(block.items_from + k, Target(shapes[0].shape_id, paragraph=i, has_text=True))
-                  for k, i in enumerate(items)]
-        # the lines of an item (its nested list) appear with it
-        for i, paragraph in enumerate(item.paragraphs):
-            owner = max((k for k, first in enumerate(items) if first <= i), default=None)
-            if owner is not None and i not in items:
-                found.append((block.items_from + owner, Target(shapes[0].shape_id, paragraph=i, has_text=True)))
+        number = -1
+        for index, paragraph in enumerate(item.paragraphs):
+            if paragraph.bullet and paragraph.level == 0:
+                number += 1
+            if number >= 0:  # a top-level item, or a nested line that appears with its item
+                found.append((block.items_from + number, Target(shapes[0].shape_id, paragraph=index, has_text=True)))
     return found
 
 
