@@ -250,7 +250,9 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     if jobs:
         start_server()  # its torch import overlaps what this process does meanwhile:
         if "pptx" in options.formats:
-            _draw_formulas([job.payload[0] for job in jobs], options)  # drawing the lessons' formulas
+            _draw_formulas([job.payload[0] for job in jobs], options)  # drawing the lessons' formulas,
+        if "html" in options.formats:
+            from livedeck.writers import html  # noqa: F401  and loading what writes the index
     for name, lesson, outputs, files in renders:
         start = time.perf_counter()
         try:
