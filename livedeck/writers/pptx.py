@@ -8,6 +8,7 @@ import os
 import zipfile
 from pathlib import Path
 
+from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
@@ -79,12 +80,17 @@ def _fill_paragraph(paragraph, model: Paragraph, size: float, theme: Theme, colo
     for run_model in model.runs:
         run = paragraph.add_run()
         run.text = run_model.text
-        font = run.font
-        font.size = Pt(size)
-        font.bold, font.italic = run_model.bold, run_model.italic
-        font.name = theme.pptx_code_font if run_model.code else theme.pptx_text_font
+        # Attributes set on the XML directly: python-pptx's font setters cost a lookup each, and a
+        # highlighted listing has thousands of runs. The XML is what those setters write.
+        properties = run._r.get_or_add_rPr()
+        properties.set("sz", str(int(round(size * 100))))
+        properties.set("b", "1" if run_model.bold else "0")
+        properties.set("i", "1" if run_model.italic else "0")
         if run_model.color or color:
-            font.color.rgb = _color(run_model.color or color)
+            fill = etree.SubElement(properties, qn("a:solidFill"))
+            etree.SubElement(fill, qn("a:srgbClr"), val=(run_model.color or color).upper())
+        etree.SubElement(properties, qn("a:latin"),
+                         typeface=theme.pptx_code_font if run_model.code else theme.pptx_text_font)
         if run_model.link:
             run.hyperlink.address = run_model.link
 
