@@ -204,6 +204,8 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     from livedeck.lesson import read_lesson
 
     lessons = select_lessons(options)
+    if lessons and (options.force or not cache.has_executed(options.cache)):
+        start_server()  # nothing cached: every lesson runs, so start the torch import first of all
     _prepare(options)
     inputs = cache.KeyInputs(options.style, tuple(sorted(options.slides.glob("_*.py"))), options.allow_errors)
     destinations = [str(options.dist.resolve()), str(options.figures.resolve())]
@@ -229,8 +231,6 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
             stale.append((name, path))
         else:
             done(LessonReport(name, path, "cached"), title)
-    if stale and (options.force or not cache.has_executed(options.cache)):
-        start_server()  # every stale lesson will run: let the torch import overlap reading the lessons
 
     # 2. Read the rest; those whose code cells ran before re-render from the cache, the others run.
     jobs: list[Job] = []
