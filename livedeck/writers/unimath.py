@@ -7,6 +7,7 @@ into plain forms it can finish.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import unicodeit
 
@@ -55,6 +56,7 @@ def _fractions(text: str) -> str:
         index = after
 
 
+@lru_cache(maxsize=1024)
 def latex_to_unicode(latex: str) -> str:
     text = _fractions(latex.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac"))
     text = _SIZING.sub(lambda m: (m.group(1) or "").replace(".", "").lstrip("\\"), text)
