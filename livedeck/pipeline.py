@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from livedeck import cache
-from livedeck.files import remove_stale_temporaries, write_atomic
+from livedeck.files import remove_stale_temporaries, sync_folder, write_atomic
 from livedeck.lesson import Lesson, LessonError
 from livedeck.model import Block, Deck, Error
 from livedeck.theme import TEMPLATES
@@ -93,8 +93,6 @@ def check_template(path: Path) -> None:
 
 def write_deck(deck: Deck, files: dict[str, bytes], options: BuildOptions) -> tuple[Path, ...]:
     """Write a lesson's figures, then each requested format, every file atomically."""
-    from livedeck.files import sync_folder
-
     figures = options.figures / deck.name
     sync_folder(figures, files)
     context = WriteContext(figures=figures, templates=options.templates, pptx_template=options.pptx_template,
