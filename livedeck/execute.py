@@ -186,17 +186,18 @@ def _on_alarm(signum: int, frame: Any) -> None:
 class _Run:
     """The state of one lesson run: counters for stable file names and the files made."""
 
-    def __init__(self, lesson: Lesson):
-        self.lesson = lesson
+    def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
         self.figures = 0
         self.tables = 0
         self.outputs = 0
 
-    def name(self, kind: str, label: str, index: int, count: int) -> str:
+    @staticmethod
+    def name(kind: str, number: int, label: str, index: int, count: int) -> str:
+        """`fig-03` for the lesson's third figure, or the cell's label (`slope`, `slope-2` …)."""
         if label:
             return label if count == 1 else f"{label}-{index + 1}"
-        return f"{kind}-{(self.figures if kind == 'fig' else self.tables):02d}"
+        return f"{kind}-{number:02d}"
 
     def capture_figures(self, cell: Cell) -> list[Block]:
         import matplotlib.pyplot as plt
@@ -206,7 +207,7 @@ class _Run:
         for index, number in enumerate(numbers):
             fig = plt.figure(number)
             self.figures += 1
-            name = self.name("fig", cell.options.label, index, len(numbers))
+            name = self.name("fig", self.figures, cell.options.label, index, len(numbers))
             _save_figure(fig, name, self.files)
             width, height = fig.get_size_inches()
             caption = cell.options.fig_cap
@@ -220,7 +221,7 @@ class _Run:
         for index, data in enumerate(tables):
             self.tables += 1
             label = f"{cell.options.label}-table" if cell.options.label else ""
-            name = self.name("table", label, index, len(tables))
+            name = self.name("table", self.tables, label, index, len(tables))
             _draw_table(data, name, self.files)
             blocks.append(Table(name, data.header, data.rows, data.caption))
         return blocks
@@ -266,7 +267,7 @@ def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0,
     """
     compiled = _compile_cells(lesson)
     _prepare(lesson, style)
-    run = _Run(lesson)
+    run = _Run()
     namespace: dict[str, Any] = {"__name__": "__main__", "__file__": str(lesson.path)}
     outputs: list[tuple[Block, ...]] = []
     path = str(lesson.path)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-from livedeck.writers.richtext import Paragraph, Run
+from livedeck.writers.richtext import Paragraph
 
 LINE_SPACING = 1.2  # PowerPoint's single line spacing, as a multiple of the font size
 _UNITS = 1000  # fonts are loaded at 1000 px and scaled, for sub-point precision
@@ -33,10 +33,6 @@ def _font(mono: bool, bold: bool, italic: bool) -> ImageFont.FreeTypeFont:
 def width(text: str, size: float, mono: bool = False, bold: bool = False, italic: bool = False) -> float:
     """Width in points of `text` at `size` points."""
     return _font(mono, bold, italic).getlength(text) * size / _UNITS
-
-
-def run_width(run: Run, size: float) -> float:
-    return width(run.text, size, run.code, run.bold, run.italic)
 
 
 def wrapped_lines(paragraph: Paragraph, size: float, available: float) -> int:
@@ -86,9 +82,3 @@ def _hard_lines(paragraph: Paragraph) -> list[list[list[Segment]]]:
                 else:
                     word.append((char, style))
     return lines
-
-
-def text_height(paragraphs: list[Paragraph], size: float, available: float, spacing: float = 0.0) -> float:
-    """Height in points of the paragraphs at `size`, with `spacing` points after each but the last."""
-    lines = sum(wrapped_lines(p, size, available) for p in paragraphs)
-    return lines * size * LINE_SPACING + spacing * max(0, len(paragraphs) - 1)
