@@ -22,7 +22,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -71,28 +71,34 @@ class KeyInputs:
     helpers: tuple[Path, ...]  # slides/_*.py, which lessons may import
     allow_errors: bool
 
-    def execution_bytes(self) -> list[bytes]:
+    @cached_property
+    def digest(self) -> str:
+        """Their hash, read once per build and shared by every lesson's keys."""
         style = self.style.read_bytes() if self.style and self.style.exists() else b""
-        return [__version__.encode(), str(MODEL_VERSION).encode(), library_versions(), style,
-                b"allow-errors" if self.allow_errors else b"", *_files(self.helpers),
-                *_files(PACKAGE / name for name in CAPTURE_CODE)]
+        return _sha(__version__.encode(), str(MODEL_VERSION).encode(), library_versions(), style,
+                    b"allow-errors" if self.allow_errors else b"", *_files(self.helpers),
+                    *_files(PACKAGE / name for name in CAPTURE_CODE))
 
 
 def execution_key(lesson: Lesson, inputs: KeyInputs) -> str:
     """Hash of the code cells and their options only: prose edits keep the key."""
     cells = [[c.source, sorted(vars(c.options).items())] for c in lesson.cells if c.kind == "code"]
-    return _sha(json.dumps(cells).encode(), *inputs.execution_bytes())
+    return _sha(json.dumps(cells).encode(), inputs.digest.encode())
 
 
-def render_key(lesson_file: Path, inputs: KeyInputs, templates: Path, formats: Iterable[str],
-               pptx_template: Optional[Path], destinations: Iterable[str]) -> str:
+def render_context(inputs: KeyInputs, templates: Path, formats: Iterable[str], pptx_template: Optional[Path],
+                   destinations: Iterable[str]) -> str:
+    """Hash of all a deck's bytes depend on besides its lesson file; computed once per build."""
     template_files = [p for p in templates.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    code = [p for p in PACKAGE.rglob("*.py")]
     extra = [pptx_template.read_bytes()] if pptx_template else [b""]
-    return _sha(lesson_file.read_bytes(), *inputs.execution_bytes(), *_files(code),
+    return _sha(inputs.digest.encode(), *_files(PACKAGE.rglob("*.py")),
                 *[part for p in sorted(template_files) for part in (str(p.relative_to(templates)).encode(),
                                                                     p.read_bytes())],
                 ",".join(formats).encode(), ",".join(destinations).encode(), *extra)
+
+
+def render_key(lesson_file: Path, context: str) -> str:
+    return _sha(lesson_file.read_bytes(), context.encode())
 
 
 # --- executed results ------------------------------------------------------------------

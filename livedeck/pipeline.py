@@ -207,6 +207,7 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     _prepare(options)
     inputs = cache.KeyInputs(options.style, tuple(sorted(options.slides.glob("_*.py"))), options.allow_errors)
     destinations = [str(options.dist.resolve()), str(options.figures.resolve())]
+    context = cache.render_context(inputs, options.templates, options.formats, options.pptx_template, destinations)
     reports: dict[str, LessonReport] = {}
     titles: dict[str, str] = {}
     render_keys: dict[str, str] = {}
@@ -222,8 +223,7 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     # 1. Up to date (same render key, outputs intact): nothing to do, nothing heavy imported.
     stale: list[tuple[str, Path]] = []
     for name, path in lessons:
-        render_keys[name] = cache.render_key(path, inputs, options.templates, options.formats,
-                                             options.pptx_template, destinations)
+        render_keys[name] = cache.render_key(path, context)
         title = None if options.force else cache.up_to_date(options.cache, name, render_keys[name])
         if title is None:
             stale.append((name, path))
