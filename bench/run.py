@@ -29,7 +29,28 @@ ROOT = Path(__file__).resolve().parent.parent
 REPEATS = 3
 
 
+def _busy_and_total() -> tuple[int, int]:
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(fields) - fields[3] - fields[4], sum(fields)  # minus idle and iowait
+
+
+def settle(limit: float = 5.0) -> None:
+    """Wait until the CPUs are idle: a build's fork server (torch loaded) exits just after the
+    build does, and its teardown must not be charged to the next measurement, floor included."""
+    if not Path("/proc/stat").exists():
+        time.sleep(1.5)
+        return
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        busy0, total0 = _busy_and_total()
+        time.sleep(0.25)
+        busy1, total1 = _busy_and_total()
+        if (busy1 - busy0) < 0.1 * max(1, total1 - total0):
+            return
+
+
 def timed(*command: str, cwd: Path) -> float:
+    settle()
     start = time.perf_counter()
     subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
                    env={**os.environ, "PYTHONPATH": str(ROOT)})
