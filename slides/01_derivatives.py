@@ -12,7 +12,7 @@
 import matplotlib.pyplot as plt
 import torch
 
-from livedeck import tensor_table
+from livedeck import grad_graph, tensor_table
 
 # %% [markdown]
 # ## A derivative is a slope
@@ -84,6 +84,20 @@ tensor_table(x=x, y=y)
 # ::: notes
 # Walk the rows: data, grad (only the leaf x has one), grad_fn (only y has one),
 # is_leaf, requires_grad (y inherits it from x). Lesson 4 is all about is_leaf.
+# :::
+
+# %% [markdown]
+# ## The graph `backward()` walked
+# `grad_fn` is the start of a graph: one node per operation, down to the leaves.
+
+# %%
+grad_graph(y, show_values=True)
+
+# %% [markdown]
+# ::: notes
+# Read it right to left, the way backward() does: y's PowBackward0 hands
+# dy/dx = 2x = 4 to AccumulateGrad, which stores it in x.grad.
+# The picture is drawn from the tensors themselves, so it is always the real graph.
 # :::
 
 # %% [markdown]

@@ -11,7 +11,7 @@
 import matplotlib.pyplot as plt
 import torch
 
-from livedeck import tensor_table
+from livedeck import grad_graph, tensor_table
 
 # %% [markdown]
 # ## One function, two inputs
@@ -52,6 +52,18 @@ assert v.grad.item() == 1.0  # u
 # %% [markdown]
 # ::: notes
 # One backward() fills the .grad of every leaf that requires grad.
+# :::
+
+# %% [markdown]
+# ## Two paths back to $u$, one to $v$
+
+# %%
+grad_graph(f, show_values=True)
+
+# %% [markdown]
+# ::: notes
+# u feeds both MulBackward0 and PowBackward0, so two gradients arrive at u
+# and are added: v + 2u = 4. Only one path reaches v: u = 1.
 # :::
 
 # %% [markdown]

@@ -13,7 +13,7 @@ import warnings
 import matplotlib.pyplot as plt
 import torch
 
-from livedeck import tensor_table
+from livedeck import grad_graph, tensor_table
 
 # %% [markdown]
 # ## The rules
@@ -76,6 +76,19 @@ assert torch.equal(a.grad, torch.tensor([3.0, 3.0]))
 # ::: notes
 # Both paths from a to the loss add up in a.grad: 2 through b, 1 through e.
 # b and e are inner nodes: their grad stays None.
+# :::
+
+# %% [markdown]
+# ## Leaves and inner nodes, drawn
+# Green: the leaf `a`, where `.grad` lands. Blue: operations, each making an inner tensor.
+
+# %%
+grad_graph(loss, show_values=True)
+
+# %% [markdown]
+# ::: notes
+# c and d are missing: nothing was recorded for them. The cast is a node
+# (ToCopyBackward0) like any other operation, which is why e is not a leaf.
 # :::
 
 # %% [markdown]
