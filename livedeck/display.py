@@ -1,7 +1,10 @@
-"""Where livedeck tables go: to the executor's collector while building, else to stdout."""
+"""Where livedeck tables go: to the executor's collector while building, to Jupyter's display
+in a student notebook, else to stdout."""
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from html import escape
 from typing import Callable, Optional
 
 
@@ -28,8 +31,25 @@ def as_text(table: TableData) -> str:
     return "\n".join(lines)
 
 
+def as_html(table: TableData) -> str:
+    """A plain HTML table, as Jupyter shows it."""
+    head = "".join(f"<th>{escape(c)}</th>" for c in table.header)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in table.rows)
+    caption = f"<caption>{escape(table.caption)}</caption>" if table.caption else ""
+    return f"<table>{caption}" + (f"<thead><tr>{head}</tr></thead>" if head else "") + f"<tbody>{body}</tbody></table>"
+
+
+def _jupyter() -> bool:
+    ipython = sys.modules.get("IPython")
+    return ipython is not None and getattr(ipython.get_ipython(), "kernel", None) is not None
+
+
 def show(table: TableData) -> None:
     if collector is not None:
         collector(table)
+    elif _jupyter():
+        from IPython.display import display
+
+        display({"text/html": as_html(table), "text/plain": as_text(table)}, raw=True)
     else:
         print(as_text(table))

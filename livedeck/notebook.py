@@ -1,0 +1,92 @@
+"""Student notebooks: a lesson as a Jupyter notebook, its cells as the lesson has them.
+
+Made from the lesson (read by jupytext) and, with `--with-outputs`, what the executor
+captured: it runs no code. What is only for presenting goes: speaker notes, `. . .`
+pauses, column and incremental fences, and cells marked `#| student: false`. Hidden
+cells (`echo: false`) stay, collapsed, so the notebook still runs top to bottom.
+"""
+from __future__ import annotations
+
+import base64
+from typing import Optional
+
+from livedeck.display import TableData, as_html, as_text
+from livedeck.lesson import Lesson
+from livedeck.model import Block, Error, Figure, Stream, Table, Value
+from livedeck.structure import split_markdown
+
+KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
+
+
+def student_markdown(source: str, open_divs: list[str]) -> str:
+    """The markdown a student reads: the slide text without the lecturer's notes and fences."""
+    parts: list[str] = []
+    for piece in split_markdown(source, open_divs):
+        if piece.kind == "title":
+            parts.append(f"# {piece.text}")
+        elif piece.kind == "heading":
+            parts.append(f"## {piece.text}")
+        elif piece.kind == "math":
+            parts.append(f"$$\n{piece.text}\n$$")
+        elif piece.kind in ("text", "incremental"):
+            parts.append(piece.text)
+    return "\n\n".join(part for part in parts if part.strip())
+
+
+def _outputs(blocks: tuple[Block, ...], files: dict[str, bytes], count: int) -> list:
+    from nbformat import v4
+
+    outputs = []
+    for block in blocks:
+        if isinstance(block, Stream):
+            text = files[block.full].decode("utf-8") if block.full in files else block.text
+            outputs.append(v4.new_output("stream", name=block.name, text=text.rstrip("\n") + "\n"))
+        elif isinstance(block, Value):
+            outputs.append(v4.new_output("execute_result", {"text/plain": block.text}, execution_count=count))
+        elif isinstance(block, Figure) and f"{block.name}.png" in files:
+            png = base64.b64encode(files[f"{block.name}.png"]).decode("ascii")
+            outputs.append(v4.new_output("display_data", {"image/png": png, "text/plain": block.alt or block.name}))
+        elif isinstance(block, Table):
+            data = TableData(block.header, block.rows, block.caption)
+            outputs.append(v4.new_output("display_data", {"text/html": as_html(data), "text/plain": as_text(data)}))
+        elif isinstance(block, Error):
+            name, _, message = block.text.strip().splitlines()[-1].partition(": ")
+            outputs.append(v4.new_output("error", ename=name, evalue=message, traceback=block.text.splitlines()))
+    return outputs
+
+
+def write_notebook(lesson: Lesson, outputs: Optional[tuple[tuple[Block, ...], ...]] = None,
+                   files: Optional[dict[str, bytes]] = None) -> bytes:
+    """The lesson as .ipynb bytes (nbformat 4, validated); outputs only when given."""
+    import nbformat
+    from nbformat import v4
+
+    cells = []
+    open_divs: list[str] = []
+    count = 0
+    for index, cell in enumerate(lesson.cells):
+        if cell.kind == "markdown":
+            text = student_markdown(cell.source, open_divs)
+            if text:
+                cells.append(v4.new_markdown_cell(text))
+            continue
+        if not cell.options.student:
+            continue
+        code = v4.new_code_cell(cell.source)
+        if not cell.options.echo:  # hidden on the slides: collapsed here (JupyterLab, Notebook 7, Jupyter Book)
+            code.metadata["jupyter"] = {"source_hidden": True}
+            code.metadata["tags"] = ["hide-input"]
+        if outputs is not None:
+            count += 1
+            code.execution_count = count
+            code.outputs = _outputs(outputs[index], files or {}, count)
+        cells.append(code)
+    for number, nb_cell in enumerate(cells, 1):
+        nb_cell.id = f"cell-{number}"  # not nbformat's random ids: the same lesson gives the same file
+    notebook = v4.new_notebook(cells=cells, metadata={
+        "kernelspec": KERNEL,
+        "language_info": {"name": "python"},
+        "livedeck": {"lesson": lesson.path.name},
+    })
+    nbformat.validate(notebook)
+    return (nbformat.writes(notebook) + "\n").encode("utf-8")

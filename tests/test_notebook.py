@@ -1,0 +1,153 @@
+"""Student notebooks: valid nbformat, the lesson's cells for students, outputs on request, and they run."""
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT, run_build, write_lesson
+
+LESSON = '''
+    # %% [markdown]
+    # # Tiny lesson
+    # A subtitle
+    #
+    # ::: notes
+    # Lecturer only: the title slide's notes.
+    # :::
+
+    # %%
+    #| echo: false
+    import matplotlib.pyplot as plt
+    from livedeck import tensor_table
+    import torch
+
+    # %% [markdown]
+    # ## Pauses and lists
+    # First this.
+    #
+    # . . .
+    #
+    # ::: incremental
+    # - one
+    # - two
+    # :::
+    #
+    # $$\\frac{dy}{dx} = 2x$$
+    #
+    # ::: notes
+    # Say why the list is incremental.
+    # :::
+
+    # %%
+    #| fragment: true
+    x = torch.tensor(3.0, requires_grad=True)
+    y = x ** 2
+    y.backward()
+    print("grad", x.grad)
+    x.grad
+
+    # %%
+    #| student: false
+    answer = "the lecturer's solution"
+
+    # %%
+    #| echo: false
+    assert x.grad.item() == 6.0
+
+    # %% [markdown]
+    # ## A figure and a table
+
+    # %%
+    plt.plot([0, 1], [0, 1])
+    tensor_table(x=x, y=y)
+'''
+
+
+def notebook_of(tmp_path: Path, *args: str) -> nbformat.NotebookNode:
+    write_lesson(tmp_path / "slides", "01_tiny.py", LESSON)
+    result = run_build("-f", "ipynb", *args, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    path = tmp_path / "dist" / "tiny.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    return notebook
+
+
+def test_cells_for_students_without_outputs(tmp_path: Path) -> None:
+    notebook = notebook_of(tmp_path)
+    kinds = [cell.cell_type for cell in notebook.cells]
+    assert kinds == ["markdown", "code", "markdown", "code", "code", "markdown", "code"]
+    text = "\n".join(cell.source for cell in notebook.cells)
+    assert "# Tiny lesson" in text and "## Pauses and lists" in text and "- one\n- two" in text
+    assert "$$\n\\frac{dy}{dx} = 2x\n$$" in text
+    # What is only for presenting is gone: notes, pauses, fences, cell options, student: false cells.
+    for gone in ("Lecturer only", "Say why", ". . .", ":::", "#|", "lecturer's solution"):
+        assert gone not in text, gone
+    hidden = [cell for cell in notebook.cells if cell.metadata.get("jupyter", {}).get("source_hidden")]
+    assert [cell.source.splitlines()[0] for cell in hidden] == ["import matplotlib.pyplot as plt",
+                                                               "assert x.grad.item() == 6.0"]
+    assert all("hide-input" in cell.metadata["tags"] for cell in hidden)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(cell.outputs == [] and cell.execution_count is None for cell in code)
+    assert notebook.metadata.kernelspec.name == "python3"
+
+
+def test_with_outputs_has_what_each_cell_showed(tmp_path: Path) -> None:
+    notebook = notebook_of(tmp_path, "--with-outputs")
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    grad = code[1].outputs
+    assert grad[0].output_type == "stream" and grad[0].text == "grad tensor(6.)\n"
+    assert grad[1].output_type == "execute_result" and grad[1].data["text/plain"] == "tensor(6.)"
+    table, figure = code[3].outputs  # as Jupyter orders them: shown while running, then the figure
+    png = base64.b64decode(figure.data["image/png"])
+    assert png.startswith(b"\x89PNG") and png == (tmp_path / "figures" / "tiny" / "fig-01.png").read_bytes()
+    assert "<table>" in table.data["text/html"] and "requires_grad" in table.data["text/plain"]
+    assert [cell.execution_count for cell in code] == [1, 2, 3, 4]
+
+
+def test_the_same_lesson_gives_the_same_notebook(tmp_path: Path) -> None:
+    notebook_of(tmp_path)
+    first = (tmp_path / "dist" / "tiny.ipynb").read_bytes()
+    assert run_build("-f", "ipynb", "--force", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "dist" / "tiny.ipynb").read_bytes() == first
+
+
+@pytest.fixture(scope="session")
+def nbclient():
+    try:
+        import nbclient
+    except ImportError:
+        if os.environ.get("LIVEDECK_REQUIRE_NBCLIENT", "") not in ("", "0"):
+            pytest.fail("nbclient is missing but LIVEDECK_REQUIRE_NBCLIENT is set")
+        pytest.skip("nbclient is not installed")
+    return nbclient
+
+
+@pytest.fixture(scope="session")
+def notebooks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("notebooks")
+    result = run_build("--slides", str(ROOT / "slides"), "--out", str(out / "dist"), "--figures",
+                       str(out / "figures"), "-f", "ipynb")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out / "dist"
+
+
+@pytest.mark.parametrize("name", ["derivatives", "partials", "custom_backward", "is_leaf"])
+def test_every_lesson_notebook_runs_top_to_bottom(notebooks: Path, nbclient, name: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # The kernel starts as in a student's Jupyter: not with the Agg backend other tests chose here.
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    notebook = nbformat.read(notebooks / f"{name}.ipynb", as_version=4)
+    nbformat.validate(notebook)
+    # Its hidden asserts check the same values the slides show; any failure raises here.
+    nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(ROOT / "slides")}}).execute()
+    outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert images  # every lesson draws at least its autograd graph
+    tables = [o for o in outputs if "<table>" in o.get("data", {}).get("text/html", "")]
+    assert tables  # tensor_table shows a table in Jupyter, not printed text
