@@ -4,8 +4,14 @@ STAMP := .install-stamp
 
 .PHONY: deck test install clean bench
 
+# Every format: decks, student notebooks, and PDFs with handouts when Chromium is installed.
 deck: $(STAMP)
-	$(PYTHON) build.py
+	@if $(PYTHON) -c "import sys; from livedeck.pdf import chromium; sys.exit(not chromium())"; then \
+	  $(PYTHON) build.py -f html -f pptx -f ipynb -f pdf --handout; \
+	else \
+	  echo "make deck: Chromium not found, so no PDFs this time (apt install chromium)"; \
+	  $(PYTHON) build.py -f html -f pptx -f ipynb; \
+	fi
 
 test: $(STAMP)
 	$(PYTHON) -m pytest

@@ -10,19 +10,23 @@ import click
 
 from livedeck.pipeline import BuildOptions, LessonReport, UsageError, build
 from livedeck.theme import TEMPLATES
-from livedeck.writers import DEFAULT_FORMATS, WRITERS
+from livedeck.writers import ALL_FORMATS, DEFAULT_FORMATS
 
 HELP = """Build the course's slide decks from the runnable lessons in slides/.
 
 Every lesson (slides/NN_name.py) is run top to bottom; its code, printed
 output, values, figures and tables become a reveal.js deck (dist/NAME.html)
 and a PowerPoint deck (dist/NAME.pptx). Figures and tables are also saved as
-SVG and PNG in figures/NAME/. dist/index.html links every deck.
+SVG and PNG in figures/NAME/. On request: a PDF (dist/NAME.pdf, and with
+--handout dist/NAME-handout.pdf) and a student notebook (dist/NAME.ipynb).
+dist/index.html links every file of every lesson.
 
 \b
 Examples:
   python build.py                          # every lesson, HTML and PowerPoint
   python build.py --format html --lesson partials
+  python build.py -f pdf --handout         # PDFs of the slides, and handouts with notes
+  python build.py -f ipynb --with-outputs  # student notebooks, with outputs
   python build.py --format json --lesson derivatives   # the deck model, for debugging
 """
 
@@ -39,9 +43,17 @@ def _print_report(report: LessonReport, quiet: bool) -> None:
 
 
 @click.command(help=HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(sorted(WRITERS)),
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(ALL_FORMATS),
               help=f"Format to write; repeat for several. Default: {' and '.join(DEFAULT_FORMATS)}. "
-                   "json writes the deck model, for debugging.")
+                   "pdf: one page per slide, printed from the HTML deck by headless Chromium (or made from "
+                   "the .pptx by LibreOffice when there is no Chromium). ipynb: a student notebook of the "
+                   "lesson. json: the deck model, for debugging.")
+@click.option("--handout", is_flag=True,
+              help="With the PDF, also write NAME-handout.pdf: A4 pages of two or three slides, each with its "
+                   "speaker notes beneath (needs Chromium; implies --format pdf).")
+@click.option("--with-outputs", is_flag=True,
+              help="Student notebooks (--format ipynb) include what each cell printed and drew; "
+                   "default: without outputs, for students to run.")
 @click.option("--lesson", "-l", "lessons", multiple=True, metavar="NAME",
               help="Build only this lesson (the NAME of slides/NN_NAME.py); repeat for several. Default: all.")
 @click.option("--slides", type=click.Path(path_type=Path), default=Path("slides"), show_default=True,
@@ -76,11 +88,11 @@ def _print_report(report: LessonReport, quiet: bool) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
 def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist: Path, figures: Path,
          jobs: int | None, timeout: float, templates: Path, template: Path | None, allow_errors: bool,
-         force: bool, cache: Path, watch: bool, port: int, quiet: bool) -> None:
+         force: bool, cache: Path, watch: bool, port: int, quiet: bool, handout: bool, with_outputs: bool) -> None:
     options = BuildOptions(
         slides=slides, dist=dist, figures=figures, formats=formats or DEFAULT_FORMATS,
         lessons=lessons, jobs=jobs or 0, timeout=timeout, templates=templates, pptx_template=template,
-        force=force, cache=cache, allow_errors=allow_errors,
+        force=force, cache=cache, allow_errors=allow_errors, handout=handout, with_outputs=with_outputs,
     )
     start = time.perf_counter()
     if watch:

@@ -18,7 +18,7 @@ from livedeck.lesson import Lesson, LessonError
 from livedeck.model import Block, Deck, Error
 from livedeck.theme import TEMPLATES
 from livedeck.workers import Job, Outcome, default_workers, run_all, start_server
-from livedeck.writers import WRITERS, WriteContext
+from livedeck.writers import ALL_FORMATS, WRITERS, WriteContext
 
 
 class UsageError(Exception):
@@ -39,6 +39,9 @@ class BuildOptions:
     pptx_template: Optional[Path] = None
     cache: Path = Path(".livedeck-cache")
     force: bool = False  # re-execute every lesson
+    handout: bool = False  # pdf: also NAME-handout.pdf, slides with their notes beneath
+    with_outputs: bool = False  # ipynb: with what each cell showed when it ran
+    pdf_maker: str = ""  # "chromium" or "libreoffice", chosen once per build (pdf.check_programs)
 
     @property
     def style(self) -> Optional[Path]:
@@ -91,18 +94,57 @@ def check_template(path: Path) -> None:
         raise UsageError(f"--template {exc}") from None
 
 
-def write_deck(deck: Deck, files: dict[str, bytes], options: BuildOptions) -> tuple[Path, ...]:
-    """Write a lesson's figures, then each requested format, every file atomically."""
+LABELS = {"html": "Slides", "pptx": "PowerPoint", "pdf": "PDF", "handout": "Handout (PDF)",
+          "ipynb": "Notebook", "json": "Deck model (JSON)"}
+
+
+def outputs_of(name: str, options: BuildOptions) -> list[tuple[str, str]]:
+    """(label, file in dist/) of everything a lesson's build writes, in the formats' order."""
+    files = []
+    for fmt in options.formats:
+        extension = WRITERS[fmt][0] if fmt in WRITERS else fmt
+        files.append((LABELS[fmt], f"{name}.{extension}"))
+        if fmt == "pdf" and options.handout:
+            files.append((LABELS["handout"], f"{name}-handout.pdf"))
+    return files
+
+
+def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes],
+               options: BuildOptions) -> tuple[Path, ...]:
+    """Write a lesson's figures, then each requested format, every file atomically.
+
+    Deck formats come from writers/ (the deck model only); a notebook from the lesson and its
+    outputs (notebook.py); a PDF from the HTML deck just written (pdf.py)."""
     figures = options.figures / deck.name
     sync_folder(figures, files)
     context = WriteContext(figures=figures, templates=options.templates, pptx_template=options.pptx_template,
                            cache=options.cache / "math")
     written = [figures / name for name in sorted(files)]
-    for fmt in options.formats:
-        extension, writer = WRITERS[fmt]
-        target = options.dist / f"{deck.name}.{extension}"
-        write_atomic(target, writer(deck, context))
+
+    def write(target: Path, data: bytes) -> None:
+        write_atomic(target, data)
         written.append(target)
+
+    for fmt in options.formats:
+        if fmt in WRITERS:
+            extension, writer = WRITERS[fmt]
+            write(options.dist / f"{deck.name}.{extension}", writer(deck, context))
+        elif fmt == "ipynb":
+            from livedeck.notebook import write_notebook
+
+            shown = (outputs, files) if options.with_outputs else ()
+            write(options.dist / f"{deck.name}.ipynb", write_notebook(lesson, *shown))
+        elif fmt == "pdf":
+            from livedeck import pdf
+
+            if options.pdf_maker == "libreoffice":
+                write(options.dist / f"{deck.name}.pdf", pdf.convert_pptx(WRITERS["pptx"][1](deck, context), deck.name))
+                continue
+            html = options.dist / f"{deck.name}.html"  # "html" comes first in formats whenever pdf is asked
+            write(options.dist / f"{deck.name}.pdf", pdf.print_html(html))
+            if options.handout:
+                script = options.templates / "reveal" / "handout.js"
+                write(options.dist / f"{deck.name}-handout.pdf", pdf.print_html(html, script))
     return tuple(written)
 
 
@@ -131,7 +173,7 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
     from livedeck.structure import build_deck
 
     deck = build_deck(lesson, outputs, source=_display_path(lesson.path))
-    return deck, write_deck(deck, files, options)
+    return deck, write_deck(deck, lesson, outputs, files, options)
 
 
 def _display_path(path: Path) -> str:
@@ -146,7 +188,8 @@ def write_index(options: BuildOptions, titles: dict[str, str]) -> None:
 
     decks = []
     for name, _ in select_lessons(replace(options, lessons=())):
-        files = [f"{name}.{ext}" for ext, _ in WRITERS.values() if (options.dist / f"{name}.{ext}").exists()]
+        files = [(label, file) for label, file in outputs_of(name, replace(options, formats=ALL_FORMATS, handout=True))
+                 if (options.dist / file).exists()]
         decks.append((name, titles.get(name) or _title_of(options.dist, name) or name, files))
     write_atomic(options.dist / "index.html", render_index(decks, options.templates))
 
@@ -197,9 +240,28 @@ def _prepare(options: BuildOptions) -> None:
             raise UsageError(str(exc)) from None
 
 
+def settle_formats(options: BuildOptions) -> BuildOptions:
+    """Formats in their build order, with what each needs: a handout is a PDF, and a PDF printed
+    by Chromium is printed from the HTML deck. Which program prints is decided here, once."""
+    wanted = set(options.formats) | ({"pdf"} if options.handout else set())
+    maker = ""
+    if "pdf" in wanted:
+        from livedeck.pdf import MissingProgram, check_programs
+
+        try:
+            maker = check_programs(options.handout)
+        except MissingProgram as exc:
+            raise UsageError(str(exc)) from None
+        if maker == "chromium":
+            wanted.add("html")
+    return replace(options, formats=tuple(f for f in ALL_FORMATS if f in wanted), pdf_maker=maker)
+
+
 def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda r: None) -> list[LessonReport]:
     """Build the selected lessons; a failing lesson never stops the others nor touches its old deck."""
     from livedeck.lesson import read_lesson
+
+    options = settle_formats(options)
 
     lessons = select_lessons(options)
     if lessons and (options.force or not cache.has_executed(options.cache)):
@@ -207,7 +269,9 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     _prepare(options)
     inputs = cache.KeyInputs(options.style, tuple(sorted(options.slides.glob("_*.py"))), options.allow_errors)
     destinations = [str(options.dist.resolve()), str(options.figures.resolve())]
-    context = cache.render_context(inputs, options.templates, options.formats, options.pptx_template, destinations)
+    variants = ("handout",) * options.handout + ("with-outputs",) * options.with_outputs
+    context = cache.render_context(inputs, options.templates, options.formats + variants, options.pptx_template,
+                                   destinations)
     reports: dict[str, LessonReport] = {}
     titles: dict[str, str] = {}
     render_keys: dict[str, str] = {}

@@ -78,6 +78,25 @@ def soffice() -> str:
     return found
 
 
+@pytest.fixture(scope="session")
+def poppler() -> None:
+    """pdfinfo and pdftotext, to read the PDFs back."""
+    if not (shutil.which("pdfinfo") and shutil.which("pdftotext") and shutil.which("pdffonts")):
+        if _required("LIVEDECK_REQUIRE_POPPLER"):
+            pytest.fail("poppler-utils is missing but LIVEDECK_REQUIRE_POPPLER is set")
+        pytest.skip("poppler-utils (pdfinfo, pdftotext) is not installed")
+
+
+@pytest.fixture(scope="session")
+def printed(tmp_path_factory: pytest.TempPathFactory, browser, poppler) -> Path:
+    """The four real lessons built as PDFs, handouts and student notebooks (needs Chromium)."""
+    out = tmp_path_factory.mktemp("printed")
+    result = run_build("--slides", str(ROOT / "slides"), "--out", str(out / "dist"), "--figures",
+                       str(out / "figures"), "-f", "pdf", "-f", "ipynb", "-f", "json", "--handout")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out / "dist"
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="Rewrite the checked-in golden descriptions from the current writers.")

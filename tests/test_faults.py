@@ -195,7 +195,7 @@ def one_line_error(result, fragment: str) -> None:
 
 
 def test_bad_command_line_input(course: Path) -> None:
-    one_line_error(run_build("--format", "docx", cwd=course), "'docx' is not one of 'html', 'json', 'pptx'")
+    one_line_error(run_build("--format", "docx", cwd=course), "'docx' is not one of 'html', 'pptx', 'pdf', 'ipynb', 'json'")
     one_line_error(run_build("--lesson", "nope", cwd=course), "unknown lesson 'nope'; lessons are: good, faulty")
     (course / "a-file").write_text("")
     one_line_error(run_build("--out", "a-file/dist", cwd=course), "cannot write to a-file/dist/")

@@ -47,3 +47,6 @@ WRITERS: dict[str, tuple[str, Writer]] = {
     "json": ("json", write_json),
 }
 DEFAULT_FORMATS = ("html", "pptx")
+# Made from something other than the deck model: a PDF prints the HTML deck (livedeck/pdf.py),
+# a student notebook comes from the lesson itself (livedeck/notebook.py).
+ALL_FORMATS = ("html", "pptx", "pdf", "ipynb", "json")

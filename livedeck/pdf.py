@@ -1,0 +1,95 @@
+"""PDF: the built HTML deck printed by headless Chromium (reveal.js's print view).
+
+Chromium prints the very deck a lecturer presents, so KaTeX math, code colours and SVG
+figures come out as on the slides, as text where they are text. Slides: one page per
+slide with every step shown. Handout (`--handout`): A4 pages of two or three slides,
+each with its speaker notes beneath (templates/reveal/handout.js arranges them).
+Without Chromium, LibreOffice converts the .pptx instead (slides only).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+OFFICES = ("soffice", "libreoffice")
+PRINT_TIMEOUT_MS = 60_000
+
+
+class MissingProgram(Exception):
+    """Neither Chromium nor LibreOffice: said in one line, naming what to install."""
+
+
+def chromium() -> Optional[str]:
+    """The Chromium to print with: $LIVEDECK_CHROMIUM, else the first one on PATH."""
+    chosen = os.environ.get("LIVEDECK_CHROMIUM")
+    if chosen:
+        return chosen if Path(chosen).exists() else None
+    return next((found for found in map(shutil.which, CHROMIUMS) if found), None)
+
+
+def libreoffice() -> Optional[str]:
+    return next((found for found in map(shutil.which, OFFICES) if found), None)
+
+
+def check_programs(handout: bool) -> str:
+    """"chromium" or "libreoffice": what will make the PDFs; raises MissingProgram when nothing can."""
+    if chromium():
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            raise MissingProgram("--format pdf needs the Python package playwright "
+                                 "(pip install -e .; never `playwright install`: it drives the installed Chromium)")
+        return "chromium"
+    if handout:
+        raise MissingProgram("--handout needs Chromium, which was not found "
+                             f"(looked for {', '.join(CHROMIUMS)} on PATH and $LIVEDECK_CHROMIUM); "
+                             "install it, e.g. `apt install chromium`")
+    if libreoffice():
+        return "libreoffice"
+    raise MissingProgram("--format pdf needs Chromium or LibreOffice, and neither was found "
+                         f"(looked for {', '.join(CHROMIUMS + OFFICES)} on PATH); "
+                         "install one, e.g. `apt install chromium`")
+
+
+def print_html(deck: Path, handout_script: Optional[Path] = None) -> bytes:
+    """Print `deck` (a built reveal.js HTML file, its assets beside it) to PDF bytes.
+
+    With `handout_script`, that script rearranges the printed slides into handout pages first.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            # Offline by design: a deck that asks the network for anything prints without it.
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                       else route.abort())
+            page.goto(deck.resolve().as_uri() + "?print-pdf", wait_until="load")
+            page.wait_for_function("document.querySelector('.reveal .slides .pdf-page') !== null"
+                                   " && window.livedeckPdfReady === true", timeout=PRINT_TIMEOUT_MS)
+            page.evaluate("document.fonts.ready")
+            if handout_script is not None:
+                page.add_script_tag(content=handout_script.read_text(encoding="utf-8"))
+                page.wait_for_function("window.livedeckHandoutReady === true", timeout=PRINT_TIMEOUT_MS)
+            return page.pdf(prefer_css_page_size=True, print_background=True)
+        finally:
+            browser.close()
+
+
+def convert_pptx(pptx: bytes, name: str) -> bytes:
+    """LibreOffice's PDF of a .pptx: the fallback when there is no Chromium."""
+    with tempfile.TemporaryDirectory(prefix="livedeck-pdf-") as folder:
+        source = Path(folder) / f"{name}.pptx"
+        source.write_bytes(pptx)
+        # Its own profile folder: a LibreOffice the lecturer has open would otherwise take the job.
+        profile = Path(folder, "profile").as_uri()
+        subprocess.run([libreoffice(), f"-env:UserInstallation={profile}", "--headless",
+                        "--convert-to", "pdf", "--outdir", folder, str(source)],
+                       check=True, capture_output=True, timeout=PRINT_TIMEOUT_MS / 1000)
+        return (Path(folder) / f"{name}.pdf").read_bytes()

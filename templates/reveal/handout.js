@@ -1,0 +1,85 @@
+// Handout: A4 portrait pages of two or three slides, each with its speaker notes beneath.
+// livedeck runs this in headless Chromium after reveal.js's print view has laid out one
+// .pdf-page per slide; the slides stay live HTML (text stays text), only scaled down.
+(function () {
+  const PAGE = { width: 794, height: 1123 };  // A4 in CSS px (96 per inch)
+  const MARGIN = 48, GAP = 20, THUMB = 430, PER_PAGE = 3;
+  const slides = document.querySelector(".reveal .slides");
+  const printed = Array.from(slides.children).filter((e) => e.classList.contains("pdf-page"));
+  const slideWidth = printed[0].offsetWidth;  // reveal.js's printed page: the slide and its margin
+  const scale = THUMB / slideWidth;
+  const thumbHeight = Math.round(printed[0].offsetHeight * scale);
+  const title = document.title;
+
+  const style = document.createElement("style");
+  style.textContent = `
+    @page { size: 210mm 297mm; margin: 0; }
+    html, body { width: ${PAGE.width}px !important; height: auto !important; overflow: visible !important; }
+    .reveal, .reveal .slides { position: static !important; width: auto !important; height: auto !important;
+      transform: none !important; overflow: visible !important; inset: auto !important; zoom: 1 !important; }
+    .ld-handout-page { position: relative; width: ${PAGE.width}px; min-height: ${PAGE.height}px; box-sizing: border-box;
+      padding: ${MARGIN}px; break-after: page; background: white; font-family: "Source Sans Pro", Helvetica, sans-serif; }
+    .ld-handout-head { font-size: 9pt; color: #666; border-bottom: 1px solid #ccc; margin-bottom: 14px; padding-bottom: 4px;
+      display: flex; justify-content: space-between; }
+    .ld-handout-page:last-child { break-after: auto; }
+    .ld-handout-item { margin-bottom: ${GAP}px; break-inside: avoid; }
+    .ld-handout-frame { width: ${THUMB}px; height: ${thumbHeight}px; overflow: hidden; position: relative;
+      border: 1px solid #aaa; }
+    .reveal .slides .ld-handout-frame > .pdf-page { position: absolute !important; left: 0; top: 0; margin: 0 !important;
+      width: ${slideWidth}px;
+      transform: scale(${scale}); transform-origin: 0 0; break-after: auto !important; page-break-after: auto !important; }
+    .ld-handout-notes { font-size: 11pt; line-height: 1.4; color: #222; margin-top: 8px; }
+    .ld-handout-notes p { margin: 0 0 4px 0; }
+    .ld-handout-notes.empty { color: #999; font-style: italic; }
+  `;
+  document.head.appendChild(style);
+
+  // Build every item first, in a column as wide as a page's text, to measure its height.
+  const measure = document.createElement("div");
+  measure.style.width = `${PAGE.width - 2 * MARGIN}px`;
+  slides.appendChild(measure);
+  const items = printed.map((page) => {
+    const item = document.createElement("div");
+    item.className = "ld-handout-item";
+    const frame = document.createElement("div");
+    frame.className = "ld-handout-frame";
+    frame.appendChild(page);
+    const notes = document.createElement("div");
+    const section = page.querySelector("section");
+    const html = section ? Reveal.getSlideNotes(section) : "";
+    notes.className = "ld-handout-notes" + (html ? "" : " empty");
+    notes.innerHTML = html || "";
+    item.append(frame, notes);
+    measure.appendChild(item);
+    return item;
+  });
+  const heights = items.map((item) => item.offsetHeight + GAP);
+
+  // Greedy: as many slides as fit on a page, at most three; a slide with long notes gets fewer neighbours.
+  const room = PAGE.height - 2 * MARGIN - 40;
+  const pages = [];
+  let current = null, used = 0;
+  items.forEach((item, i) => {
+    if (!current || current.length === PER_PAGE || used + heights[i] > room) {
+      current = [];
+      pages.push(current);
+      used = 0;
+    }
+    current.push(item);
+    used += heights[i];
+  });
+  measure.remove();
+  pages.forEach((pageItems, n) => {
+    const page = document.createElement("div");
+    page.className = "ld-handout-page";
+    const head = document.createElement("div");
+    head.className = "ld-handout-head";
+    head.innerHTML = `<span></span><span>${n + 1} / ${pages.length}</span>`;
+    head.firstChild.textContent = title;
+    page.appendChild(head);
+    pageItems.forEach((item) => page.appendChild(item));
+    slides.appendChild(page);
+  });
+  document.documentElement.classList.add("ld-handout");
+  window.livedeckHandoutReady = true;
+})();

@@ -1,0 +1,157 @@
+"""PDFs and handouts, read back with poppler: pages, text, fonts, colours; and what happens without Chromium."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_build, write_lesson
+
+LESSONS = ("derivatives", "partials", "custom_backward", "is_leaf")
+
+
+def pdf_info(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+
+
+def pages(path: Path) -> int:
+    return int(pdf_info(path)["Pages"])
+
+
+def text_of(path: Path, page: int = 0) -> str:
+    args = ["pdftotext", "-layout"] + (["-f", str(page), "-l", str(page)] if page else []) + [str(path), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def words(text: str) -> str:
+    return " ".join(re.sub(r"[`*$\\{}]", " ", text).split())
+
+
+def deck(dist: Path, name: str) -> dict:
+    return json.loads((dist / f"{name}.json").read_text())["deck"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", LESSONS)
+def test_one_page_per_slide_with_its_text(printed: Path, name: str) -> None:
+    model = deck(printed, name)
+    slides = model["slides"]
+    pdf = printed / f"{name}.pdf"
+    assert pages(pdf) == len(slides) + 1  # and the title slide
+    width, height = map(float, re.findall(r"[\d.]+", pdf_info(pdf)["Page size"])[:2])
+    assert abs(width / height - 16 / 9) < 0.01
+    everything = words(text_of(pdf))
+    assert words(model["title"]) in everything
+    for number, slide in enumerate(slides, start=2):
+        page = words(text_of(pdf, number))
+        # Titles are found on their own page; math is typeset (no LaTeX source left as text).
+        title_words = [w for w in words(slide["title"]).split() if w.isalpha()]
+        assert all(w in page for w in title_words), (name, number, slide["title"], page[:200])
+        assert "\\frac" not in page and "$$" not in page
+    # Code is text, not a picture of text.
+    assert "backward()" in everything
+
+
+@pytest.mark.browser
+def test_math_and_code_are_typeset_as_on_the_slides(printed: Path) -> None:
+    fonts = subprocess.run(["pdffonts", str(printed / "derivatives.pdf")], capture_output=True, text=True,
+                           check=True).stdout
+    assert "KaTeX_Main" in fonts and "KaTeX_Math" in fonts, fonts  # KaTeX's fonts, from disk
+    # The page of `x = torch.tensor(2.0, requires_grad=True)`, drawn: Pygments' colours are there.
+    from PIL import Image
+
+    model = deck(printed, "derivatives")
+    number = next(i for i, s in enumerate(model["slides"], start=2) if "requires_grad" in s["title"])
+    out = printed.parent / "page"
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", str(number), "-l", str(number), "-singlefile",
+                    str(printed / "derivatives.pdf"), str(out)], check=True)
+    colours = {c for _, c in Image.open(f"{out}.png").convert("RGB").getcolors(1 << 20)}
+    coloured = {c for c in colours if max(c) - min(c) > 80}  # saturated: syntax colours, not greys
+    assert len(coloured) > 20
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", LESSONS)
+def test_handout_two_or_three_slides_a_page_with_notes(printed: Path, name: str) -> None:
+    model = deck(printed, name)
+    handout = printed / f"{name}-handout.pdf"
+    count = len(model["slides"]) + 1
+    assert math.ceil(count / 3) <= pages(handout) <= math.ceil(count / 2)
+    assert "A4" in pdf_info(handout)["Page size"]
+    text = words(text_of(handout))
+    notes = [s["notes"] for s in model["slides"] if s["notes"]] + [model["title_notes"]] * bool(model["title_notes"])
+    assert notes
+    for note in notes:
+        first = " ".join(words(note).split()[:6])
+        assert first in text, (name, first)
+    for slide in model["slides"]:
+        assert all(w in text for w in words(slide["title"]).split() if w.isalpha())
+
+
+@pytest.mark.browser
+def test_index_links_every_format_of_every_lesson(printed: Path) -> None:
+    index = (printed / "index.html").read_text()
+    for name in LESSONS:
+        for file in (f"{name}.html", f"{name}.pdf", f"{name}-handout.pdf", f"{name}.ipynb", f"{name}.json"):
+            assert f'href="{file}"' in index and (printed / file).exists(), file
+    assert "Handout (PDF)" in index and "Notebook" in index
+
+
+def _tiny(tmp_path: Path) -> Path:
+    write_lesson(tmp_path / "slides", "01_tiny.py", '''
+        # %% [markdown]
+        # # Tiny
+        # ## One slide
+        # Some text.
+
+        # %%
+        print(1 + 1)
+    ''')
+    return tmp_path
+
+
+def _without(tmp_path: Path, *args: str, path: str, chromium: str = "") -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": path, "LIVEDECK_CHROMIUM": chromium}
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_no_chromium_and_no_libreoffice_is_one_clear_line(tmp_path: Path) -> None:
+    result = _without(_tiny(tmp_path), "-f", "pdf", path=str(tmp_path / "empty"))
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "needs Chromium or LibreOffice" in lines[0] and "chromium" in lines[0], result.stderr
+    assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").glob("*.pdf"))
+
+
+def test_a_handout_without_chromium_names_chromium(tmp_path: Path) -> None:
+    result = _without(_tiny(tmp_path), "--handout", path=os.environ["PATH"], chromium="/nonexistent/chromium")
+    assert result.returncode == 2 and "--handout needs Chromium" in result.stderr, result.stderr
+
+
+@pytest.mark.libreoffice
+def test_without_chromium_libreoffice_makes_the_pdf_from_the_pptx(tmp_path: Path, soffice: str, poppler) -> None:
+    result = _without(_tiny(tmp_path), "-f", "pdf", path=os.environ["PATH"], chromium="/nonexistent/chromium")
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "dist" / "tiny.pdf"
+    assert pages(pdf) == 2 and "One slide" in text_of(pdf)
+    assert not (tmp_path / "dist" / "tiny.html").exists()  # nothing printed from HTML: no HTML needed
+
+
+@pytest.mark.browser
+def test_pdf_is_rebuilt_only_when_needed(tmp_path: Path, browser, poppler) -> None:
+    _tiny(tmp_path)
+    first = run_build("-f", "pdf", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "dist" / "tiny.html").exists()  # a PDF is printed from the HTML deck
+    again = run_build("-f", "pdf", cwd=tmp_path)
+    assert "up to date" in again.stdout
+    (tmp_path / "dist" / "tiny.pdf").unlink()
+    third = run_build("-f", "pdf", cwd=tmp_path)
+    assert "re-rendered" in third.stdout and (tmp_path / "dist" / "tiny.pdf").exists()
