@@ -20,6 +20,10 @@ OFFICES = ("soffice", "libreoffice")
 PRINT_TIMEOUT_MS = 60_000
 
 
+class PrintError(Exception):
+    """Chromium or LibreOffice failed on a deck: reported as that lesson's failure, in one line."""
+
+
 class MissingProgram(Exception):
     """Neither Chromium nor LibreOffice: said in one line, naming what to install."""
 
@@ -61,8 +65,16 @@ def print_html(deck: Path, handout_script: Optional[Path] = None) -> bytes:
 
     With `handout_script`, that script rearranges the printed slides into handout pages first.
     """
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Error, sync_playwright
 
+    try:
+        return _print(deck, handout_script, sync_playwright)
+    except Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise PrintError(f"Chromium could not print {deck.name} to PDF: {first}") from None
+
+
+def _print(deck: Path, handout_script: Optional[Path], sync_playwright) -> bytes:
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
         try:
@@ -89,7 +101,10 @@ def convert_pptx(pptx: bytes, name: str) -> bytes:
         source.write_bytes(pptx)
         # Its own profile folder: a LibreOffice the lecturer has open would otherwise take the job.
         profile = Path(folder, "profile").as_uri()
-        subprocess.run([libreoffice(), f"-env:UserInstallation={profile}", "--headless",
-                        "--convert-to", "pdf", "--outdir", folder, str(source)],
-                       check=True, capture_output=True, timeout=PRINT_TIMEOUT_MS / 1000)
-        return (Path(folder) / f"{name}.pdf").read_bytes()
+        try:
+            subprocess.run([libreoffice(), f"-env:UserInstallation={profile}", "--headless",
+                            "--convert-to", "pdf", "--outdir", folder, str(source)],
+                           check=True, capture_output=True, timeout=PRINT_TIMEOUT_MS / 1000)
+            return (Path(folder) / f"{name}.pdf").read_bytes()
+        except (subprocess.SubprocessError, OSError) as exc:
+            raise PrintError(f"LibreOffice could not convert {name}.pptx to PDF: {exc}") from None

@@ -16,6 +16,7 @@ from livedeck import cache
 from livedeck.files import remove_stale_temporaries, sync_folder, write_atomic
 from livedeck.lesson import Lesson, LessonError
 from livedeck.model import Block, Deck, Error
+from livedeck.pdf import PrintError
 from livedeck.theme import TEMPLATES
 from livedeck.workers import Job, Outcome, default_workers, run_all, start_server
 from livedeck.writers import ALL_FORMATS, WRITERS, WriteContext
@@ -163,7 +164,10 @@ def execute_job(job: Job) -> Outcome:
     errors_shown = any(isinstance(block, Error) for cell in executed.outputs for block in cell)
     if not errors_shown:  # a run with errors shown (--allow-errors) is never cached
         cache.store_executed(options.cache, key, executed.outputs, executed.files)
-    deck, written = render(lesson, executed.outputs, executed.files, options)
+    try:
+        deck, written = render(lesson, executed.outputs, executed.files, options)
+    except PrintError as exc:
+        return Outcome(job.name, error=f"{lesson.path}: {exc}", seconds=time.perf_counter() - start)
     return Outcome(job.name, (deck.title, written, errors_shown), seconds=time.perf_counter() - start)
 
 
@@ -319,6 +323,9 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
         start = time.perf_counter()
         try:
             deck, written = render(lesson, outputs, files, options)
+        except PrintError as exc:  # Chromium or LibreOffice failed on this deck: said plainly, no traceback
+            done(LessonReport(name, lesson.path, "failed", message=f"{lesson.path}: {exc}"))
+            continue
         except Exception:  # livedeck's own bug: that lesson fails with the traceback, the others go on
             import traceback
 

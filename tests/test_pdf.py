@@ -155,3 +155,16 @@ def test_pdf_is_rebuilt_only_when_needed(tmp_path: Path, browser, poppler) -> No
     (tmp_path / "dist" / "tiny.pdf").unlink()
     third = run_build("-f", "pdf", cwd=tmp_path)
     assert "re-rendered" in third.stdout and (tmp_path / "dist" / "tiny.pdf").exists()
+
+
+def test_a_chromium_that_fails_fails_that_lesson_plainly(tmp_path: Path) -> None:
+    broken = tmp_path / "bin" / "chromium"
+    broken.parent.mkdir()
+    broken.write_text("#!/bin/sh\necho 'no display today' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    result = _without(_tiny(tmp_path), "-f", "pdf", "--cache", str(tmp_path / "cache"), path=os.environ["PATH"],
+                      chromium=str(broken))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Chromium could not print tiny.html to PDF" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert not (tmp_path / "dist" / "tiny.pdf").exists()
