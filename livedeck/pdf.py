@@ -60,11 +60,11 @@ def check_programs(handout: bool) -> str:
                          "install one, e.g. `apt install chromium`")
 
 
-def print_html(deck: Path, handout_script: Optional[Path] = None) -> bytes:
-    """Print `deck` (a built reveal.js HTML file, its assets beside it) to PDF bytes.
+def print_html(deck: Path, handout_script: Optional[Path] = None) -> list[bytes]:
+    """Print `deck` (a built reveal.js HTML file, its assets beside it): [slides PDF].
 
-    With `handout_script`, that script rearranges the printed slides into handout pages first.
-    """
+    With `handout_script`: [slides PDF, handout PDF], the script rearranging the same printed
+    page into handout pages after the first print (one Chromium start for both)."""
     from playwright.sync_api import Error, sync_playwright
 
     try:
@@ -74,7 +74,7 @@ def print_html(deck: Path, handout_script: Optional[Path] = None) -> bytes:
         raise PrintError(f"Chromium could not print {deck.name} to PDF: {first}") from None
 
 
-def _print(deck: Path, handout_script: Optional[Path], sync_playwright) -> bytes:
+def _print(deck: Path, handout_script: Optional[Path], sync_playwright) -> list[bytes]:
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
         try:
@@ -86,10 +86,12 @@ def _print(deck: Path, handout_script: Optional[Path], sync_playwright) -> bytes
             page.wait_for_function("document.querySelector('.reveal .slides .pdf-page') !== null"
                                    " && window.livedeckPdfReady === true", timeout=PRINT_TIMEOUT_MS)
             page.evaluate("document.fonts.ready")
+            printed = [page.pdf(prefer_css_page_size=True, print_background=True)]
             if handout_script is not None:
                 page.add_script_tag(content=handout_script.read_text(encoding="utf-8"))
                 page.wait_for_function("window.livedeckHandoutReady === true", timeout=PRINT_TIMEOUT_MS)
-            return page.pdf(prefer_css_page_size=True, print_background=True)
+                printed.append(page.pdf(prefer_css_page_size=True, print_background=True))
+            return printed
         finally:
             browser.close()
 

@@ -142,10 +142,10 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
                 write(options.dist / f"{deck.name}.pdf", pdf.convert_pptx(WRITERS["pptx"][1](deck, context), deck.name))
                 continue
             html = options.dist / f"{deck.name}.html"  # "html" comes first in formats whenever pdf is asked
-            write(options.dist / f"{deck.name}.pdf", pdf.print_html(html))
-            if options.handout:
-                script = options.templates / "reveal" / "handout.js"
-                write(options.dist / f"{deck.name}-handout.pdf", pdf.print_html(html, script))
+            script = options.templates / "reveal" / "handout.js" if options.handout else None
+            printed = pdf.print_html(html, script)
+            for file, data in zip((f"{deck.name}.pdf", f"{deck.name}-handout.pdf"), printed):
+                write(options.dist / file, data)
     return tuple(written)
 
 

@@ -74,6 +74,14 @@ def test_math_and_code_are_typeset_as_on_the_slides(printed: Path) -> None:
     colours = {c for _, c in Image.open(f"{out}.png").convert("RGB").getcolors(1 << 20)}
     coloured = {c for c in colours if max(c) - min(c) > 80}  # saturated: syntax colours, not greys
     assert len(coloured) > 20
+    # The autograd-graph figure is drawn on its page: its leaf (green) and node (blue) fills are there.
+    number = next(i for i, s in enumerate(model["slides"], start=2) if "graph" in s["title"])
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", str(number), "-l", str(number), "-singlefile",
+                    str(printed / "derivatives.pdf"), str(out)], check=True)
+    counts = {c: n for n, c in Image.open(f"{out}.png").convert("RGB").getcolors(1 << 20)}
+    for fill in ((0xd9, 0xf2, 0xd9), (0xdb, 0xe8, 0xf8)):
+        near = sum(n for c, n in counts.items() if max(abs(a - b) for a, b in zip(c, fill)) <= 6)
+        assert near > 200, (fill, near)
 
 
 @pytest.mark.browser
