@@ -136,17 +136,20 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
             shown = (outputs, files) if options.with_outputs else ()
             write(options.dist / f"{deck.name}.ipynb", write_notebook(lesson, *shown))
         elif fmt == "pdf":
-            from livedeck import pdf
-
-            if options.pdf_maker == "libreoffice":
-                write(options.dist / f"{deck.name}.pdf", pdf.convert_pptx(WRITERS["pptx"][1](deck, context), deck.name))
-                continue
-            html = options.dist / f"{deck.name}.html"  # "html" comes first in formats whenever pdf is asked
-            script = options.templates / "reveal" / "handout.js" if options.handout else None
-            printed = pdf.print_html(html, script)
-            for file, data in zip((f"{deck.name}.pdf", f"{deck.name}-handout.pdf"), printed):
+            for file, data in _pdfs(deck, context, options):
                 write(options.dist / file, data)
     return tuple(written)
+
+
+def _pdfs(deck: Deck, context: WriteContext, options: BuildOptions) -> list[tuple[str, bytes]]:
+    """(file name, PDF): printed from the HTML deck just written, or LibreOffice's from the .pptx."""
+    from livedeck import pdf
+
+    if options.pdf_maker == "libreoffice":
+        return [(f"{deck.name}.pdf", pdf.convert_pptx(WRITERS["pptx"][1](deck, context), deck.name))]
+    html = options.dist / f"{deck.name}.html"  # "html" comes before "pdf" whenever Chromium prints
+    script = options.templates / "reveal" / "handout.js" if options.handout else None
+    return list(zip((f"{deck.name}.pdf", f"{deck.name}-handout.pdf"), pdf.print_html(html, script)))
 
 
 def execute_job(job: Job) -> Outcome:
