@@ -73,10 +73,12 @@ def walk(tensor: Any, namespace: Optional[dict[str, Any]] = None, show_values: b
     nodes: dict[int, Node] = {output.key: output}
     edges: list[tuple[int, int]] = [(output.key, id(tensor.grad_fn))]
     queue = [tensor.grad_fn]
+    visited = []  # the nodes themselves, kept alive so no id() is reused during the walk
     while queue:
         fn = queue.pop(0)
         if id(fn) in nodes:
             continue
+        visited.append(fn)
         if len(nodes) >= MAX_NODES:
             raise ValueError(f"grad_graph(): the graph has more than {MAX_NODES} nodes, too many for a slide; "
                              "draw a smaller part of it (a tensor nearer the leaves)")

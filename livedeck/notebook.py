@@ -50,7 +50,8 @@ def _outputs(blocks: tuple[Block, ...], files: dict[str, bytes], count: int) -> 
             data = TableData(block.header, block.rows, block.caption)
             outputs.append(v4.new_output("display_data", {"text/html": as_html(data), "text/plain": as_text(data)}))
         elif isinstance(block, Error):
-            name, _, message = block.text.strip().splitlines()[-1].partition(": ")
+            last = (block.text.strip().splitlines() or ["Error"])[-1]  # "ZeroDivisionError: division by zero"
+            name, _, message = last.partition(": ")
             outputs.append(v4.new_output("error", ename=name, evalue=message, traceback=block.text.splitlines()))
     return outputs
 
