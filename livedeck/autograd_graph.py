@@ -11,7 +11,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from livedeck.tables import format_tensor
+from livedeck.tables import format_tensor, shape_text
 
 MAX_NODES = 60  # beyond ~30 a slide is unreadable anyway; far beyond, refuse clearly
 
@@ -38,16 +38,20 @@ class Graph:
 
 
 def _shape(tensor: Any) -> str:
-    return "scalar" if tensor.dim() == 0 else "×".join(str(n) for n in tensor.shape)
+    return "scalar" if tensor.dim() == 0 else shape_text(tensor)
 
 
-def _names(namespace: dict[str, Any]) -> dict[int, str]:
-    """id(tensor) → the lesson's name for it (the first one bound, private names skipped)."""
-    names: dict[int, str] = {}
+def _names(namespace: dict[str, Any]) -> tuple[dict[int, str], dict[int, str]]:
+    """The lesson's names (the first one bound, private names skipped) by id() of each tensor,
+    and by id() of the backward node that made it."""
+    tensors: dict[int, str] = {}
+    made_by: dict[int, str] = {}
     for name, value in namespace.items():
         if not name.startswith("_") and hasattr(value, "grad_fn"):
-            names.setdefault(id(value), name)
-    return names
+            tensors.setdefault(id(value), name)
+            if value.grad_fn is not None:
+                made_by.setdefault(id(value.grad_fn), name)
+    return tensors, made_by
 
 
 def walk(tensor: Any, namespace: Optional[dict[str, Any]] = None, show_values: bool = False) -> Graph:
@@ -55,9 +59,7 @@ def walk(tensor: Any, namespace: Optional[dict[str, Any]] = None, show_values: b
     if not getattr(tensor, "requires_grad", False):
         raise ValueError("grad_graph(): this tensor does not require grad, so autograd recorded no graph "
                          "(create its inputs with requires_grad=True)")
-    names = _names(namespace or {})
-    made_by = {id(v.grad_fn): n for n, v in (namespace or {}).items()
-               if not n.startswith("_") and getattr(v, "grad_fn", None) is not None}
+    names, made_by = _names(namespace or {})
 
     def leaf_node(key: int, variable: Any) -> Node:
         detail = f"leaf · {_shape(variable)}"
@@ -114,11 +116,11 @@ def layers(graph: Graph) -> list[list[int]]:
     columns: list[list[int]] = [[] for _ in range(max(depth.values()) + 1)]
     for node in graph.nodes:  # discovery order: a stable start for the ordering below
         columns[depth[node.key]].append(node.key)
+    # A node's predecessors all sit in earlier columns, already ordered when it is sorted.
+    position = {key: i for i, key in enumerate(columns[0])}
     for column in columns[1:]:
-        previous = {}
-        for c in columns:
-            previous.update({key: i for i, key in enumerate(c)})
-        column.sort(key=lambda k: sum(previous[a] for a in into[k]) / max(1, len(into[k])))
+        column.sort(key=lambda k: sum(position[a] for a in into[k]) / max(1, len(into[k])))
+        position.update({key: i for i, key in enumerate(column)})
     return columns
 
 

@@ -22,6 +22,11 @@ def _number(value: float) -> str:
     return text + ".0" if text.lstrip("-").isdigit() else text
 
 
+def shape_text(tensor: Any) -> str:
+    """`3×2`: a tensor's shape as a slide shows it."""
+    return "×".join(str(n) for n in tensor.shape)
+
+
 def format_tensor(tensor: Any) -> str:
     """A compact, slide-sized rendering of a tensor's values (no grad_fn, no dtype noise)."""
     if tensor is None:
@@ -32,8 +37,7 @@ def format_tensor(tensor: Any) -> str:
     shown = [_number(v) if isinstance(v, float) else str(v) for v in values]
     if len(shown) > MAX_SHOWN + 1:
         shown = shown[:2] + ["…"] + shown[-2:]
-    shape = "×".join(str(n) for n in tensor.shape)
-    return f"[{', '.join(shown)}]" + (f" ({shape})" if len(values) > MAX_SHOWN + 1 or tensor.dim() > 1 else "")
+    return f"[{', '.join(shown)}]" + (f" ({shape_text(tensor)})" if len(values) > MAX_SHOWN + 1 or tensor.dim() > 1 else "")
 
 
 def _grad(tensor: Any) -> str:
