@@ -99,6 +99,10 @@ LABELS = {"html": "Slides", "pptx": "PowerPoint", "pdf": "PDF", "handout": "Hand
           "ipynb": "Notebook", "json": "Deck model (JSON)"}
 
 
+def handout_file(name: str) -> str:
+    return f"{name}-handout.pdf"
+
+
 def outputs_of(name: str, options: BuildOptions) -> list[tuple[str, str]]:
     """(label, file in dist/) of everything a lesson's build writes, in the formats' order."""
     files = []
@@ -106,7 +110,7 @@ def outputs_of(name: str, options: BuildOptions) -> list[tuple[str, str]]:
         extension = WRITERS[fmt][0] if fmt in WRITERS else fmt
         files.append((LABELS[fmt], f"{name}.{extension}"))
         if fmt == "pdf" and options.handout:
-            files.append((LABELS["handout"], f"{name}-handout.pdf"))
+            files.append((LABELS["handout"], handout_file(name)))
     return files
 
 
@@ -149,7 +153,7 @@ def _pdfs(deck: Deck, context: WriteContext, options: BuildOptions) -> list[tupl
         return [(f"{deck.name}.pdf", pdf.convert_pptx(WRITERS["pptx"][1](deck, context), deck.name))]
     html = options.dist / f"{deck.name}.html"  # "html" comes before "pdf" whenever Chromium prints
     script = options.templates / "reveal" / "handout.js" if options.handout else None
-    return list(zip((f"{deck.name}.pdf", f"{deck.name}-handout.pdf"), pdf.print_html(html, script)))
+    return list(zip((f"{deck.name}.pdf", handout_file(deck.name)), pdf.print_html(html, script)))
 
 
 def execute_job(job: Job) -> Outcome:

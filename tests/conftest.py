@@ -8,6 +8,7 @@ import sys
 import tempfile
 import textwrap
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -22,13 +23,14 @@ def write_lesson(folder: Path, filename: str, body: str) -> Path:
     return path
 
 
-def run_build(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess:
-    """The real CLI in a subprocess, as a lecturer runs it.
+def run_build(*args: str, cwd: Path = ROOT, timeout: float = 600,
+              env: Optional[dict[str, str]] = None) -> subprocess.CompletedProcess:
+    """The real CLI in a subprocess, as a lecturer runs it (`env`: variables to set or change).
 
     Run from the project folder, it gets a fresh cache of its own: tests never reuse
     (or disturb) the developer's .livedeck-cache.
     """
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     if cwd == ROOT and "--cache" not in args and "--help" not in args:
         args = (*args, "--cache", tempfile.mkdtemp(prefix="livedeck-cache-"))
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, env=env,

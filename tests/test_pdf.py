@@ -6,11 +6,10 @@ import math
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_build, write_lesson
+from conftest import run_build, write_lesson
 
 LESSONS = ("derivatives", "partials", "custom_backward", "is_leaf")
 
@@ -125,9 +124,7 @@ def _tiny(tmp_path: Path) -> Path:
 
 
 def _without(tmp_path: Path, *args: str, path: str, chromium: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": path, "LIVEDECK_CHROMIUM": chromium}
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return run_build(*args, cwd=tmp_path, timeout=300, env={"PATH": path, "LIVEDECK_CHROMIUM": chromium})
 
 
 def test_no_chromium_and_no_libreoffice_is_one_clear_line(tmp_path: Path) -> None:
