@@ -72,7 +72,9 @@ def browser():
 
 @pytest.fixture(scope="session")
 def soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
+    from livedeck.pdf import libreoffice
+
+    found = libreoffice()
     if not found:
         if _required("LIVEDECK_REQUIRE_LIBREOFFICE"):
             pytest.fail("LibreOffice is missing but LIVEDECK_REQUIRE_LIBREOFFICE is set")
