@@ -42,6 +42,10 @@ def _print_report(report: LessonReport, quiet: bool) -> None:
         click.echo(f"✓ {report.name}: {STATES[report.state].format(report.seconds)}")
 
 
+def _warn(message: str) -> None:
+    click.secho(f"⚠ {message}", fg="yellow", err=True)
+
+
 @click.command(help=HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--format", "-f", "formats", multiple=True, type=click.Choice(ALL_FORMATS),
               help=f"Format to write; repeat for several. Default: {' and '.join(DEFAULT_FORMATS)}. "
@@ -71,7 +75,8 @@ def _print_report(report: LessonReport, quiet: bool) -> None:
                    "both formats) and figure.mplstyle (the lessons' figure style). Default: livedeck's own.")
 @click.option("--template", type=click.Path(path_type=Path), default=None,
               help="A PowerPoint theme (.pptx) to build the PowerPoint decks on; it needs slide layouts "
-                   "named \"Title Slide\" and \"Title Only\". Default: templates/pptx/livedeck.pptx.")
+                   "named \"Title Slide\" and \"Title Only\". A theme that is not valid OOXML gets a "
+                   "warning naming the part; the decks are still built. Default: templates/pptx/livedeck.pptx.")
 @click.option("--allow-errors", is_flag=True,
               help="Build a lesson whose cell raises, with the error shown on the slide where it happened "
                    "(the build still exits 1), instead of keeping its previous deck.")
@@ -103,14 +108,14 @@ def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist:
                 _print_report(r, quiet)
 
         try:
-            watch_and_serve(options, port, report, click.echo)
+            watch_and_serve(options, port, report, click.echo, _warn)
         except UsageError as exc:
             raise click.UsageError(str(exc)) from None
         except KeyboardInterrupt:
             click.echo("stopped")
         return
     try:
-        reports = build(options, lambda r: _print_report(r, quiet))
+        reports = build(options, lambda r: _print_report(r, quiet), _warn)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     failed = [r for r in reports if r.state == "failed"]

@@ -83,9 +83,11 @@ def select_lessons(options: BuildOptions) -> list[tuple[str, Path]]:
     return [(n, p) for n, p in found if not options.lessons or n in options.lessons]
 
 
-def check_template(path: Path) -> None:
-    """A bad --template is the user's input: refuse it before any lesson runs."""
+def check_template(path: Path, warn: Callable[[str], None]) -> None:
+    """A bad --template is the user's input: refuse it before any lesson runs. One that PowerPoint
+    would find invalid still builds (livedeck mends what it can), with a one-line warning."""
     from livedeck.writers.pptx import TemplateError, load_template
+    from livedeck.writers.pptx_schema import schema_errors
 
     if not path.is_file():
         raise UsageError(f"--template {path}: no such file")
@@ -93,6 +95,10 @@ def check_template(path: Path) -> None:
         load_template(path)
     except TemplateError as exc:
         raise UsageError(f"--template {exc}") from None
+    errors = schema_errors(path)
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        warn(f"--template {path}: not valid OOXML, PowerPoint may offer to repair it: {errors[0]}{more}")
 
 
 LABELS = {"html": "Slides", "pptx": "PowerPoint", "pdf": "PDF", "handout": "Handout (PDF)",
@@ -231,9 +237,9 @@ def _draw_formulas(lessons: list[Lesson], options: BuildOptions) -> None:
                         formula_png(piece.text, options.cache / "math")
 
 
-def _prepare(options: BuildOptions) -> None:
+def _prepare(options: BuildOptions, warn: Callable[[str], None]) -> None:
     if "pptx" in options.formats and options.pptx_template is not None:
-        check_template(options.pptx_template)
+        check_template(options.pptx_template, warn)
     for folder in (options.dist, options.figures, options.cache):
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -268,8 +274,10 @@ def settle_formats(options: BuildOptions) -> BuildOptions:
     return replace(options, formats=tuple(f for f in ALL_FORMATS if f in wanted), pdf_maker=maker)
 
 
-def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda r: None) -> list[LessonReport]:
-    """Build the selected lessons; a failing lesson never stops the others nor touches its old deck."""
+def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda r: None,
+          warn: Callable[[str], None] = lambda message: None) -> list[LessonReport]:
+    """Build the selected lessons; a failing lesson never stops the others nor touches its old deck.
+    `report` hears of each lesson as it finishes, `warn` of what builds but deserves a look."""
     from livedeck.lesson import read_lesson
 
     options = settle_formats(options)
@@ -277,7 +285,7 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     lessons = select_lessons(options)
     if lessons and (options.force or not cache.has_executed(options.cache)):
         start_server()  # nothing cached: every lesson runs, so start the torch import first of all
-    _prepare(options)
+    _prepare(options, warn)
     inputs = cache.KeyInputs(options.style, tuple(sorted(options.slides.glob("_*.py"))), options.allow_errors)
     destinations = [str(options.dist.resolve()), str(options.figures.resolve())]
     variants = ("handout",) * options.handout + ("with-outputs",) * options.with_outputs

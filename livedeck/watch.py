@@ -102,10 +102,10 @@ def _snapshot(options: BuildOptions) -> dict[Path, tuple[int, int]]:
 
 
 def watch(options: BuildOptions, port: int, report: Callable[[LessonReport], None],
-          announce: Callable[[str], None]) -> None:
+          announce: Callable[[str], None], warn: Callable[[str], None]) -> None:
     """Build, serve, and rebuild on every save until interrupted (Ctrl-C)."""
     status = Status()
-    status.update(build(options, report))
+    status.update(build(options, report, warn))
     script = (options.templates / "reveal" / "livereload.js").read_bytes()
     server = serve(options.dist, port, status, script)
     announce(f"Serving {options.dist}/ on http://127.0.0.1:{server.server_address[1]}/ — "
@@ -118,7 +118,7 @@ def watch(options: BuildOptions, port: int, report: Callable[[LessonReport], Non
             if now != seen:
                 seen = now
                 try:
-                    status.update(build(options, report))
+                    status.update(build(options, report, warn))
                 except UsageError as exc:  # e.g. a lesson file saved under a bad name: say so, keep watching
                     announce(f"error: {exc}")
     finally:

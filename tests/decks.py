@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livedeck.model import Code, Deck, Error, Figure, Markdown, Math, Slide, Stream, Table, Value
+from livedeck.model import ColumnBreak, Code, Deck, Error, Figure, Markdown, Math, Slide, Stream, Table, Value
 
 # A 4:3 figure drawn as a plain rectangle, saved as SVG and PNG.
 SVG = (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300" '
@@ -48,5 +48,35 @@ def small_deck() -> Deck:
             Slide("A table", (
                 Table("table-01", ("", "x", "y"), (("data", "2.0", "4.0"), ("grad", "4.0", "None"))),
             ), notes="The table."),
+        ),
+    )
+
+
+def stress_deck() -> Deck:
+    """Everything the PowerPoint writer draws at once: clicks of every kind, columns, long code that
+    continues on "(cont.)" slides, a wide table, many bullets, math, figures, errors."""
+    long_code = "\n".join(f"value_{i} = torch.tensor({i}.0, requires_grad=True)  # line {i}" for i in range(60))
+    bullets = "\n".join(f"- point {i} with **bold** and `code`" for i in range(25))
+    wide = Table("table-01", ("",) + tuple(f"t{i}" for i in range(12)),
+                 tuple((row,) + tuple(f"{i}.0" for i in range(12)) for row in ("data", "grad", "is_leaf")))
+    return Deck(
+        name="stress", title="Stress " * 12, subtitle="A long subtitle " * 10, source="tests/stress.py",
+        slides=(
+            Slide("Clicks", (
+                Math("y = x^2"),
+                Math("\\frac{dy}{dx} = 2x", step=1),
+                Markdown("- first\n- second\n  - nested\n- third", step=0, items_from=2),
+                Code("print('after')", step=5),
+                Stream("after", step=5),
+            ), notes="**Bold** notes."),
+            Slide("Code lines", (Code("a = 1\nb = 2\nc = a + b\nprint(c)", line_steps=("1", "2-3", "4"),
+                                      lines_from=1),)),
+            Slide("Columns", (ColumnBreak(0.3), Markdown("Left words."), ColumnBreak(0.7),
+                              Code("print('right')", step=1), Stream("right", step=1)), layout="columns"),
+            Slide("Long code", (Code(long_code), Stream("\n".join(f"out {i}" for i in range(40))))),
+            Slide("Many bullets", (Markdown(bullets),)),
+            Slide("Wide table", (wide,)),
+            Slide("Figures", (Code("plt.plot(x)"), Figure("fig-01", 4.0, 3.0, alt="A plot"),
+                              Figure("fig-01", 6.0, 3.0, caption="Again"), Error("ValueError: bad"))),
         ),
     )

@@ -12,6 +12,7 @@ import pytest
 from pptx import Presentation
 
 from conftest import run_build, write_lesson
+from livedeck.writers.pptx_schema import schema_errors
 from test_watch import wait_until, watch_server
 
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
@@ -118,6 +119,7 @@ def test_pptx_appear_on_click(built: Path) -> None:
     left = next(sh for sh in by_hand.shapes if sh.has_text_frame and "Left words" in sh.text_frame.text)
     right = next(sh for sh in by_hand.shapes if sh.has_text_frame and "right column" in sh.text_frame.text)
     assert left.left + left.width <= right.left and right.width > 1.5 * left.width
+    assert schema_errors(built / "dist" / "presenting.pptx") == []  # the timing XML is valid OOXML
 
 
 @pytest.mark.libreoffice

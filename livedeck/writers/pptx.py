@@ -55,7 +55,30 @@ def load_template(path: Path) -> Presentation:
     for slide_id in list(prs.slides._sldIdLst):
         prs.part.drop_rel(slide_id.rId)
         prs.slides._sldIdLst.remove(slide_id)
+    _mend_package(prs)
     return prs
+
+
+VIEW_PROPERTIES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                   b'<p:viewPr xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"/>')
+
+
+def _mend_package(prs) -> None:
+    """Themes saved by LibreOffice have no viewProps part, and PowerPoint offers to "repair" a deck
+    without one; an empty <p:viewPr> (every child is optional) is what it expects."""
+    from pptx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from pptx.opc.package import Part, PackURI
+
+    # LibreOffice also relates its core properties under a non-standard type that python-pptx does not
+    # recognise, so python-pptx would add a second /docProps/core.xml: a zip with a duplicate entry.
+    package = prs.part.package
+    for rId, rel in list(package._rels.items()):
+        if rel.reltype.endswith("/metadata/core-properties") and rel.reltype != RELATIONSHIP_TYPE.CORE_PROPERTIES:
+            package.drop_rel(rId)
+    if any(rel.reltype == RELATIONSHIP_TYPE.VIEW_PROPS for rel in prs.part.rels.values()):
+        return
+    part = Part(PackURI("/ppt/viewProps.xml"), CONTENT_TYPE.PML_VIEW_PROPS, prs.part.package, VIEW_PROPERTIES)
+    prs.part.relate_to(part, RELATIONSHIP_TYPE.VIEW_PROPS)
 
 
 def _color(hex_value: str) -> RGBColor:

@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 
 from pptx import Presentation
+from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
+from pptx.text.text import Font
 from pptx.util import Emu, Pt
 
 HERE = Path(__file__).resolve().parent
@@ -30,18 +32,16 @@ def _widen(shapes, factor: float) -> None:
 
 
 def _title_style(master, theme) -> None:
+    """Title text properties through python-pptx's Font, whose element classes insert each child
+    (fill, latin typeface) at its place in the schema's sequence; appending raw elements put
+    <a:latin> after <a:ea>/<a:cs>, which PowerPoint refuses as invalid OOXML."""
     style = master.element.find(qn("p:txStyles")).find(qn("p:titleStyle")).find(qn("a:lvl1pPr"))
     style.set("algn", "l")
-    run = style.find(qn("a:defRPr"))
-    run.set("sz", str(int(Pt(36).pt * 100)))
-    run.set("b", "1")
-    for child in list(run):
-        if child.tag in (qn("a:solidFill"), qn("a:latin")):
-            run.remove(child)
-    fill = run.makeelement(qn("a:solidFill"), {})
-    fill.append(fill.makeelement(qn("a:srgbClr"), {"val": theme.heading_color}))
-    run.insert(0, fill)
-    run.append(run.makeelement(qn("a:latin"), {"typeface": theme.pptx_text_font}))
+    font = Font(style.find(qn("a:defRPr")))  # a CT_TextCharacterProperties, like a run's rPr
+    font.size = Pt(36)
+    font.bold = True
+    font.color.rgb = RGBColor.from_string(theme.heading_color.upper())
+    font.name = theme.pptx_text_font
 
 
 def main() -> None:
