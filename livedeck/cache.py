@@ -20,6 +20,7 @@ import importlib.metadata
 import json
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -50,8 +51,9 @@ def sha_file(path: Path) -> str:
 
 @lru_cache(maxsize=1)
 def library_versions() -> bytes:
-    """torch and matplotlib versions, read from package metadata (importing them costs seconds)."""
-    versions = []
+    """Python's, torch's, matplotlib's and NumPy's versions (read from package metadata: importing them
+    costs seconds)."""
+    versions = [f"python=={sys.version}"]
     for name in ("torch", "matplotlib", "numpy"):
         try:
             versions.append(f"{name}=={importlib.metadata.version(name)}")
@@ -112,11 +114,25 @@ def has_executed(cache: Path) -> bool:
     return any((cache / "executed").glob("*/manifest.json"))
 
 
-def load_executed(cache: Path, key: str) -> Optional[tuple[tuple[tuple[Block, ...], ...], dict[str, bytes]]]:
-    """Cached outputs and figure files for `key`, or None when missing, partial or corrupt."""
+def _same_files(digests: dict[str, str]) -> bool:
+    """Whether every file still has the sha256 recorded for it."""
+    try:
+        return all(sha_file(Path(path)) == digest for path, digest in digests.items())
+    except OSError:
+        return False
+
+
+Executed = tuple[tuple[tuple[Block, ...], ...], dict[str, bytes], dict[str, str]]
+
+
+def load_executed(cache: Path, key: str) -> Optional[Executed]:
+    """Cached outputs, figure files and data files read, for `key`; None when missing, partial or
+    corrupt, or when a data file the lesson read has changed since (then it runs again)."""
     entry = _entry(cache, key)
     try:
         manifest = json.loads((entry / "manifest.json").read_text(encoding="utf-8"))
+        if not _same_files(manifest["inputs"]):
+            return None
         files = {}
         for name, digest in manifest["files"].items():
             data = (entry / "files" / name).read_bytes()
@@ -126,17 +142,19 @@ def load_executed(cache: Path, key: str) -> Optional[tuple[tuple[tuple[Block, ..
         outputs_text = (entry / "outputs.json").read_bytes()
         if hashlib.sha256(outputs_text).hexdigest() != manifest["outputs"]:
             raise ValueError("outputs.json does not match its checksum")
-        return outputs_from_json(outputs_text.decode("utf-8")), files
+        return outputs_from_json(outputs_text.decode("utf-8")), files, manifest["inputs"]
     except (OSError, ValueError, KeyError, TypeError):
         if entry.exists():
             shutil.rmtree(entry, ignore_errors=True)  # corrupt: drop it, the lesson simply runs again
         return None
 
 
-def store_executed(cache: Path, key: str, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes]) -> None:
+def store_executed(cache: Path, key: str, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes],
+                   inputs: dict[str, str]) -> None:
+    """Store a run's results under its key, with the sha256 of each data file it read (`inputs`)."""
     entry = _entry(cache, key)
     if entry.exists():
-        return
+        shutil.rmtree(entry, ignore_errors=True)  # same code, other data files: this run replaces it
     entry.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=f".{key[:12]}.{os.getpid()}.", suffix=".tmp"))
     try:
@@ -145,7 +163,7 @@ def store_executed(cache: Path, key: str, outputs: tuple[tuple[Block, ...], ...]
             (temp / "files" / name).write_bytes(data)
         outputs_text = outputs_to_json(outputs).encode("utf-8")
         (temp / "outputs.json").write_bytes(outputs_text)
-        manifest = {"outputs": hashlib.sha256(outputs_text).hexdigest(),
+        manifest = {"outputs": hashlib.sha256(outputs_text).hexdigest(), "inputs": inputs,
                     "files": {n: hashlib.sha256(d).hexdigest() for n, d in files.items()}}
         # The manifest is written last: an entry without one is incomplete.
         (temp / "manifest.json").write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
@@ -161,19 +179,29 @@ def _manifest(cache: Path, name: str) -> Path:
 
 
 def up_to_date(cache: Path, name: str, key: str) -> Optional[str]:
-    """The lesson's title when its last build had this render key and its outputs are intact."""
+    """The lesson's title when its last build had this render key, and its outputs and the data files
+    it read are as that build left them."""
     try:
         built = json.loads(_manifest(cache, name).read_text(encoding="utf-8"))
-        if built["render_key"] != key:
+        if built["render_key"] != key or not _same_files(built["outputs"]) or not _same_files(built["inputs"]):
             return None
-        for path, digest in built["outputs"].items():
-            if sha_file(Path(path)) != digest:
-                return None
         return built["title"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def record_build(cache: Path, name: str, key: str, title: str, outputs: Iterable[Path]) -> None:
-    built = {"render_key": key, "title": title, "outputs": {str(p): sha_file(p) for p in outputs}}
-    write_atomic(_manifest(cache, name), json.dumps(built, indent=1, sort_keys=True).encode("utf-8"))
+def last_title(cache: Path, name: str) -> Optional[str]:
+    """The title of the lesson's last good build (the index lists lessons this build did not touch)."""
+    try:
+        return json.loads(_manifest(cache, name).read_text(encoding="utf-8"))["title"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def record_build(cache: Path, name: str, key: str, title: str, outputs: Iterable[Path],
+                 inputs: dict[str, str]) -> None:
+    built = {"render_key": key, "title": title, "outputs": {str(p): sha_file(p) for p in outputs}, "inputs": inputs}
+    try:
+        write_atomic(_manifest(cache, name), json.dumps(built, indent=1, sort_keys=True).encode("utf-8"))
+    except OSError:
+        pass  # a full disk: without its record, the lesson is simply built again next time

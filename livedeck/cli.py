@@ -38,6 +38,9 @@ def _print_report(report: LessonReport, quiet: bool) -> None:
     if report.state == "failed":
         # The message starts with the lesson file and line: "slides/02_partials.py:41: ZeroDivisionError: …"
         click.secho(f"✗ {report.message}", fg="red", err=True)
+    elif report.errors_shown:  # built, but not good: the exit status is 1, and the line says why
+        click.secho(f"✗ {report.name}: {STATES[report.state].format(report.seconds)}, showing a cell's error "
+                    "on its slide (--allow-errors)", fg="red", err=True)
     elif not quiet:
         click.echo(f"✓ {report.name}: {STATES[report.state].format(report.seconds)}")
 
@@ -122,11 +125,13 @@ def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist:
     errors_shown = [r for r in reports if r.errors_shown]
     if not quiet:
         counts = {state: sum(r.state == state for r in reports) for state in ("ran", "rendered", "cached")}
+        shown = f", {len(errors_shown)} showing errors" if errors_shown else ""
         click.echo(f"{len(reports)} lesson{'s' if len(reports) != 1 else ''}: {counts['ran']} ran, "
-                   f"{counts['rendered']} re-rendered, {counts['cached']} up to date, {len(failed)} failed "
+                   f"{counts['rendered']} re-rendered, {counts['cached']} up to date, {len(failed)} failed{shown} "
                    f"→ {dist}/ in {time.perf_counter() - start:.1f} s")
-    # 2: a lesson file is malformed (like bad command-line input); 1: a lesson failed or showed errors
-    sys.exit(2 if any(r.bad_input for r in failed) else 1 if failed or errors_shown else 0)
+    # 2: a lesson file is malformed or an output could not be written (like bad command-line input);
+    # 1: a lesson failed or showed errors
+    sys.exit(2 if any(r.bad_input or r.bad_output for r in failed) else 1 if failed or errors_shown else 0)
 
 
 def run() -> None:

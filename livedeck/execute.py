@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import csv
+import hashlib
 import io
+import linecache
 import os
 import random
 import signal
 import sys
 import traceback
+import types
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +27,15 @@ from typing import Any, Optional
 from livedeck import display
 from livedeck.lesson import Cell, Lesson, LessonError
 from livedeck.model import Block, Error, Figure, Stream, Table, Value
+from livedeck.printable import printable
 from livedeck.tables import without_address
 
 MAX_STREAM_LINES = 14  # printed lines kept on a slide; the rest is counted, and kept in a file
 MAX_LINE_CHARS = 110
 MAX_CAPTURE_CHARS = 2_000_000  # a cell printing without end must not exhaust memory
 PNG_DPI = 200
+MAX_FIGURE_PIXELS = 4000  # longest side of a figure's PNG: a 100-inch figure is scaled, not 20 000 px wide
+MAX_TABLE_ROWS = 30  # rows a table shows; the rest is counted, and all of it kept as CSV beside the figures
 
 
 @dataclass(frozen=True)
@@ -41,12 +48,14 @@ class Failure:
     error: str  # "ZeroDivisionError: division by zero"
     traceback: str = ""  # trimmed to frames in lesson code
     kind: str = "error"  # "error", "syntax", "timeout", "crash"
+    during: str = ""  # what livedeck did with the cell's results when it failed, if not the cell's own code
 
     def message(self) -> str:
         where = f"{self.path}:{self.line}"
         if self.kind == "syntax":
             return f"{where}: syntax error: {self.error}"
-        head = f"{where}: {self.error}\n  in the cell at line {self.cell_line}: {self.cell_first_line}"
+        during = f" (while {self.during})" if self.during else ""
+        head = f"{where}: {self.error}{during}\n  in the cell at line {self.cell_line}: {self.cell_first_line}"
         return head + (f"\n{self.traceback.rstrip()}" if self.traceback else "")
 
 
@@ -56,6 +65,7 @@ class Executed:
     outputs: tuple[tuple[Block, ...], ...]
     files: dict[str, bytes] = field(default_factory=dict)
     failure: Optional[Failure] = None
+    inputs: dict[str, str] = field(default_factory=dict)  # project files the lesson read: path → sha256
 
 
 class CellTimeout(BaseException):
@@ -119,7 +129,7 @@ class CappedText(io.TextIOBase):
 
 
 def _stream(capture: CappedText, name: str, run: "_Run") -> Optional[Stream]:
-    text = without_address(capture.getvalue()).rstrip("\n")
+    text = printable(without_address(capture.getvalue())).rstrip("\n")
     if not text.strip():
         return None
     lines = text.splitlines()
@@ -140,8 +150,9 @@ def _save_figure(fig: Any, name: str, files: dict[str, bytes]) -> None:
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     # The first save has laid the figure out; doing it again for the PNG only costs time.
     fig.set_layout_engine("none")
+    dpi = min(PNG_DPI, MAX_FIGURE_PIXELS / max(*fig.get_size_inches(), 0.01))
     # zlib level 3: nearly level 6's size at a third of the time, for every figure of every build
-    fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
+    fig.savefig(png, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
     files[f"{name}.svg"], files[f"{name}.png"] = svg.getvalue(), png.getvalue()
 
 
@@ -222,9 +233,37 @@ class _Run:
             self.tables += 1
             label = f"{cell.options.label}-table" if cell.options.label else ""
             name = self.name("table", self.tables, label, index, len(tables))
+            data = display.TableData(tuple(printable(c) for c in data.header),
+                                     tuple(tuple(printable(c) for c in row) for row in data.rows), data.caption)
+            if len(data.rows) > MAX_TABLE_ROWS:
+                data = self.cut_table(data, name)
             _draw_table(data, name, self.files)
             blocks.append(Table(name, data.header, data.rows, data.caption))
         return blocks
+
+    def cut_table(self, data: display.TableData, name: str) -> display.TableData:
+        """The first rows and a row of ⋮; all of them go to NAME.csv beside the figures."""
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\n").writerows(([data.header] if data.header else []) + list(data.rows))
+        self.files[f"{name}.csv"] = text.getvalue().encode("utf-8")
+        columns = len(data.rows[0])
+        note = f"first {MAX_TABLE_ROWS} of {len(data.rows):,} rows; all of them in {name}.csv"
+        return display.TableData(data.header, data.rows[:MAX_TABLE_ROWS] + (("⋮",) * columns,),
+                                 f"{data.caption} ({note})" if data.caption else note.capitalize())
+
+    def capture(self, cell: Cell, out: CappedText, err: CappedText, tables: list[display.TableData],
+                value: Any) -> list[Block]:
+        """What the cell shows, in Jupyter's order: printed text, tables, its value, its figures."""
+        if not cell.options.output:
+            import matplotlib.pyplot as plt
+
+            plt.close("all")
+            return []
+        blocks: list[Block] = [s for s in (_stream(out, "stdout", self), _stream(err, "stderr", self)) if s]
+        blocks += self.capture_tables(cell, tables)
+        if value is not None and not _is_plot_artifact(value):
+            blocks.append(Value(printable(without_address(repr(value)))))
+        return blocks + self.capture_figures(cell)
 
 
 def _prepare(lesson: Lesson, style: Optional[Path]) -> None:
@@ -257,68 +296,120 @@ def _prepare(lesson: Lesson, style: Optional[Path]) -> None:
     sys.argv = [str(lesson.path)]
 
 
-def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0,
-            allow_errors: bool = False) -> Executed:
-    """Run every code cell of `lesson` top to bottom in one fresh namespace.
+def _failure(exc: BaseException, cell: Cell, path: str, during: str = "") -> Failure:
+    line, trimmed = _trimmed_traceback(exc, path)
+    error = without_address("".join(traceback.format_exception_only(type(exc), exc)).strip())
+    return Failure(path, line or cell.line, cell.line, cell.first_line, printable(error), trimmed, during=during)
 
-    Meant to run in a process of its own (the lesson's state dies with it).
-    A syntax error raises LessonError before any cell runs; any other failure
-    comes back as `Executed.failure`.
+
+def _run_cell(cell: Cell, code: tuple[Any, Any], namespace: dict[str, Any], run: _Run, timeout: float,
+              path: str) -> tuple[list[Block], Optional[Failure]]:
+    """Run one cell and capture what it shows; the time limit covers both (saving a figure can hang too).
+
+    Whatever the cell raises is the lesson's error, SystemExit and KeyboardInterrupt included."""
+    body, last = code
+    out, err = CappedText(), CappedText()
+    tables: list[display.TableData] = []
+    value: Any = None
+    failure: Optional[Failure] = None
+    blocks: list[Block] = []
+    if timeout:
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        try:
+            display.collector = tables.append
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                exec(body, namespace)
+                if last is not None:
+                    value = eval(last, namespace)
+        except CellTimeout:
+            raise
+        except BaseException as exc:
+            failure = _failure(exc, cell, path)
+        finally:
+            display.collector = None
+        blocks = run.capture(cell, out, err, tables, value)
+    except CellTimeout:
+        failure = Failure(path, cell.line, cell.line, cell.first_line,
+                          f"TimeoutError: the cell ran longer than {timeout:g} s", kind="timeout")
+    except Exception as exc:  # drawing what the cell made failed (text.usetex without LaTeX, …)
+        failure = failure or _failure(exc, cell, path, during="saving what the cell showed")
+    finally:
+        if timeout:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    return blocks, failure
+
+
+def _record_reads(reads: set[str]) -> None:
+    """Note every file opened for reading from now on (an audit hook lasts as long as the process,
+    which is this lesson's alone): data files a lesson reads are part of its cache key."""
+    def hook(event: str, args: tuple) -> None:
+        if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+            mode, flags = args[1], args[2]
+            if (mode is None and flags & os.O_ACCMODE != os.O_WRONLY) or (isinstance(mode, str) and "r" in mode):
+                reads.add(os.path.abspath(os.fsdecode(args[0])))
+
+    sys.addaudithook(hook)
+
+
+def _inputs(reads: set[str], project: Optional[Path], lesson: Path, ignore: tuple[Path, ...]) -> dict[str, str]:
+    """path → sha256 of the project's files the lesson read: not installed packages, compiled
+    bytecode, the lesson itself (its own key) or what the build writes."""
+    if project is None:
+        return {}
+    found = {}
+    outside = (Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), *ignore)
+    for name in sorted(reads):
+        path = Path(name)
+        if (path == lesson or path.suffix == ".pyc" or not path.is_relative_to(project)
+                or any(path.is_relative_to(o) for o in outside) or not path.is_file()):
+            continue
+        found[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0, allow_errors: bool = False,
+            project: Optional[Path] = None, ignore: tuple[Path, ...] = ()) -> Executed:
+    """Run every code cell of `lesson` top to bottom in one fresh namespace, in the lesson's folder
+    (as Jupyter runs a notebook in its own), and come back to the build's folder after.
+
+    Meant to run in a process of its own (the lesson's state dies with it). A syntax error
+    raises LessonError before any cell runs; any other failure comes back as `Executed.failure`.
+    `project`: files under it that the lesson reads are recorded (`ignore`: folders the build writes).
     """
     compiled = _compile_cells(lesson)
     _prepare(lesson, style)
+    path, home, lesson_file = str(lesson.path), os.getcwd(), lesson.path.resolve()
+    # Tracebacks quote lesson lines after the lesson changed folder: the source is in linecache for good.
+    source = lesson_file.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    linecache.cache[path] = (sum(map(len, source)), None, source, path)
     run = _Run()
-    namespace: dict[str, Any] = {"__name__": "__main__", "__file__": str(lesson.path)}
+    # The lesson runs as the real __main__ module, as `python lesson.py` would: what it defines can be
+    # pickled by name for a multiprocessing Pool or DataLoader workers.
+    main = types.ModuleType("__main__")
+    main.__file__ = str(lesson_file)
+    sys.modules["__main__"] = main
+    namespace: dict[str, Any] = main.__dict__
     outputs: list[tuple[Block, ...]] = []
-    path = str(lesson.path)
+    reads: set[str] = set()
+    _record_reads(reads)
     previous_alarm = signal.signal(signal.SIGALRM, _on_alarm) if timeout else None
+    os.chdir(lesson_file.parent)
+    failure: Optional[Failure] = None
     try:
         for cell, code in zip(lesson.cells, compiled):
             if code is None:
                 outputs.append(())
                 continue
-            body, last = code
-            out, err = CappedText(), CappedText()
-            tables: list[display.TableData] = []
-            display.collector = tables.append
-            value: Any = None
-            failure: Optional[Failure] = None
-            try:
-                if timeout:
-                    signal.setitimer(signal.ITIMER_REAL, timeout)
-                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                    exec(body, namespace)
-                    if last is not None:
-                        value = eval(last, namespace)
-            except CellTimeout:
-                failure = Failure(path, cell.line, cell.line, cell.first_line,
-                                  f"TimeoutError: the cell ran longer than {timeout:g} s", kind="timeout")
-            except Exception as exc:  # a lesson's own error: reported, not raised
-                line, trimmed = _trimmed_traceback(exc, path)
-                error = without_address("".join(traceback.format_exception_only(type(exc), exc)).strip())
-                failure = Failure(path, line or cell.line, cell.line, cell.first_line, error, trimmed)
-            finally:
-                if timeout:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
-                display.collector = None
-            blocks: list[Block] = []
-            if cell.options.output:
-                blocks += [s for s in (_stream(out, "stdout", run), _stream(err, "stderr", run)) if s]
-                blocks += run.capture_tables(cell, tables)
-                if value is not None and not _is_plot_artifact(value):
-                    blocks.append(Value(without_address(repr(value))))
-                blocks += run.capture_figures(cell)
-            else:
-                import matplotlib.pyplot as plt
-
-                plt.close("all")
-            if failure is not None:
-                if not allow_errors:
-                    outputs.append(tuple(blocks))
-                    return Executed(tuple(outputs), run.files, failure)
+            blocks, failure = _run_cell(cell, code, namespace, run, timeout, path)
+            if failure is not None and allow_errors:
                 blocks.append(Error(failure.error + ("\n" + failure.traceback.rstrip() if failure.traceback else "")))
+                failure = None
             outputs.append(tuple(blocks))
+            if failure is not None:
+                break
     finally:
+        os.chdir(home)
         if previous_alarm is not None:
             signal.signal(signal.SIGALRM, previous_alarm)
-    return Executed(tuple(outputs), run.files)
+    return Executed(tuple(outputs), run.files, failure, _inputs(reads, project, lesson_file, ignore))

@@ -7,36 +7,66 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Replace `path` with `data` in one rename; returns False when it already held exactly that."""
+def _unchanged(path: Path, data: bytes) -> bool:
     try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
+        return path.stat().st_size == len(data) and path.read_bytes() == data
     except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # The writer's pid in the name lets a later build remove what a killed one left.
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
+        return False
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """`data` written in full under a temporary name beside `path`; returns that name. An error
+    (full disk, refused folder) names `path`, not its temporary."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # The writer's pid in the name lets a later build remove what a killed one left.
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
-        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    return temp
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Replace `path` with `data` in one rename; returns False when it already held exactly that."""
+    if _unchanged(path, data):
+        return False
+    os.replace(_stage(path, data), path)
     return True
 
 
-def sync_folder(folder: Path, files: dict[str, bytes]) -> None:
-    """Make `folder` hold exactly `files`: changed ones rewritten atomically, stale ones removed."""
-    for name, data in sorted(files.items()):
-        write_atomic(folder / name, data)
+def publish(files: dict[Path, bytes]) -> None:
+    """Write all of `files` or none: each is staged under a temporary name first, and only when every
+    one is written in full (no full disk, no refused folder) are they renamed into place."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            if not _unchanged(path, data):
+                staged.append((_stage(path, data), path))
+    except BaseException:
+        for temp, _ in staged:
+            Path(temp).unlink(missing_ok=True)
+        raise
+    for temp, path in staged:
+        os.replace(temp, path)
+
+
+def remove_others(folder: Path, keep: set[str]) -> None:
+    """Remove the files of `folder` not named in `keep` (what an earlier build wrote and this one did not)."""
     if folder.is_dir():
         for old in folder.iterdir():
-            if old.is_file() and old.name not in files and not old.name.startswith("."):
+            if old.is_file() and old.name not in keep and not old.name.startswith("."):
                 old.unlink()
 
 

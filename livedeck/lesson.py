@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LESSON_NAME = re.compile(r"^(?:\d+_)?([A-Za-z0-9][A-Za-z0-9_-]*)$")
+# Any alphabet's letters (`07_über.py`), digits, _ and -: the name is a file name in dist/ and a URL.
+LESSON_NAME = re.compile(r"^(?:\d+_)?([^\W_][\w-]*)$")
 OPTION_LINE = re.compile(r"^#\|\s?(.*)$")
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
@@ -65,7 +66,8 @@ def lesson_name(path: Path) -> str:
     """`slides/01_derivatives.py` → `derivatives`."""
     match = LESSON_NAME.match(path.stem)
     if not match:
-        raise LessonError(path, 1, "a lesson file is named NN_name.py, with letters, digits, _ or - in the name")
+        raise LessonError(path, 1, "a lesson file is named NN_name.py, the name made of letters (of any "
+                                   "alphabet), digits, _ and -: no spaces or other signs")
     return match.group(1)
 
 
@@ -143,7 +145,7 @@ def read_lesson(path: Path) -> Lesson:
 
     name = lesson_name(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is dropped; CRLF reads as LF
     except UnicodeDecodeError as exc:
         raise LessonError(path, 1, f"not UTF-8 text ({exc.reason})") from None
     notebook = jupytext.reads(text, fmt="py:percent")

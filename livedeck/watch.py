@@ -47,11 +47,38 @@ class Status:
             return json.dumps({"versions": self.versions, "errors": self.errors}).encode("utf-8")
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+MAX_URL = 2048
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
+    """dist/ and nothing else: no folder listings, only loopback Host names (a page from another site
+    cannot reach it by DNS rebinding), and a bad URL is a 400, never a traceback in the terminal."""
     status: Status
     script: bytes
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._answer(self._get)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._answer(super().do_HEAD)
+
+    def _answer(self, method: Callable[[], None]) -> None:
+        host = (self.headers.get("Host") or "").lower()
+        if not any(host == name or host.startswith(name + ":") for name in LOOPBACK_HOSTS):
+            return self.send_error(400, "livedeck serves loopback names only")
+        if len(self.path) > MAX_URL or "\0" in self.path or "%00" in self.path:
+            return self.send_error(400, "bad URL")
+        try:
+            method()
+        except (ValueError, OSError, UnicodeError):
+            self.send_error(400, "bad URL")
+
+    def list_directory(self, path):  # noqa: ANN001 (http.server's signature)
+        self.send_error(404, "no folder listings")
+        return None
+
+    def _get(self) -> None:
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == STATUS_PATH:
             return self._send(self.status.as_json(), "application/json")
@@ -81,7 +108,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 def serve(dist: Path, port: int, status: Status, script: bytes) -> http.server.ThreadingHTTPServer:
     handler = functools.partial(type("DeckHandler", (Handler,), {"status": status, "script": script}),
                                 directory=str(dist))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)  # loopback only
+    server_class = type("DeckServer", (http.server.ThreadingHTTPServer,),
+                        {"request_queue_size": 256, "daemon_threads": True})  # a page asks for many files at once
+    server = server_class(("127.0.0.1", port), handler)  # loopback only
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

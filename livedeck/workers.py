@@ -7,6 +7,7 @@ lesson's failure; the others go on.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -15,32 +16,35 @@ import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 PRELOAD = ["livedeck.preload"]
+EXIT_GRACE = 2.0  # seconds a finished worker may take to exit before its process group is killed
 
 
 @dataclass(frozen=True)
 class Job:
     name: str
     path: Path
-    payload: object  # what the job function needs (pickled to the worker)
+    payload: Any  # the job function's own record (pipeline.LessonJob), pickled to the worker
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one job gave: its result, or a message for the user."""
+    """What one job gave: its result (the job function's own record), or a message for the user."""
     name: str
-    result: object = None  # None when the job failed
+    result: Any = None  # None when the job failed
     error: str = ""
     seconds: float = 0.0
+    bad_output: bool = False  # failed writing its outputs (full disk, refused folder), not in the lesson
 
 
 def _child(conn: multiprocessing.connection.Connection, function: Callable[[Job], Outcome], job: Job) -> None:
+    # A process group of its own: whatever the lesson starts (DataLoader workers, a Pool, a
+    # `sleep` in the background) is ended with it, by the build, through the group.
+    os.setpgid(0, 0)
     try:
         outcome = function(job)
-    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the build reports it, quietly
-        os._exit(130)
     except BaseException:  # livedeck's own bug, not the lesson's: still report, never hang
         outcome = Outcome(job.name, error=f"{job.path}: internal error in livedeck:\n" + traceback.format_exc())
     try:
@@ -74,40 +78,57 @@ def start_server() -> multiprocessing.context.BaseContext:
     return _server
 
 
+def _end(process: multiprocessing.process.BaseProcess, grace: float = 0) -> None:
+    """Kill the worker's process group: the worker, if still there, and every process the lesson started.
+    `grace`: seconds the worker may take to exit on its own first (a Pool cleans up its semaphores)."""
+    process.join(grace)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        process.kill()  # it may not have made its group yet
+    process.join()
+
+
 def run_all(jobs: list[Job], function: Callable[[Job], Outcome], workers: int,
             hard_limit: float = 0) -> Iterator[Outcome]:
-    """Yield one Outcome per job as each finishes, at most `workers` running at once."""
+    """Yield one Outcome per job as each finishes, at most `workers` running at once.
+
+    Workers are not daemons, so lessons may start processes of their own (a daemon may not);
+    each runs in its own process group, killed when its lesson is done or the build stops."""
     pending = list(jobs)
     running: dict[object, tuple[Job, multiprocessing.process.BaseProcess, float]] = {}
-    while pending or running:
-        while pending and len(running) < max(1, workers):
-            job = pending.pop(0)
-            ctx = start_server()
-            receive, send = ctx.Pipe(duplex=False)
-            process = ctx.Process(target=_child, args=(send, function, job), daemon=True)
-            process.start()
-            send.close()
-            running[receive] = (job, process, time.perf_counter())
-        for conn in multiprocessing.connection.wait(list(running), timeout=0.5):
-            job, process, started = running.pop(conn)
-            try:
-                outcome = conn.recv()
-            except (EOFError, OSError):
-                process.join()
-                outcome = Outcome(job.name, error=crash_message(job.path, process.exitcode),
-                                  seconds=time.perf_counter() - started)
-            process.join()
-            conn.close()
-            yield outcome
-        now = time.perf_counter()
-        for conn, (job, process, started) in list(running.items()):
-            if hard_limit and now - started > hard_limit:  # stuck in C code that the cell alarm cannot stop
-                process.kill()
-                process.join()
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, workers):
+                job = pending.pop(0)
+                ctx = start_server()
+                receive, send = ctx.Pipe(duplex=False)
+                process = ctx.Process(target=_child, args=(send, function, job), daemon=False)
+                process.start()
+                send.close()
+                running[receive] = (job, process, time.perf_counter())
+            for conn in multiprocessing.connection.wait(list(running), timeout=0.5):
+                job, process, started = running.pop(conn)
+                try:
+                    outcome = conn.recv()
+                except (EOFError, OSError):
+                    process.join()
+                    outcome = Outcome(job.name, error=crash_message(job.path, process.exitcode),
+                                      seconds=time.perf_counter() - started)
+                _end(process, grace=EXIT_GRACE)
                 conn.close()
-                del running[conn]
-                yield Outcome(job.name, error=f"{job.path}: stopped after {hard_limit:g} s without finishing",
-                              seconds=now - started)
+                yield outcome
+            now = time.perf_counter()
+            for conn, (job, process, started) in list(running.items()):
+                if hard_limit and now - started > hard_limit:  # stuck in C code that the cell alarm cannot stop
+                    _end(process)
+                    conn.close()
+                    del running[conn]
+                    yield Outcome(job.name, error=f"{job.path}: stopped after {hard_limit:g} s without finishing",
+                                  seconds=now - started)
+    finally:  # interrupted (Ctrl-C, SIGTERM): no lesson outlives the build
+        for _, process, _ in running.values():
+            _end(process)
 
 
 def default_workers() -> int:

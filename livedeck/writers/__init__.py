@@ -19,6 +19,7 @@ class WriteContext:
     templates: Path = TEMPLATES
     pptx_template: Optional[Path] = None  # a lecturer's own theme (--template)
     cache: Optional[Path] = None  # where writers may keep what they draw (formula pictures) across builds
+    figures_shown: str = ""  # where the figures are published, as the lecturer would type it (for notes)
 
 
 Writer = Callable[[Deck, WriteContext], bytes]

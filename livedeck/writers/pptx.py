@@ -319,7 +319,7 @@ def write_pptx(deck: Deck, context: WriteContext) -> bytes:
     for model_slide in deck.slides:
         notes = plain_text(model_slide.notes)
         for planned in plan_slide(model_slide, plain_text(model_slide.title), notes, box, planner,
-                                  theme.pygments_style, context.figures.as_posix()):
+                                  theme.pygments_style, context.figures_shown or context.figures.as_posix()):
             slide = prs.slides.add_slide(layout)
             _set_title(slide.shapes.title, planned.title, theme)
             clicks: dict[int, list[Target]] = {}
