@@ -6,7 +6,7 @@ STAMP := .install-stamp
 
 # Every format: decks, student notebooks, and PDFs with handouts when Chromium is installed.
 deck: $(STAMP)
-	@if $(PYTHON) -c "import sys; from livedeck.pdf import chromium; sys.exit(not chromium())"; then \
+	@if $(PYTHON) -c "import sys; from livedeck.writers.pdf import chromium; sys.exit(not chromium())"; then \
 	  $(PYTHON) build.py -f html -f pptx -f ipynb -f pdf --handout; \
 	else \
 	  echo "make deck: Chromium not found, so no PDFs this time (apt install chromium)"; \

@@ -5,7 +5,7 @@ livedeck stays light (no torch, no matplotlib) so a no-op rebuild never pays for
 """
 from typing import Any
 
-from livedeck.tables import table, tensor_table
+from livedeck.helpers.tables import table, tensor_table
 
 __version__ = "0.1.0"
 __all__ = ["grad_graph", "table", "tensor_table", "__version__"]
@@ -13,7 +13,7 @@ __all__ = ["grad_graph", "table", "tensor_table", "__version__"]
 
 def __getattr__(name: str) -> Any:
     if name == "grad_graph":  # on first use only: it draws with matplotlib
-        from livedeck.autograd_graph import grad_graph
+        from livedeck.helpers.autograd_graph import grad_graph
 
         return grad_graph
     raise AttributeError(f"module 'livedeck' has no attribute {name!r}")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from livedeck.pipeline import BuildOptions, LessonReport, UsageError, build
+from livedeck.pipeline import BuildOptions, LessonReport, State, UsageError, build
 from livedeck.theme import TEMPLATES
-from livedeck.writers import ALL_FORMATS, DEFAULT_FORMATS
+from livedeck.writers import DEFAULT_FORMATS, FORMATS
 
 HELP = """Build the course's slide decks from the runnable lessons in slides/.
 
@@ -31,11 +31,12 @@ Examples:
 """
 
 
-STATES = {"cached": "up to date", "rendered": "re-rendered from cached results in {:.1f} s", "ran": "ran in {:.1f} s"}
+STATES = {State.CACHED: "up to date", State.RENDERED: "re-rendered from cached results in {:.1f} s",
+          State.RAN: "ran in {:.1f} s"}
 
 
 def _print_report(report: LessonReport, quiet: bool) -> None:
-    if report.state == "failed":
+    if report.state == State.FAILED:
         # The message starts with the lesson file and line: "slides/02_partials.py:41: ZeroDivisionError: …"
         click.secho(f"✗ {report.message}", fg="red", err=True)
     elif report.errors_shown:  # built, but not good: the exit status is 1, and the line says why
@@ -50,7 +51,7 @@ def _warn(message: str) -> None:
 
 
 @click.command(help=HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(ALL_FORMATS),
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice([f.name for f in FORMATS]),
               help=f"Format to write; repeat for several. Default: {' and '.join(DEFAULT_FORMATS)}. "
                    "pdf: one page per slide, printed from the HTML deck by headless Chromium (or made from "
                    "the .pptx by LibreOffice when there is no Chromium). ipynb: a student notebook of the "
@@ -107,7 +108,7 @@ def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist:
         from livedeck.watch import watch as watch_and_serve
 
         def report(r: LessonReport) -> None:
-            if r.state != "cached":  # each save reports only what it rebuilt
+            if r.state != State.CACHED:  # each save reports only what it rebuilt
                 _print_report(r, quiet)
 
         try:
@@ -121,13 +122,14 @@ def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist:
         reports = build(options, lambda r: _print_report(r, quiet), _warn)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
-    failed = [r for r in reports if r.state == "failed"]
+    failed = [r for r in reports if r.state == State.FAILED]
     errors_shown = [r for r in reports if r.errors_shown]
     if not quiet:
-        counts = {state: sum(r.state == state for r in reports) for state in ("ran", "rendered", "cached")}
+        counts = {state: sum(r.state == state for r in reports) for state in State}
         shown = f", {len(errors_shown)} showing errors" if errors_shown else ""
-        click.echo(f"{len(reports)} lesson{'s' if len(reports) != 1 else ''}: {counts['ran']} ran, "
-                   f"{counts['rendered']} re-rendered, {counts['cached']} up to date, {len(failed)} failed{shown} "
+        click.echo(f"{len(reports)} lesson{'s' if len(reports) != 1 else ''}: {counts[State.RAN]} ran, "
+                   f"{counts[State.RENDERED]} re-rendered, {counts[State.CACHED]} up to date, "
+                   f"{len(failed)} failed{shown} "
                    f"→ {dist}/ in {time.perf_counter() - start:.1f} s")
     # 2: a lesson file is malformed or an output could not be written (like bad command-line input);
     # 1: a lesson failed or showed errors

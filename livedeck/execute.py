@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from livedeck import display
+from livedeck.helpers import display
 from livedeck.lesson import Cell, Lesson, LessonError
 from livedeck.model import Block, Error, Figure, Stream, Table, Value
 from livedeck.printable import printable
-from livedeck.tables import without_address
+from livedeck.helpers.tables import without_address
 
 MAX_STREAM_LINES = 14  # printed lines kept on a slide; the rest is counted, and kept in a file
 MAX_LINE_CHARS = 110

@@ -18,16 +18,16 @@ import livedeck.cli  # noqa: E402,F401  (build.py is re-run in each worker: make
 import livedeck.execute  # noqa: E402,F401
 import livedeck.pipeline  # noqa: E402,F401
 import livedeck.structure  # noqa: E402,F401
-import livedeck.writers.html  # noqa: E402,F401
-import livedeck.writers.pptx  # noqa: E402,F401
+import livedeck.writers.html.render  # noqa: E402,F401
+import livedeck.writers.pptx.draw  # noqa: E402,F401
 
 
 def _warm_up() -> None:
     from pygments.lexers import get_lexer_by_name
 
-    from livedeck.writers import measure
-    from livedeck.writers.mathimage import formula_png
-    from livedeck.writers.richtext import markdown_paragraphs
+    from livedeck.writers.pptx import measure
+    from livedeck.writers.pptx.mathimage import formula_png
+    from livedeck.writers.pptx.richtext import markdown_paragraphs
 
     get_lexer_by_name("python")
     markdown_paragraphs("**warm** $x^2$")

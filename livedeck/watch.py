@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from livedeck.pipeline import BuildOptions, LessonReport, UsageError, build
+from livedeck.pipeline import BuildOptions, LessonReport, State, UsageError, build
 
 STATUS_PATH = "/__livedeck__/status"
 SCRIPT_PATH = "/__livedeck__/reload.js"
@@ -34,11 +34,11 @@ class Status:
     def update(self, reports: list[LessonReport]) -> None:
         with self.lock:
             for report in reports:
-                if report.state == "failed":
+                if report.state == State.FAILED:
                     self.errors[report.name] = report.message
                     continue
                 self.errors.pop(report.name, None)
-                if report.state != "cached":
+                if report.state != State.CACHED:
                     self.versions[report.name] = self.versions.get(report.name, 0) + 1
             self.versions["index"] = sum(self.versions.values())
 

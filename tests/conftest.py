@@ -72,7 +72,7 @@ def browser():
 
 @pytest.fixture(scope="session")
 def soffice() -> str:
-    from livedeck.pdf import libreoffice
+    from livedeck.writers.pdf import libreoffice
 
     found = libreoffice()
     if not found:

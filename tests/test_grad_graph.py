@@ -10,7 +10,7 @@ import torch  # noqa: E402
 from matplotlib.text import Annotation  # noqa: E402
 
 from livedeck import grad_graph  # noqa: E402
-from livedeck.autograd_graph import layers, walk  # noqa: E402
+from livedeck.helpers.autograd_graph import layers, walk  # noqa: E402
 
 
 class Square(torch.autograd.Function):

@@ -6,7 +6,7 @@ import pytest
 
 from decks import small_deck, write_figure
 from livedeck.writers import WriteContext
-from livedeck.writers.html import write_html
+from livedeck.writers.html.render import write_html
 
 
 class Outline(HTMLParser):

@@ -19,8 +19,8 @@ from conftest import ROOT, run_build, write_lesson
 from decks import small_deck, stress_deck, write_figure
 from livedeck.theme import TEMPLATES
 from livedeck.writers import WriteContext
-from livedeck.writers.pptx import write_pptx
-from livedeck.writers.pptx_schema import schema_errors
+from livedeck.writers.pptx.draw import write_pptx
+from livedeck.writers.pptx.schema import schema_errors
 from test_build import LESSONS
 
 

@@ -9,7 +9,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from decks import small_deck, write_figure
 from livedeck.model import Code, Deck, Slide
 from livedeck.writers import WriteContext
-from livedeck.writers.pptx import TemplateError, write_pptx
+from livedeck.writers.pptx.draw import TemplateError, write_pptx
 from pptx_checks import off_slide, overfull_text, overlaps
 
 ROOT = Path(__file__).resolve().parent.parent

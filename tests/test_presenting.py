@@ -12,7 +12,7 @@ import pytest
 from pptx import Presentation
 
 from conftest import run_build, write_lesson
-from livedeck.writers.pptx_schema import schema_errors
+from livedeck.writers.pptx.schema import schema_errors
 from test_watch import wait_until, watch_server
 
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"

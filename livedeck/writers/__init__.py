@@ -1,53 +1,108 @@
-"""Writers: one function per format, `write(deck, context) -> bytes`, listed in one table.
+"""The output formats: one table of them, and what each is made from.
 
-Writers never run code and never read lessons: they read the deck model, the
-figure files the executor made, and the templates.
+Like pandoc's table of writers, `FORMATS` lists every format once: its name (also its file
+extension), its label on the course page, the module that makes it, and any extra file it
+writes. The pipeline, the course page, `--help` and the cache all read this table; adding a
+format is one module and one line here.
+
+Each format's module has `make(sources) -> {file name in dist/: bytes}`, and may have
+`prepare(options, warn) -> options` (once per build, before any lesson: check programs and
+templates, copy assets) and `head_start(lessons, options)` (in the build's own process while
+the lesson workers start). Deck writers are functions over the deck model and run no code;
+a PDF is printed from the HTML deck just made; a notebook is made from the lesson itself.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from types import ModuleType
+from typing import Any, Callable, Optional
 
-from livedeck.model import Deck, to_json
+from livedeck.model import Block, Deck
+from livedeck.options import BuildOptions
 from livedeck.theme import TEMPLATES
+
+Warn = Callable[[str], None]
 
 
 @dataclass(frozen=True)
 class WriteContext:
-    figures: Path  # figures/<lesson>/ holding <name>.svg and <name>.png
+    """What deck writers read besides the deck model."""
+    figures: Path  # the folder holding the lesson's figures as <name>.svg and <name>.png
     templates: Path = TEMPLATES
     pptx_template: Optional[Path] = None  # a lecturer's own theme (--template)
     cache: Optional[Path] = None  # where writers may keep what they draw (formula pictures) across builds
     figures_shown: str = ""  # where the figures are published, as the lecturer would type it (for notes)
 
 
-Writer = Callable[[Deck, WriteContext], bytes]
+@dataclass(frozen=True)
+class Sources:
+    """What a format is made from: the deck model and the writers' context; for the formats made
+    otherwise, the lesson, what each of its cells showed, and the files of the formats made before."""
+    deck: Deck
+    context: WriteContext
+    options: BuildOptions
+    lesson: Any = None  # livedeck.lesson.Lesson
+    outputs: tuple[tuple[Block, ...], ...] = ()
+    files: dict[str, bytes] = field(default_factory=dict)  # the lesson's figures and side files
+    made: dict[str, bytes] = field(default_factory=dict)  # file name in dist/ → bytes, formats made before
 
 
-def write_json(deck: Deck, context: WriteContext) -> bytes:
-    return to_json(deck).encode("utf-8")
+@dataclass(frozen=True)
+class Extra:
+    """A second file a format writes when an option asks for it (a PDF's handout)."""
+    label: str
+    suffix: str  # after the lesson's name: "-handout.pdf"
+    option: str  # the BuildOptions flag that asks for it
 
 
-def _html(deck: Deck, context: WriteContext) -> bytes:
-    from livedeck.writers.html import write_html  # imported on use: each writer pulls in its own libraries
+@dataclass(frozen=True)
+class Format:
+    name: str  # on the command line, and the extension of its file
+    label: str  # on the course page
+    module: str  # the module that makes it
+    extras: tuple[Extra, ...] = ()
 
-    return write_html(deck, context)
+    def files(self, lesson: str, options: Optional[BuildOptions] = None) -> list[tuple[str, str]]:
+        """(label, file name in dist/) of what this format writes for a lesson; without options,
+        every file it may write."""
+        return [(self.label, f"{lesson}.{self.name}")] + [
+            (extra.label, lesson + extra.suffix) for extra in self.extras
+            if options is None or getattr(options, extra.option)]
+
+    def code(self) -> ModuleType:
+        return importlib.import_module(self.module)  # on use: each format pulls in its own libraries
+
+    def make(self, sources: Sources) -> dict[str, bytes]:
+        return self.code().make(sources)
+
+    def prepare(self, options: BuildOptions, warn: Warn) -> BuildOptions:
+        prepare = getattr(self.code(), "prepare", None)
+        return prepare(options, warn) if prepare else options
+
+    def head_start(self, lessons: list, options: BuildOptions) -> None:
+        head_start = getattr(self.code(), "head_start", None)
+        if head_start:
+            head_start(lessons, options)
 
 
-def _pptx(deck: Deck, context: WriteContext) -> bytes:
-    from livedeck.writers.pptx import write_pptx
-
-    return write_pptx(deck, context)
-
-
-WRITERS: dict[str, tuple[str, Writer]] = {
-    # format: (file extension, writer)
-    "html": ("html", _html),
-    "pptx": ("pptx", _pptx),
-    "json": ("json", write_json),
-}
+# In build order: a format comes after those it is made from.
+FORMATS = (
+    Format("html", "Slides", "livedeck.writers.html"),
+    Format("pptx", "PowerPoint", "livedeck.writers.pptx"),
+    Format("pdf", "PDF", "livedeck.writers.pdf", (Extra("Handout (PDF)", "-handout.pdf", "handout"),)),
+    Format("ipynb", "Notebook", "livedeck.writers.notebook"),
+    Format("json", "Deck model (JSON)", "livedeck.writers.json"),
+)
+BY_NAME = {f.name: f for f in FORMATS}
 DEFAULT_FORMATS = ("html", "pptx")
-# Made from something other than the deck model: a PDF prints the HTML deck (livedeck/pdf.py),
-# a student notebook comes from the lesson itself (livedeck/notebook.py).
-ALL_FORMATS = ("html", "pptx", "pdf", "ipynb", "json")
+
+
+def all_files(lesson: str) -> list[tuple[str, str]]:
+    """(label, file) of everything any build may have written for a lesson, in the table's order."""
+    return [pair for f in FORMATS for pair in f.files(lesson)]
+
+
+def in_build_order(names: set[str] | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f.name for f in FORMATS if f.name in names)

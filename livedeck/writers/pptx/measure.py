@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-from livedeck.writers.richtext import Paragraph
+from livedeck.writers.pptx.richtext import Paragraph
 
 LINE_SPACING = 1.2  # PowerPoint's single line spacing, as a multiple of the font size
 _UNITS = 1000  # fonts are loaded at 1000 px and scaled, for sub-point precision

@@ -14,7 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Optional
 
-from livedeck.writers.unimath import latex_to_unicode
+from livedeck.writers.pptx.unimath import latex_to_unicode
 
 DPI = 300
 REFERENCE_SIZE = 40.0  # points: drawn once at this size, scaled down on the slide (still > 300 dpi)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Optional, Sequence
 
-from livedeck.display import TableData, show
+from livedeck.helpers.display import TableData, show
 
 TENSOR_ROWS = ("data", "grad", "grad_fn", "is_leaf", "requires_grad")
 ADDRESS = re.compile(r" (?:object )?at 0x[0-9a-fA-F]+")

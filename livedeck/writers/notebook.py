@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from typing import Optional
 
-from livedeck.display import TableData, as_html, as_text
+from livedeck.helpers.display import TableData, as_html, as_text
 from livedeck.lesson import Lesson
 from livedeck.model import Block, Error, Figure, Stream, Table, Value
 from livedeck.structure import split_markdown
@@ -91,3 +91,8 @@ def write_notebook(lesson: Lesson, outputs: Optional[tuple[tuple[Block, ...], ..
     })
     nbformat.validate(notebook)
     return (nbformat.writes(notebook) + "\n").encode("utf-8")
+
+
+def make(sources) -> dict[str, bytes]:
+    shown = (sources.outputs, sources.files) if sources.options.with_outputs else ()
+    return {f"{sources.deck.name}.ipynb": write_notebook(sources.lesson, *shown)}

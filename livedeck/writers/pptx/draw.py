@@ -16,14 +16,14 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from livedeck.model import Code, Deck, Error, Figure, Markdown, Math, Stream, Table, Value
-from livedeck.writers.pptx_animation import Target, add_clicks
+from livedeck.writers.pptx.animation import Target, add_clicks
 from livedeck.theme import Theme, load_theme
 from livedeck.writers import WriteContext
-from livedeck.writers import measure
-from livedeck.writers.mathimage import formula_png, natural_size
-from livedeck.writers.pptx_layout import (BULLET_INDENT, CAPTION_SIZE, CELL_INSET, CODE_INSET, TEXT_INSET, Box, Placed,
+from livedeck.writers.pptx import measure
+from livedeck.writers.pptx.mathimage import formula_png, natural_size
+from livedeck.writers.pptx.layout import (BULLET_INDENT, CAPTION_SIZE, CELL_INSET, CODE_INSET, TEXT_INSET, Box, Placed,
                                          Planner, plan_slide)
-from livedeck.writers.richtext import Paragraph, markdown_paragraphs, plain_text
+from livedeck.writers.pptx.richtext import Paragraph, markdown_paragraphs, plain_text
 
 EMU_PER_PT = 12700
 LAYOUTS = ("Title Slide", "Title Only")  # the theme's layouts livedeck uses, by name
@@ -334,3 +334,4 @@ def write_pptx(deck: Deck, context: WriteContext) -> bytes:
     buffer = io.BytesIO()
     prs.save(buffer)
     return _stable_zip(buffer.getvalue())
+

@@ -12,8 +12,8 @@ from typing import Callable, Optional
 
 from livedeck.model import (Block, Code, ColumnBreak, Error, Figure, Markdown, Math, Slide, Stream, Table, Value,
                             columns)
-from livedeck.writers import measure
-from livedeck.writers.richtext import Paragraph, Run, code_paragraphs, markdown_paragraphs, mono_paragraphs
+from livedeck.writers.pptx import measure
+from livedeck.writers.pptx.richtext import Paragraph, Run, code_paragraphs, markdown_paragraphs, mono_paragraphs
 
 # (text, code and output, table) font sizes in points, largest first; the last is the floor.
 LEVELS = [(28, 24, 22), (26, 22, 20), (24, 20, 20), (22, 18, 18), (20, 16, 16), (18, 14, 15), (16, 13, 14),

@@ -11,7 +11,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from livedeck.tables import format_tensor, shape_text
+from livedeck.helpers.tables import format_tensor, shape_text
 
 MAX_NODES = 60  # beyond ~30 a slide is unreadable anyway; far beyond, refuse clearly
 

@@ -110,3 +110,35 @@ def convert_pptx(pptx: bytes, name: str) -> bytes:
             return (Path(folder) / f"{name}.pdf").read_bytes()
         except (subprocess.SubprocessError, OSError) as exc:
             raise PrintError(f"LibreOffice could not convert {name}.pptx to PDF: {exc}") from None
+
+
+def prepare(options, warn):
+    """Which program prints, decided once per build; a PDF printed by Chromium is printed from the HTML deck."""
+    from dataclasses import replace
+
+    from livedeck.options import UsageError
+
+    try:
+        maker = check_programs(options.handout)
+    except MissingProgram as exc:
+        raise UsageError(str(exc)) from None
+    formats = options.formats + (("html",) if maker == "chromium" and "html" not in options.formats else ())
+    return replace(options, pdf_maker=maker, formats=formats)
+
+
+def make(sources) -> dict[str, bytes]:
+    """NAME.pdf (and NAME-handout.pdf): printed from the HTML deck just made, or LibreOffice's from the .pptx."""
+    name, options = sources.deck.name, sources.options
+    if options.pdf_maker == "libreoffice":
+        from livedeck.writers.pptx.draw import write_pptx
+
+        pptx = sources.made.get(f"{name}.pptx") or write_pptx(sources.deck, sources.context)
+        return {f"{name}.pdf": convert_pptx(pptx, name)}
+    # Printed from a folder of its own in dist/, beside a link to the assets, so that the page's relative
+    # links hold before it is published; the folder's name marks it as a temporary of this process.
+    with tempfile.TemporaryDirectory(dir=options.dist, prefix=f".{name}.{os.getpid()}.", suffix=".tmp") as stage:
+        (Path(stage) / "assets").symlink_to(options.dist / "assets", target_is_directory=True)
+        page = Path(stage) / f"{name}.html"
+        page.write_bytes(sources.made[f"{name}.html"])
+        script = options.templates / "reveal" / "handout.js" if options.handout else None
+        return dict(zip((f"{name}.pdf", f"{name}-handout.pdf"), print_html(page, script)))

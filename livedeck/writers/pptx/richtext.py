@@ -13,7 +13,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from pygments.lexers import get_lexer_by_name
 from pygments.styles import get_style_by_name
 
-from livedeck.writers.unimath import latex_to_unicode
+from livedeck.writers.pptx.unimath import latex_to_unicode
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,8 @@ def write_html(deck: Deck, context: WriteContext) -> bytes:
     return page.encode("utf-8")
 
 
-def write_index(decks: list[tuple[str, str, list[str]]], templates: Path) -> bytes:
-    """dist/index.html: every lesson (name, title, files built) in course order."""
+def write_index(decks: list[tuple[str, str, list[tuple[str, str, bool]]]], templates: Path) -> bytes:
+    """dist/index.html: every lesson (name, title, files built as (label, file, stale)) in course order."""
     page = _environment(templates).get_template("index.html.j2").render(decks=decks)
     return page.encode("utf-8")
+

@@ -1,0 +1,61 @@
+"""What a build was asked to do: one frozen BuildOptions, passed explicitly, never a global setting."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Optional
+
+from livedeck.theme import TEMPLATES
+
+
+class UsageError(Exception):
+    """Bad command-line input, or outputs that cannot be written: reported in one line, exit status 2."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    slides: Path = Path("slides")
+    dist: Path = Path("dist")
+    figures: Path = Path("figures")
+    formats: tuple[str, ...] = ("html", "pptx")
+    lessons: tuple[str, ...] = ()  # lesson names; empty = all
+    jobs: int = 0  # 0 = one per core
+    timeout: float = 300.0  # per cell
+    allow_errors: bool = False
+    templates: Path = TEMPLATES
+    pptx_template: Optional[Path] = None
+    cache: Path = Path(".livedeck-cache")
+    force: bool = False  # re-execute every lesson
+    handout: bool = False  # pdf: also NAME-handout.pdf, slides with their notes beneath
+    with_outputs: bool = False  # ipynb: with what each cell showed when it ran
+    pdf_maker: str = ""  # "chromium" or "libreoffice", chosen once per build (writers/pdf.py)
+    root: Path = Path(".")  # the folder the build started in (paths in messages are shown relative to it)
+
+    @property
+    def style(self) -> Optional[Path]:
+        style = self.templates / "figure.mplstyle"
+        return style if style.exists() else None
+
+    @property
+    def project(self) -> Path:
+        """The folder holding the lessons' folder: data files a lesson reads from it are in its cache key."""
+        return self.slides.resolve().parent
+
+    def shown(self, path: Path) -> str:
+        """`path` as the lecturer typed it: relative to the folder the build started in, when inside it."""
+        return os.path.relpath(path, self.root) if path.is_relative_to(self.root) else str(path)
+
+
+def resolved(options: BuildOptions) -> BuildOptions:
+    """Every folder livedeck reads templates from or writes to, made absolute before any lesson runs:
+    nothing a lesson does to its working directory can move the outputs. Lesson paths stay as
+    typed, for messages."""
+    root = Path.cwd()
+
+    def absolute(path: Optional[Path]) -> Optional[Path]:
+        return None if path is None else Path(os.path.abspath(root / path))
+
+    return replace(options, root=root, dist=absolute(options.dist), figures=absolute(options.figures),
+                   cache=absolute(options.cache), templates=absolute(options.templates),
+                   pptx_template=absolute(options.pptx_template))

@@ -1,0 +1,109 @@
+"""Decide, before anything runs, what each lesson needs: nothing, a re-render from its cached
+results, or a run. A build with nothing to do imports neither torch nor matplotlib."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from livedeck import cache
+from livedeck.lesson import Lesson, LessonError
+from livedeck.model import Block
+from livedeck.options import BuildOptions, UsageError
+from livedeck.reports import LessonReport, State
+from livedeck.writers import BY_NAME, Warn, in_build_order
+
+
+@dataclass(frozen=True)
+class LessonJob:
+    """What a worker needs to run one lesson (pickled to it)."""
+    lesson: Lesson
+    options: BuildOptions
+    key: str  # the lesson's execution key, for the cache
+
+
+@dataclass(frozen=True)
+class Rerender:
+    """A lesson whose code ran before with these results (and read these data files, unchanged since)."""
+    lesson: Lesson
+    outputs: tuple[tuple[Block, ...], ...]
+    files: dict[str, bytes]
+    inputs: dict[str, str]
+
+
+@dataclass
+class Plan:
+    render_keys: dict[str, str] = field(default_factory=dict)  # every lesson's, for its build record
+    up_to_date: list[tuple[LessonReport, str]] = field(default_factory=list)  # with the lesson's title
+    unreadable: list[LessonReport] = field(default_factory=list)  # malformed lesson files
+    rerenders: list[Rerender] = field(default_factory=list)
+    runs: list[LessonJob] = field(default_factory=list)
+
+
+def select_lessons(options: BuildOptions) -> tuple[list[tuple[str, Path]], list[LessonReport]]:
+    """(name, file) of the lessons to build, checked against what slides/ holds, and a failed report
+    for each file whose name is no lesson name (it fails alone, and only when every lesson is built)."""
+    from livedeck.lesson import find_lessons, lesson_name
+
+    if not options.slides.is_dir():
+        raise UsageError(f"no lesson folder {options.slides}")
+    found: list[tuple[str, Path]] = []
+    misnamed: list[LessonReport] = []
+    for path in find_lessons(options.slides):
+        try:
+            found.append((lesson_name(path), path))
+        except LessonError as exc:
+            misnamed.append(LessonReport(path.stem, path, State.FAILED, message=str(exc), bad_input=True))
+    names = [name for name, _ in found]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise UsageError(f"two lesson files share the name {duplicates[0]!r} in {options.slides}")
+    unknown = [n for n in options.lessons if n not in names]
+    if unknown:
+        raise UsageError(f"unknown lesson {unknown[0]!r}; lessons are: {', '.join(names) or '(none)'}")
+    if options.lessons:
+        return [(n, p) for n, p in found if n in options.lessons], []
+    return found, misnamed
+
+
+def settle_formats(options: BuildOptions, warn: Warn) -> BuildOptions:
+    """The formats in build order, each prepared once (programs found, templates checked, assets
+    copied), with the formats they are made from: a handout is a PDF, and a PDF that Chromium
+    prints needs the HTML deck."""
+    wanted = set(options.formats) | ({"pdf"} if options.handout else set())
+    options = replace(options, formats=in_build_order(wanted))
+    prepared: set[str] = set()
+    while todo := [name for name in options.formats if name not in prepared]:
+        for name in todo:
+            options = BY_NAME[name].prepare(options, warn)
+            prepared.add(name)
+        options = replace(options, formats=in_build_order(set(options.formats)))
+    return options
+
+
+def make_plan(lessons: list[tuple[str, Path]], options: BuildOptions) -> Plan:
+    from livedeck.lesson import read_lesson
+
+    inputs = cache.KeyInputs(options.style, tuple(sorted(options.slides.glob("_*.py"))), options.allow_errors)
+    variants = ("handout",) * options.handout + ("with-outputs",) * options.with_outputs
+    context = cache.render_context(inputs, options.templates, options.formats + variants, options.pptx_template,
+                                   [str(options.dist), str(options.figures)])
+    plan = Plan()
+    for name, path in lessons:
+        # Up to date (same render key, outputs and data files intact): nothing to do, nothing heavy imported.
+        plan.render_keys[name] = key = cache.render_key(path, context)
+        title = None if options.force else cache.up_to_date(options.cache, name, key)
+        if title is not None:
+            plan.up_to_date.append((LessonReport(name, path, State.CACHED), title))
+            continue
+        try:
+            lesson = read_lesson(path)
+        except LessonError as exc:
+            plan.unreadable.append(LessonReport(name, path, State.FAILED, message=str(exc), bad_input=True))
+            continue
+        execution_key = cache.execution_key(lesson, inputs)
+        cached = None if options.force else cache.load_executed(options.cache, execution_key)
+        if cached is None:
+            plan.runs.append(LessonJob(lesson, options, execution_key))
+        else:
+            plan.rerenders.append(Rerender(lesson, *cached))
+    return plan

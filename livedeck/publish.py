@@ -1,0 +1,79 @@
+"""Make every format of one lesson, then publish them with its figures: all of them, or none."""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Iterator
+
+from livedeck.files import publish, remove_others
+from livedeck.lesson import Lesson
+from livedeck.model import Block, Deck
+from livedeck.options import BuildOptions
+from livedeck.writers import BY_NAME, Sources, WriteContext
+
+
+class FormatError(Exception):
+    """One format of a lesson could not be made; the message names the format and the cause."""
+
+
+class OutputError(Exception):
+    """The outputs could not be written (full disk, read-only or refused folder): exit status 2."""
+
+
+def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes],
+               options: BuildOptions) -> tuple[Path, ...]:
+    """Make every requested format of a lesson, then publish them with its figures, all or nothing:
+    if any format fails, or the disk refuses a file, every previous output stays as it was."""
+    figures = options.figures / deck.name
+    made: dict[str, bytes] = {}  # file name in dist/ → bytes
+    with _staging(options.figures, deck.name, options) as stage:
+        try:
+            for name, data in files.items():
+                (stage / name).write_bytes(data)  # what the writers read the figures from, until published
+        except OSError as exc:
+            raise OutputError(f"cannot write {options.shown(figures)}/: {exc.strerror or exc}") from None
+        context = WriteContext(figures=stage, templates=options.templates, pptx_template=options.pptx_template,
+                               cache=options.cache / "math", figures_shown=options.shown(figures))
+        for name in options.formats:
+            made.update(_make(name, Sources(deck, context, options, lesson, outputs, files, dict(made))))
+    everything = {figures / name: data for name, data in sorted(files.items())}
+    everything.update({options.dist / name: data for name, data in made.items()})
+    try:
+        publish(everything)
+        remove_others(figures, set(files))
+    except OSError as exc:
+        raise OutputError(f"cannot write {options.shown(Path(exc.filename or options.dist))}: "
+                          f"{exc.strerror or exc}") from None
+    return tuple(everything)
+
+
+def _make(name: str, sources: Sources) -> dict[str, bytes]:
+    from livedeck.writers.pdf import PrintError
+
+    fmt = BY_NAME[name]
+    try:
+        return fmt.make(sources)
+    except (PrintError, OSError) as exc:
+        raise FormatError(f"{sources.lesson.path}: the {fmt.label} could not be made: {exc}") from None
+    except Exception as exc:  # a writer's failure costs this lesson, never its other outputs
+        cause = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+        raise FormatError(f"{sources.lesson.path}: the {fmt.label} could not be made: "
+                          f"{type(exc).__name__}: {textwrap.shorten(cause, 300)}") from exc
+
+
+@contextlib.contextmanager
+def _staging(parent: Path, name: str, options: BuildOptions) -> Iterator[Path]:
+    """A temporary folder for one lesson's files; a build killed meanwhile leaves it to the next build
+    to remove (its name carries the pid, like every temporary)."""
+    try:
+        stage = Path(tempfile.mkdtemp(dir=parent, prefix=f".{name}.{os.getpid()}.", suffix=".tmp"))
+    except OSError as exc:
+        raise OutputError(f"cannot write to {options.shown(parent)}/: {exc.strerror or exc}") from None
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

@@ -1,0 +1,30 @@
+"""HTML: reveal.js decks (render.py) and the course page. Light to import: the writer loads on use."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def make(sources) -> dict[str, bytes]:
+    from livedeck.writers.html.render import write_html
+
+    return {f"{sources.deck.name}.html": write_html(sources.deck, sources.context)}
+
+
+def prepare(options, warn):
+    """reveal.js, KaTeX and the stylesheet copied into dist/assets/ once per build: the decks present offline."""
+    from livedeck.assets import MissingAssets, copy_assets
+    from livedeck.options import UsageError
+
+    try:
+        copy_assets(options.dist, options.templates)
+    except MissingAssets as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:  # a full disk, a refused file: one line, and every deck as it was
+        raise UsageError(f"cannot write {options.shown(Path(exc.filename or options.dist))}: "
+                         f"{exc.strerror or exc}") from None
+    return options
+
+
+def head_start(lessons, options) -> None:
+    """Load the writer, while the lesson workers start: it also writes the course page."""
+    from livedeck.writers.html import render  # noqa: F401

@@ -1,0 +1,8 @@
+"""The deck model as versioned JSON (`--format json`), for debugging: what every other writer reads."""
+from __future__ import annotations
+
+from livedeck.model import to_json
+
+
+def make(sources) -> dict[str, bytes]:
+    return {f"{sources.deck.name}.json": to_json(sources.deck).encode("utf-8")}
