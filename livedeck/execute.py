@@ -47,13 +47,11 @@ class Failure:
     cell_first_line: str
     error: str  # "ZeroDivisionError: division by zero"
     traceback: str = ""  # trimmed to frames in lesson code
-    kind: str = "error"  # "error", "syntax", "timeout", "crash"
+    timed_out: bool = False  # stopped by --timeout, rather than raising
     during: str = ""  # what livedeck did with the cell's results when it failed, if not the cell's own code
 
     def message(self) -> str:
         where = f"{self.path}:{self.line}"
-        if self.kind == "syntax":
-            return f"{where}: syntax error: {self.error}"
         during = f" (while {self.during})" if self.during else ""
         head = f"{where}: {self.error}{during}\n  in the cell at line {self.cell_line}: {self.cell_first_line}"
         return head + (f"\n{self.traceback.rstrip()}" if self.traceback else "")
@@ -286,10 +284,13 @@ def _prepare(lesson: Lesson, style: Optional[Path]) -> None:
         import numpy
 
         numpy.random.seed(0)
-    with contextlib.suppress(ImportError):
-        import torch
+    # torch is seeded when the worker has it loaded (the course mentions it somewhere) or this lesson
+    # names it; importing it for a lesson that never uses it would cost a second.
+    if "torch" in sys.modules or any("torch" in cell.source for cell in lesson.cells):
+        with contextlib.suppress(ImportError):
+            import torch
 
-        torch.manual_seed(0)
+            torch.manual_seed(0)
     slides_dir = str(lesson.path.parent.resolve())
     if slides_dir not in sys.path:
         sys.path.insert(0, slides_dir)  # lessons may import their `_helpers.py`
@@ -331,7 +332,7 @@ def _run_cell(cell: Cell, code: tuple[Any, Any], namespace: dict[str, Any], run:
         blocks = run.capture(cell, out, err, tables, value)
     except CellTimeout:
         failure = Failure(path, cell.line, cell.line, cell.first_line,
-                          f"TimeoutError: the cell ran longer than {timeout:g} s", kind="timeout")
+                          f"TimeoutError: the cell ran longer than {timeout:g} s", timed_out=True)
     except Exception as exc:  # drawing what the cell made failed (text.usetex without LaTeX, …)
         failure = failure or _failure(exc, cell, path, during="saving what the cell showed")
     finally:

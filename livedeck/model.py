@@ -8,11 +8,12 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Union
 
 # Bump when a block gains, loses or renames a field: old JSON is then refused
 # (and a cache entry of the old shape simply re-executes).
-MODEL_VERSION = 3
+MODEL_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,11 @@ class Table:
 
 @dataclass(frozen=True)
 class ColumnBreak:
-    """On a "columns" slide: the blocks after it form the next column (`width`: share, 0 = equal)."""
+    """On a "columns" slide: the blocks after it form the next column (`width`: share, 0 = equal);
+    with `end`, the columns close and the blocks after it span the slide again."""
     width: float = 0.0
     step: int = 0
+    end: bool = False
 
 
 Block = Union[Markdown, Math, Code, Stream, Value, Error, Figure, Table, ColumnBreak]
@@ -105,12 +108,18 @@ BLOCK_TYPES: dict[str, type] = {
 }
 
 
+class Layout(StrEnum):
+    STACK = "stack"
+    CODE_FIGURE = "code-figure"  # code left, its figure right
+    COLUMNS = "columns"  # by hand, `:::: columns`
+
+
 @dataclass(frozen=True)
 class Slide:
     title: str
     blocks: tuple[Block, ...] = ()
     notes: str = ""  # markdown
-    layout: str = "stack"  # "stack"; "code-figure": code left, its figure right; "columns": by hand
+    layout: Layout = Layout.STACK
     continued: bool = False  # a "(cont.)" slide made because content did not fit
 
 
@@ -184,24 +193,32 @@ def outputs_from_json(text: str) -> tuple[tuple[Block, ...], ...]:
         raise ValueError(f"not livedeck outputs: {exc}") from exc
 
 
-def columns(slide: Slide) -> tuple[tuple[Block, ...], tuple[tuple[float, tuple[Block, ...]], ...]]:
-    """A slide's blocks as (full-width top, ((width, blocks) per column)); widths add up to 1.
+Columns = tuple[tuple[float, tuple[Block, ...]], ...]
+
+
+def columns(slide: Slide) -> tuple[tuple[Block, ...], Columns, tuple[Block, ...]]:
+    """A slide's blocks as (full-width top, ((width, blocks) per column), full-width bottom);
+    widths add up to 1.
 
     "code-figure": text before the first code block spans the slide; from the code on,
     the figure goes right and everything else left. "columns": each ColumnBreak starts a
-    column. A "stack" slide is all top.
+    column, and one marked `end` closes them. A "stack" slide is all top.
     """
-    if slide.layout == "code-figure":
+    if slide.layout == Layout.CODE_FIGURE:
         first_code = next(i for i, b in enumerate(slide.blocks) if isinstance(b, Code))
         rest = slide.blocks[first_code:]
         return (slide.blocks[:first_code],
                 ((0.52, tuple(b for b in rest if not isinstance(b, Figure))),
-                 (0.48, tuple(b for b in rest if isinstance(b, Figure)))))
-    if slide.layout == "columns":
-        breaks = [i for i, b in enumerate(slide.blocks) if isinstance(b, ColumnBreak)]
-        spans = zip(breaks, breaks[1:] + [len(slide.blocks)])
-        parts = [(slide.blocks[i].width, slide.blocks[i + 1:end]) for i, end in spans]
+                 (0.48, tuple(b for b in rest if isinstance(b, Figure)))), ())
+    if slide.layout == Layout.COLUMNS:
+        end = next((i for i, b in enumerate(slide.blocks) if isinstance(b, ColumnBreak) and b.end),
+                   len(slide.blocks))
+        blocks, bottom = slide.blocks[:end], slide.blocks[end + 1:]
+        breaks = [i for i, b in enumerate(blocks) if isinstance(b, ColumnBreak)]
+        spans = zip(breaks, breaks[1:] + [len(blocks)])
+        parts = [(blocks[i].width, blocks[i + 1:stop]) for i, stop in spans]
         given = sum(w for w, _ in parts if w)
         equal = max(0.0, 1.0 - given) / max(1, sum(1 for w, _ in parts if not w))
-        return slide.blocks[: breaks[0]] if breaks else (), tuple((w or equal, blocks) for w, blocks in parts)
-    return slide.blocks, ()
+        top = blocks[: breaks[0]] if breaks else ()
+        return top, tuple((w or equal, part) for w, part in parts), bottom
+    return slide.blocks, (), ()

@@ -129,14 +129,21 @@ def write_index(options: BuildOptions, titles: dict[str, str]) -> None:
         raise UsageError(f"cannot write {options.shown(options.dist / 'index.html')}: {exc.strerror or exc}") from None
 
 
+def _names_torch(files: list[Path]) -> bool:
+    """Whether the lessons (or their helpers) mention torch: only then do workers start with it imported.
+    A lesson that reaches torch some other way still runs; it just imports torch itself."""
+    return any(b"torch" in path.read_bytes() for path in files)
+
+
 def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda r: None,
           warn: Warn = lambda message: None) -> list[LessonReport]:
     """Build the selected lessons; a failing lesson never stops the others nor touches its old deck.
     `report` hears of each lesson as it finishes, `warn` of what builds but deserves a look."""
     options = resolved(options)
     lessons, misnamed = select_lessons(options)
+    torch = _names_torch([path for _, path in lessons] + sorted(options.slides.glob("_*.py")))
     if lessons and (options.force or not cache.has_executed(options.cache)):
-        start_server()  # nothing cached: every lesson runs, so start the torch import first of all
+        start_server(torch)  # nothing cached: every lesson runs, so start the torch import first of all
     _check_folders(options)
     options = settle_formats(options, warn)
     plan = make_plan(lessons, options)
@@ -146,7 +153,7 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     for up_to_date, title in plan.up_to_date:
         progress.done(up_to_date, Built(title, ()))
     if plan.runs:
-        start_server()  # its torch import overlaps what this process does meanwhile
+        start_server(torch)  # its torch import overlaps what this process does meanwhile
         for name in options.formats:
             BY_NAME[name].head_start([job.lesson for job in plan.runs], options)
     for job in plan.rerenders:

@@ -1,4 +1,5 @@
-"""Imported once by the fork server, so every lesson process starts with this work done.
+"""Imported once by the fork server, so every lesson process starts with this work done
+(torch too, imported just before this when the lessons use it: workers.start_server).
 
 What running a lesson and writing its decks imports or warms up on first use is done here, once,
 instead of once per lesson in every forked worker.
@@ -12,7 +13,6 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import torch  # noqa: E402,F401
 
 import livedeck.cli  # noqa: E402,F401  (build.py is re-run in each worker: make that free)
 import livedeck.execute  # noqa: E402,F401

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Iterator, Optional
 
 from markdown_it import MarkdownIt
@@ -18,7 +19,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from livedeck.lesson import Lesson
-from livedeck.model import Block, Code, ColumnBreak, Deck, Figure, Markdown, Math, Slide, Table
+from livedeck.model import Block, Code, ColumnBreak, Deck, Figure, Layout, Markdown, Math, Slide, Table
 
 # Code beside its figure only when the code is narrow and short enough for half a slide.
 SIDE_BY_SIDE_MAX_CHARS = 46
@@ -40,9 +41,22 @@ OTHER_OPEN = re.compile(r"^:{3,}\s*\S")
 CLOSE = re.compile(r"^:{3,}\s*$")
 
 
+class Kind(StrEnum):
+    """What a piece of a markdown cell is."""
+    TITLE = "title"  # `# Title`
+    HEADING = "heading"  # `## Heading`: a new slide
+    NOTES = "notes"
+    MATH = "math"  # `$$…$$` on its own
+    TEXT = "text"
+    PAUSE = "pause"  # `. . .`
+    INCREMENTAL = "incremental"
+    COLUMN = "column"  # `::: column` opens
+    COLUMNS_END = "columns-end"  # `::::` closes the columns
+
+
 @dataclass(frozen=True)
 class Piece:
-    kind: str  # "title", "heading", "notes", "math", "text", "pause", "incremental", "column", "columns-end"
+    kind: Kind
     text: str = ""
     width: float = 0.0  # "column": its share of the slide's width (0: an equal share)
 
@@ -63,12 +77,12 @@ def split_markdown(source: str, open_divs: Optional[list[str]] = None) -> Iterat
             segment = []
             divs.append("column" if column else "columns")
             if column:
-                yield Piece("column", width=float(column.group(1)) / 100 if column.group(1) else 0.0)
+                yield Piece(Kind.COLUMN, width=float(column.group(1)) / 100 if column.group(1) else 0.0)
         elif CLOSE.match(stripped) and divs and divs[-1] in ("column", "columns"):
             yield from _split_segment("\n".join(segment))
             segment = []
             if divs.pop() == "columns":
-                yield Piece("columns-end")
+                yield Piece(Kind.COLUMNS_END)
         else:
             if OTHER_OPEN.match(stripped):
                 divs.append("other")
@@ -85,7 +99,7 @@ def _split_segment(source: str) -> Iterator[Piece]:
 
     def flush() -> Iterator[Piece]:
         if any(t.strip() for t in text):
-            yield Piece("text", "\n".join(text).strip("\n"))
+            yield Piece(Kind.TEXT, "\n".join(text).strip("\n"))
         text.clear()
 
     for index, token in enumerate(tokens):
@@ -95,19 +109,19 @@ def _split_segment(source: str) -> Iterator[Piece]:
         inner = "\n".join(ln for ln in lines[start + 1 : end] if not CLOSE.match(ln.strip())).strip()
         if token.type == "heading_open" and token.tag in ("h1", "h2"):
             yield from flush()
-            yield Piece("title" if token.tag == "h1" else "heading", tokens[index + 1].content.strip())
+            yield Piece(Kind.TITLE if token.tag == "h1" else Kind.HEADING, tokens[index + 1].content.strip())
         elif token.type == "container_notes_open":
             yield from flush()
-            yield Piece("notes", inner)
+            yield Piece(Kind.NOTES, inner)
         elif token.type == "container_incremental_open":
             yield from flush()
-            yield Piece("incremental", inner)
+            yield Piece(Kind.INCREMENTAL, inner)
         elif token.type == "math_block":
             yield from flush()
-            yield Piece("math", token.content.strip())
+            yield Piece(Kind.MATH, token.content.strip())
         elif token.type == "paragraph_open" and tokens[index + 1].content.strip() == ". . .":
             yield from flush()  # Quarto's pause: what follows appears at the next click
-            yield Piece("pause")
+            yield Piece(Kind.PAUSE)
         else:
             text.extend(lines[start:end])
             text.append("")
@@ -133,22 +147,27 @@ class _Draft:
         return self.last_step
 
     def add(self, piece: Piece) -> None:
-        if piece.kind == "notes":
-            self.notes.append(piece.text)
-        elif piece.kind == "math":
-            self.blocks.append(Math(piece.text, step=self.step))
-        elif piece.kind == "pause":
-            self.step = self.next_step()
-        elif piece.kind == "incremental":
-            count = list_items(piece.text)
-            first = self.last_step + 1 if count else 0
-            self.last_step += count
-            self.blocks.append(Markdown(piece.text, step=self.step, items_from=first))
-        elif piece.kind == "column":
-            self.columns = True
-            self.blocks.append(ColumnBreak(piece.width, step=self.step))
-        elif piece.kind == "text":
-            self.blocks.append(Markdown(piece.text, step=self.step))
+        match piece.kind:
+            case Kind.NOTES:
+                self.notes.append(piece.text)
+            case Kind.MATH:
+                self.blocks.append(Math(piece.text, step=self.step))
+            case Kind.PAUSE:
+                self.step = self.next_step()
+            case Kind.INCREMENTAL:
+                count = list_items(piece.text)
+                first = self.last_step + 1 if count else 0
+                self.last_step += count
+                self.blocks.append(Markdown(piece.text, step=self.step, items_from=first))
+            case Kind.COLUMN:
+                self.columns = True
+                self.blocks.append(ColumnBreak(piece.width, step=self.step))
+            case Kind.COLUMNS_END:  # what follows spans the slide again, below the columns
+                self.blocks.append(ColumnBreak(step=self.step, end=True))
+            case Kind.TEXT:
+                self.blocks.append(Markdown(piece.text, step=self.step))
+            case _:
+                raise ValueError(f"a slide cannot hold a {piece.kind} piece")
 
     def add_cell(self, code: Optional[Code], outputs: tuple[Block, ...], fragment: bool) -> None:
         step = self.next_step() if fragment else self.step
@@ -162,7 +181,7 @@ class _Draft:
         """The slide, or several when it holds more figures than one slide shows legibly."""
         notes = "\n\n".join(self.notes)
         if self.columns:
-            return [Slide(self.title, tuple(self.blocks), notes, "columns")]
+            return [Slide(self.title, tuple(self.blocks), notes, Layout.COLUMNS)]
         parts: list[list[Block]] = [[]]
         for block in self.blocks:
             if isinstance(block, Figure) and sum(isinstance(b, Figure) for b in parts[-1]) == MAX_FIGURES_PER_SLIDE:
@@ -194,16 +213,16 @@ def _stack_height(blocks: list[Block] | tuple[Block, ...]) -> int:
     return sum(estimated_height(b) + GAP for b in blocks)
 
 
-def choose_layout(blocks: list[Block]) -> str:
+def choose_layout(blocks: list[Block]) -> Layout:
     """"code-figure" (code left, its figure right) when that shows the figure larger than stacking does."""
     figures = [b for b in blocks if isinstance(b, Figure)]
     codes = [i for i, b in enumerate(blocks) if isinstance(b, Code)]
     if len(figures) != 1 or not codes or any(isinstance(b, Table) for b in blocks):
-        return "stack"
+        return Layout.STACK
     figure = figures[0]
     lines = [ln for i in codes for ln in blocks[i].source.splitlines()]
     if len(lines) > SIDE_BY_SIDE_MAX_LINES or max(len(ln) for ln in lines) > SIDE_BY_SIDE_MAX_CHARS:
-        return "stack"
+        return Layout.STACK
     aspect = figure.width / figure.height
     top = _stack_height(blocks[: codes[0]])
     stacked_height = BODY_HEIGHT - _stack_height([b for b in blocks if b is not figure]) - 36
@@ -212,7 +231,7 @@ def choose_layout(blocks: list[Block]) -> str:
     side_height = min(BODY_HEIGHT - top - 36, side_width / aspect)
     side_area = side_height ** 2 * aspect if side_height > 0 else 0
     left_fits = _stack_height(blocks[codes[0]:]) - GAP <= BODY_HEIGHT - top
-    return "code-figure" if left_fits and side_area > stacked_area * 1.1 else "stack"
+    return Layout.CODE_FIGURE if left_fits and side_area > stacked_area * 1.1 else Layout.STACK
 
 
 def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: str = "") -> Deck:
@@ -224,14 +243,14 @@ def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: s
     for cell, cell_outputs in zip(lesson.cells, outputs):
         if cell.kind == "markdown":
             for piece in split_markdown(cell.source, open_divs):
-                if piece.kind == "title" and not seen_title and not slides:
+                if piece.kind == Kind.TITLE and not seen_title and not slides:
                     title, seen_title = piece.text, True
-                elif piece.kind in ("heading", "title"):
+                elif piece.kind in (Kind.HEADING, Kind.TITLE):
                     slides.append(_Draft(piece.text))
                 elif not slides:  # before the first `##`: the title slide
-                    if piece.kind in ("notes", "math", "text", "incremental"):
-                        (title_notes if piece.kind == "notes" else subtitle).append(
-                            f"$${piece.text}$$" if piece.kind == "math" else piece.text)
+                    if piece.kind in (Kind.NOTES, Kind.MATH, Kind.TEXT, Kind.INCREMENTAL):
+                        (title_notes if piece.kind == Kind.NOTES else subtitle).append(
+                            f"$${piece.text}$$" if piece.kind == Kind.MATH else piece.text)
                 else:
                     slides[-1].add(piece)
             continue

@@ -65,12 +65,13 @@ def crash_message(path: Path, exitcode: Optional[int]) -> str:
 _server: Optional[multiprocessing.context.BaseContext] = None
 
 
-def start_server() -> multiprocessing.context.BaseContext:
-    """The fork server with torch loaded; started once per build, as early as possible."""
+def start_server(torch: bool = True) -> multiprocessing.context.BaseContext:
+    """The fork server with matplotlib and livedeck loaded, and torch when the lessons use it (`torch`:
+    a course that never names it saves its second of import); started once per build, as early as possible."""
     global _server
     if _server is None:
         _server = multiprocessing.get_context("forkserver")
-        _server.set_forkserver_preload(PRELOAD)
+        _server.set_forkserver_preload((["torch"] if torch else []) + PRELOAD)
         # Starting it now overlaps its torch import with the build's own preparations.
         from multiprocessing import forkserver
 

@@ -1,6 +1,7 @@
 """Shared fixtures: a tiny-lesson factory, the real course built once, and a headless Chromium."""
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -37,14 +38,28 @@ def run_build(*args: str, cwd: Path = ROOT, timeout: float = 600,
                           capture_output=True, text=True, timeout=timeout)
 
 
+def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str) -> Path:
+    """The four real lessons built once per test run, whichever test process asks first (with
+    pytest-xdist, the others wait for it and read the same folder); tests only read it."""
+    run = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run = run.parent  # the run's folder, shared by its workers (each has a basetemp inside it)
+    out = run / f"shared-{name}"
+    with open(run / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "complete").exists():
+            shutil.rmtree(out, ignore_errors=True)
+            result = run_build("--slides", str(ROOT / "slides"), "--out", str(out / "dist"), "--figures",
+                               str(out / "figures"), *args)
+            assert result.returncode == 0, result.stdout + result.stderr
+            (out / "complete").write_text("")
+    return out
+
+
 @pytest.fixture(scope="session")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The four real lessons built once, in every format, into a scratch folder."""
-    out = tmp_path_factory.mktemp("course")
-    result = run_build("--slides", str(ROOT / "slides"), "--out", str(out / "dist"),
-                       "--figures", str(out / "figures"), "-f", "html", "-f", "pptx", "-f", "json")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
+    """The four real lessons built once: decks, deck models and student notebooks."""
+    return shared_build(tmp_path_factory, "course", "-f", "html", "-f", "pptx", "-f", "json", "-f", "ipynb")
 
 
 def _required(variable: str) -> bool:
@@ -94,11 +109,7 @@ def poppler() -> None:
 @pytest.fixture(scope="session")
 def printed(tmp_path_factory: pytest.TempPathFactory, browser, poppler) -> Path:
     """The four real lessons built as PDFs, handouts and student notebooks (needs Chromium)."""
-    out = tmp_path_factory.mktemp("printed")
-    result = run_build("--slides", str(ROOT / "slides"), "--out", str(out / "dist"), "--figures",
-                       str(out / "figures"), "-f", "pdf", "-f", "ipynb", "-f", "json", "--handout")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out / "dist"
+    return shared_build(tmp_path_factory, "printed", "-f", "pdf", "-f", "ipynb", "-f", "json", "--handout") / "dist"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -109,7 +109,7 @@ def test_syntax_error_before_anything_runs(tmp_path: Path) -> None:
 
 def test_cell_timeout(tmp_path: Path) -> None:
     lesson, done = run(tmp_path, "# %%\nwhile True:\n    pass\n", timeout=0.5)
-    assert done.failure.kind == "timeout" and "0.5 s" in done.failure.message()
+    assert done.failure.timed_out and "0.5 s" in done.failure.message()
 
 
 def test_long_output_is_cut_with_a_count(tmp_path: Path) -> None:

@@ -1,22 +1,18 @@
-"""Faulty lessons, bad input and interrupted builds, each against the real CLI in a subprocess.
+"""Faulty lessons and bad input, each against the real CLI in a subprocess (interrupted builds:
+test_interrupts.py).
 
 A lecturer edits minutes before class: every mistake must give a clear message and
 leave the last good deck untouched.
 """
 import os
 import shutil
-import signal
-import subprocess
-import sys
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
 
-from conftest import ROOT, run_build, write_lesson
-from livedeck import cache
+from conftest import run_build, write_lesson
 
 GOOD = "# %% [markdown]\n# # Good\n# ## A slide\n\n# %%\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nprint('fine')\n"
 
@@ -31,12 +27,20 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             for p in sorted((folder / sub).rglob("*")) if p.is_file()}
 
 
-@pytest.fixture
-def course(tmp_path: Path) -> Path:
-    write_lesson(tmp_path / "slides", "01_good.py", GOOD)
-    write_lesson(tmp_path / "slides", "02_faulty.py", lesson("y = x + 1\nprint(y)"))
-    result = run_build(cwd=tmp_path)
+@pytest.fixture(scope="module")
+def built_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("built")
+    write_lesson(folder / "slides", "01_good.py", GOOD)
+    write_lesson(folder / "slides", "02_faulty.py", lesson("y = x + 1\nprint(y)"))
+    result = run_build(cwd=folder)
     assert result.returncode == 0, result.stderr
+    return folder
+
+
+@pytest.fixture
+def course(built_course: Path, tmp_path: Path) -> Path:
+    """A course of two lessons, both built (decks, figures and cache): a copy for each test to break."""
+    shutil.copytree(built_course, tmp_path, dirs_exist_ok=True)
     return tmp_path
 
 
@@ -110,63 +114,6 @@ def test_a_lesson_that_crashes_its_interpreter(course: Path, body: str, expected
     assert f"slides/02_faulty.py: the lesson crashed its interpreter: {expected}" in result.stderr
     assert "built despite the crash" in (course / "dist" / "good.html").read_text()
     assert_kept(course, before)
-
-
-def assert_all_complete(folder: Path) -> None:
-    """Every visible output and cache entry is whole: no half-written file anywhere."""
-    for path in folder.rglob("*"):
-        if not path.is_file() or any(part.startswith(".") and part != ".livedeck-cache"
-                                     for part in path.relative_to(folder).parts):
-            continue  # temporaries are hidden, and removed by the next build
-        data = path.read_bytes()
-        if path.suffix == ".html":
-            assert data.rstrip().endswith(b"</html>"), path
-        elif path.suffix == ".pptx":
-            with zipfile.ZipFile(path) as archive:
-                assert archive.testzip() is None, path
-            Presentation(str(path))
-        elif path.suffix == ".png":
-            assert data.startswith(b"\x89PNG") and data.endswith(b"IEND\xaeB`\x82"), path
-        elif path.suffix == ".svg":
-            assert data.rstrip().endswith(b"</svg>"), path
-    executed = folder / ".livedeck-cache" / "executed"
-    if executed.is_dir():
-        for entry in executed.iterdir():
-            if not entry.name.startswith("."):
-                assert cache.load_executed(folder / ".livedeck-cache", entry.name) is not None, entry
-
-
-@pytest.mark.parametrize("signum, after", [
-    (signal.SIGINT, 0.5), (signal.SIGTERM, 1.5), (signal.SIGKILL, 2.5), (signal.SIGKILL, 3.2),
-])
-def test_an_interrupted_build_leaves_no_half_written_file(tmp_path: Path, signum: int, after: float) -> None:
-    shutil.copytree(ROOT / "slides", tmp_path / "slides")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "-q"], cwd=tmp_path, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(after)
-    process.send_signal(signum)
-    _, stderr = process.communicate(timeout=120)
-    assert "Traceback" not in stderr
-    time.sleep(1.0)  # workers of a SIGKILLed build finish (or die) on their own
-    assert_all_complete(tmp_path)
-    result = run_build("-q", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert_all_complete(tmp_path)
-    assert not [p for p in tmp_path.rglob(".*.tmp")], "temporaries of the killed build are still there"
-
-
-def test_two_builds_at_once_both_finish_with_valid_outputs(tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "slides", tmp_path / "slides")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    builds = [subprocess.Popen([sys.executable, str(ROOT / "build.py"), "-q"], cwd=tmp_path, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    for process in builds:
-        _, stderr = process.communicate(timeout=300)
-        assert process.returncode == 0, stderr
-    assert_all_complete(tmp_path)
-    for name in ("derivatives", "partials", "custom_backward", "is_leaf"):
-        assert (tmp_path / "dist" / f"{name}.html").exists() and (tmp_path / "dist" / f"{name}.pptx").exists()
 
 
 def test_huge_output_is_cut_on_the_slide_and_kept_in_full(tmp_path: Path) -> None:

@@ -127,12 +127,8 @@ def nbclient():
 
 
 @pytest.fixture(scope="session")
-def notebooks(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("notebooks")
-    result = run_build("--slides", str(ROOT / "slides"), "--out", str(out / "dist"), "--figures",
-                       str(out / "figures"), "-f", "ipynb")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out / "dist"
+def notebooks(course: Path) -> Path:
+    return course / "dist"
 
 
 @pytest.mark.parametrize("name", ["derivatives", "partials", "custom_backward", "is_leaf"])

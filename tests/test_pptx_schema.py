@@ -5,9 +5,7 @@ fault that make PowerPoint offer to "repair" a file (an element out of the schem
 required attribute removed, a relationship to a part that is not in the package) into a valid
 deck, and each one is reported, naming its part.
 """
-import io
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -15,7 +13,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from conftest import ROOT, run_build, write_lesson
+from conftest import run_build, write_lesson
 from decks import small_deck, stress_deck, write_figure
 from livedeck.theme import TEMPLATES
 from livedeck.writers import WriteContext

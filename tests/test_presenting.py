@@ -83,8 +83,10 @@ def test_steps_and_columns_in_the_model(built: Path) -> None:
     code = lines["blocks"][0]
     assert code["line_steps"] == ["1", "2-3", "4"] and code["lines_from"] == 1
     assert by_hand["layout"] == "columns"
-    assert [b["type"] for b in by_hand["blocks"]] == ["ColumnBreak", "Markdown", "ColumnBreak", "Code", "Stream"]
-    assert [b["width"] for b in by_hand["blocks"] if b["type"] == "ColumnBreak"] == [0.3, 0.7]
+    assert [b["type"] for b in by_hand["blocks"]] == ["ColumnBreak", "Markdown", "ColumnBreak", "Code", "Stream",
+                                                      "ColumnBreak"]
+    breaks = [(b["width"], b["end"]) for b in by_hand["blocks"] if b["type"] == "ColumnBreak"]
+    assert breaks == [(0.3, False), (0.7, False), (0.0, True)]  # the last closes the columns (`::::`)
 
 
 def test_html_fragments_and_columns(built: Path) -> None:

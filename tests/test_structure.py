@@ -77,3 +77,32 @@ def test_code_beside_figure_only_when_it_helps() -> None:
     long_line = Code("x = torch.linspace(-10, 10, 1000, requires_grad=True)  # too wide for half a slide")
     assert choose_layout([long_line, square]) == "stack"
     assert choose_layout([short, square, Figure("fig-02", 5, 5)]) == "stack"
+
+
+def test_text_after_the_columns_close_spans_the_slide_again(tmp_path: Path) -> None:
+    from livedeck.model import columns
+    from livedeck.writers.pptx.layout import Box, Planner, plan_slide
+
+    path = write_lesson(tmp_path, "01_cols.py", '''
+        # %% [markdown]
+        # # Columns
+        # ## Two columns, then a conclusion
+        # :::: columns
+        # ::: column
+        # Left words.
+        # :::
+        # ::: column
+        # Right words.
+        # :::
+        # ::::
+        #
+        # The conclusion, across the slide.
+    ''')
+    slide = build_deck(read_lesson(path), ((),)).slides[0]
+    top, cols, bottom = columns(slide)
+    assert [[b.text for b in col] for _, col in cols] == [["Left words."], ["Right words."]]
+    assert [b.text for b in bottom] == ["The conclusion, across the slide."]
+    planned = plan_slide(slide, slide.title, "", Box(36, 100, 888, 400), Planner(lambda latex, size: (10, 10)),
+                         "default")[0]
+    left, right, below = planned.items
+    assert below.box.y >= max(left.box.bottom, right.box.bottom) and below.box.w > 2 * left.box.w

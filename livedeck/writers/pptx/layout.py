@@ -70,6 +70,8 @@ class Piece:
 
 
 MathRenderer = Callable[[str, float], tuple[float, float]]  # latex, size → natural width, height (pt)
+# (how many pieces span the top, (width, pieces) per column, the pieces across the bottom)
+Split = tuple[int, tuple[tuple[float, list["Piece"]], ...], list["Piece"]]
 
 
 def _kind(block: Block) -> str:
@@ -217,12 +219,11 @@ class Planner:
                           rows=piece.rows, column_widths=tuple(widths), caption=caption)
         return Placed(block, box, size, paragraphs=piece.paragraphs)
 
-    def layout(self, pieces: list[Piece], box: Box,
-               split: Optional[tuple[int, tuple[tuple[float, list[Piece]], ...]]] = None) -> Optional[list[Placed]]:
+    def layout(self, pieces: list[Piece], box: Box, split: Optional[Split] = None) -> Optional[list[Placed]]:
         """The largest level at which the pieces fit on one slide, or None.
 
-        `split`: (how many pieces span the top, the columns with their widths) for a
-        slide laid out in columns; None stacks everything.
+        `split`: (how many pieces span the top, the columns with their widths, the pieces below
+        them) for a slide laid out in columns; None stacks everything.
         """
         for level in range(len(LEVELS)):
             placed = self.in_columns(pieces, split, box, level) if split else self.stack(pieces, box, level)
@@ -230,14 +231,13 @@ class Planner:
                 return placed
         return None
 
-    def in_columns(self, pieces: list[Piece], split: tuple[int, tuple[tuple[float, list[Piece]], ...]],
-                   box: Box, level: int) -> Optional[list[Placed]]:
-        top_count, cols = split
+    def in_columns(self, pieces: list[Piece], split: Split, box: Box, level: int) -> Optional[list[Placed]]:
+        top_count, cols, bottom = split
         placed = self.stack(pieces[:top_count], box, level) if top_count else []
         if placed is None:
             return None
         y = (placed[-1].box.bottom + GAP) if placed else box.y
-        x = box.x
+        x, lowest = box.x, y
         room = box.w - 2 * GAP * (len(cols) - 1)
         for width, col in cols:
             column_box = Box(x, y, room * width, box.bottom - y)
@@ -245,7 +245,13 @@ class Planner:
             if column is None:
                 return None
             placed += column
+            lowest = max([lowest] + [item.box.bottom + GAP for item in column])
             x += room * width + 2 * GAP
+        if bottom:  # after the columns close: across the slide again, below the longest column
+            below = self.stack(bottom, Box(box.x, lowest, box.w, box.bottom - lowest), level)
+            if below is None:
+                return None
+            placed += below
         return placed
 
 
@@ -285,13 +291,14 @@ def _paginate(pieces: list[Piece], planner: Planner, box: Box, level: int) -> li
 def plan_slide(slide: Slide, title: str, notes: str, box: Box, planner: Planner,
                code_style: str, figures: str = "") -> list[PlannedSlide]:
     """One model slide as one or more PowerPoint slides, every shape placed inside `box`."""
-    top, cols = columns(slide)
+    top, cols, bottom = columns(slide)
     if cols:
         def pieces_of(blocks: tuple[Block, ...]) -> list[Piece]:
             return [to_piece(b, code_style, figures) for b in blocks if not isinstance(b, ColumnBreak)]
 
-        split = (len(top), tuple((width, pieces_of(blocks)) for width, blocks in cols))
-        placed = planner.layout(pieces_of(top) + [p for _, col in split[1] for p in col], box, split)
+        below = pieces_of(bottom)
+        split = (len(top), tuple((width, pieces_of(blocks)) for width, blocks in cols), below)
+        placed = planner.layout(pieces_of(top) + [p for _, col in split[1] for p in col] + below, box, split)
         if placed is not None:
             return [PlannedSlide(title, tuple(placed), notes, slide.continued)]
     pieces = [to_piece(b, code_style, figures) for b in slide.blocks if not isinstance(b, ColumnBreak)]
