@@ -1,6 +1,7 @@
 """The `build.py` command line (click): options in, BuildOptions out, reports printed."""
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -145,9 +146,13 @@ def run() -> None:
         click.secho(f"build.py: error: {exc.format_message()}", fg="red", err=True)
         sys.exit(2)
     except (KeyboardInterrupt, click.Abort):
-        # Worker processes are daemons and end with us; every file was written whole or not at all.
+        # The lessons' process groups were killed on the way here; every file was written whole or not
+        # at all. Exit at once: an interpreter shutting down mid-build can abort in C code (SIGABRT),
+        # and nothing is left to clean up.
         click.echo("build.py: interrupted; outputs are as the last complete write left them", err=True)
-        sys.exit(130)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
 
 
 def _interrupt(signum: int, frame: object) -> None:

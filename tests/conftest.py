@@ -139,3 +139,17 @@ def golden(request: pytest.FixtureRequest):
             pytest.fail(f"writer output changed structure (rerun with --update-golden if intended):\n{diff}")
 
     return check
+
+
+# The test files that take longest start first, so that `make test`'s parallel workers (pytest-xdist,
+# a file to a worker) do not end waiting on one long file started last.
+LONGEST_FIRST = ("test_reliability.py", "test_interrupts.py", "test_pdf.py", "test_faults.py", "test_notebook.py",
+                 "test_browser.py", "test_build.py", "test_cache.py", "test_pptx_decks.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # a stable sort: each file keeps its own order
