@@ -11,7 +11,8 @@ import click
 
 from livedeck.pipeline import BuildOptions, LessonReport, State, UsageError, build
 from livedeck.theme import TEMPLATES
-from livedeck.writers import DEFAULT_FORMATS, FORMATS
+from livedeck.options import DEFAULT_FORMATS
+from livedeck.writers import FORMATS
 
 HELP = """Build the course's slide decks from the runnable lessons in slides/.
 

@@ -9,6 +9,9 @@ from typing import Optional
 from livedeck.theme import TEMPLATES
 
 
+DEFAULT_FORMATS = ("html", "pptx")  # what a build writes unless told (names from writers.FORMATS)
+
+
 class UsageError(Exception):
     """Bad command-line input, or outputs that cannot be written: reported in one line, exit status 2."""
 
@@ -18,7 +21,7 @@ class BuildOptions:
     slides: Path = Path("slides")
     dist: Path = Path("dist")
     figures: Path = Path("figures")
-    formats: tuple[str, ...] = ("html", "pptx")
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     lessons: tuple[str, ...] = ()  # lesson names; empty = all
     jobs: int = 0  # 0 = one per core
     timeout: float = 300.0  # per cell

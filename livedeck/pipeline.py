@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Optional
 
 from livedeck import cache
-from livedeck.files import remove_stale_temporaries, write_atomic
+from livedeck.files import remove_stale_temporaries
 from livedeck.lesson import Lesson, LessonError
 from livedeck.model import Block, Error
 from livedeck.options import BuildOptions, UsageError, resolved
@@ -20,7 +20,7 @@ from livedeck.plan import Rerender, make_plan, select_lessons, settle_formats
 from livedeck.publish import FormatError, OutputError, write_deck
 from livedeck.reports import Built, LessonReport, State
 from livedeck.workers import Job, Outcome, default_workers, run_all, start_server
-from livedeck.writers import BY_NAME, Warn, all_files
+from livedeck.writers import BY_NAME, CourseLesson, Warn
 
 __all__ = ["BuildOptions", "LessonReport", "State", "UsageError", "build"]
 
@@ -111,22 +111,10 @@ def _check_folders(options: BuildOptions) -> None:
         remove_stale_temporaries(folder)  # what a killed build left behind
 
 
-def write_index(options: BuildOptions, titles: dict[str, str]) -> None:
-    """dist/index.html: every lesson of the course, with each file it has in dist/."""
-    from livedeck.writers.html.render import write_index as render_index
-
-    decks = []
-    for name, path in select_lessons(BuildOptions(slides=options.slides))[0]:
-        # A file older than its lesson was not rebuilt since the lesson changed (say, a PowerPoint
-        # deck after `--format html`): the page says so rather than pass it off as current.
-        edited = path.stat().st_mtime
-        files = [(label, file, (options.dist / file).stat().st_mtime < edited) for label, file in all_files(name)
-                 if (options.dist / file).exists()]
-        decks.append((name, titles.get(name) or cache.last_title(options.cache, name) or name, files))
-    try:
-        write_atomic(options.dist / "index.html", render_index(decks, options.templates))
-    except OSError as exc:
-        raise UsageError(f"cannot write {options.shown(options.dist / 'index.html')}: {exc.strerror or exc}") from None
+def _course(options: BuildOptions, titles: dict[str, str]) -> list[CourseLesson]:
+    """Every lesson of the course, built this time or not, with its title (for the course page)."""
+    return [CourseLesson(name, path, titles.get(name) or cache.last_title(options.cache, name) or name)
+            for name, path in select_lessons(replace(options, lessons=()))[0]]
 
 
 def _names_torch(files: list[Path]) -> bool:
@@ -165,6 +153,7 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     paths = {job.name: job.path for job in jobs}
     for outcome in run_all(jobs, execute_job, workers, hard_limit):
         progress.outcome(outcome, paths[outcome.name], State.RAN)
-    if "html" in options.formats and (jobs or plan.rerenders or not (options.dist / "index.html").exists()):
-        write_index(options, progress.titles)
+    changed = bool(jobs or plan.rerenders)
+    for name in options.formats:
+        BY_NAME[name].finish(lambda: _course(options, progress.titles), options, changed)
     return [progress.reports[name] for name, _ in lessons] + misnamed

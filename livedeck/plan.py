@@ -10,7 +10,7 @@ from livedeck.lesson import Lesson, LessonError
 from livedeck.model import Block
 from livedeck.options import BuildOptions, UsageError
 from livedeck.reports import LessonReport, State
-from livedeck.writers import BY_NAME, Warn, in_build_order
+from livedeck.writers import BY_NAME, FORMATS, Warn, in_build_order
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ def settle_formats(options: BuildOptions, warn: Warn) -> BuildOptions:
     """The formats in build order, each prepared once (programs found, templates checked, assets
     copied), with the formats they are made from: a handout is a PDF, and a PDF that Chromium
     prints needs the HTML deck."""
-    wanted = set(options.formats) | ({"pdf"} if options.handout else set())
+    asked = {f.name for f in FORMATS for extra in f.extras if getattr(options, extra.option)}  # --handout: a PDF
+    wanted = set(options.formats) | asked
     options = replace(options, formats=in_build_order(wanted))
     prepared: set[str] = set()
     while todo := [name for name in options.formats if name not in prepared]:

@@ -86,6 +86,20 @@ class Format:
         if head_start:
             head_start(lessons, options)
 
+    def finish(self, course: Callable[[], list[CourseLesson]], options: BuildOptions, changed: bool) -> None:
+        """Once the lessons are built: `course()` lists them all; `changed`: whether any was rebuilt."""
+        finish = getattr(self.code(), "finish", None)
+        if finish:
+            finish(course, options, changed)
+
+
+@dataclass(frozen=True)
+class CourseLesson:
+    """A lesson of the course, as its page lists it (whether or not this build touched it)."""
+    name: str
+    path: Path
+    title: str
+
 
 # In build order: a format comes after those it is made from.
 FORMATS = (
@@ -96,7 +110,6 @@ FORMATS = (
     Format("json", "Deck model (JSON)", "livedeck.writers.json"),
 )
 BY_NAME = {f.name: f for f in FORMATS}
-DEFAULT_FORMATS = ("html", "pptx")
 
 
 def all_files(lesson: str) -> list[tuple[str, str]]:

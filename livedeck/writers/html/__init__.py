@@ -28,3 +28,27 @@ def prepare(options, warn):
 def head_start(lessons, options) -> None:
     """Load the writer, while the lesson workers start: it also writes the course page."""
     from livedeck.writers.html import render  # noqa: F401
+
+
+def finish(course, options, changed: bool) -> None:
+    """dist/index.html, the course page: every lesson with each file it has in dist/."""
+    from livedeck.files import write_atomic
+    from livedeck.options import UsageError
+    from livedeck.writers import all_files
+    from livedeck.writers.html.render import write_index
+
+    page = options.dist / "index.html"
+    if not changed and page.exists():
+        return
+    decks = []
+    for lesson in course():
+        # A file older than its lesson was not rebuilt since the lesson changed (say, a PowerPoint
+        # deck after `--format html`): the page says so rather than pass it off as current.
+        edited = lesson.path.stat().st_mtime
+        files = [(label, file, (options.dist / file).stat().st_mtime < edited) for label, file in all_files(lesson.name)
+                 if (options.dist / file).exists()]
+        decks.append((lesson.name, lesson.title, files))
+    try:
+        write_atomic(page, write_index(decks, options.templates))
+    except OSError as exc:
+        raise UsageError(f"cannot write {options.shown(page)}: {exc.strerror or exc}") from None

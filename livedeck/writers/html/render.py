@@ -15,7 +15,8 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
-from livedeck.model import Deck, Markdown, columns
+from livedeck.layout import columns
+from livedeck.model import Deck, Markdown
 from livedeck.theme import load_theme
 from livedeck.writers import WriteContext
 

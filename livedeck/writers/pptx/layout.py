@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
-from livedeck.model import (Block, Code, ColumnBreak, Error, Figure, Markdown, Math, Slide, Stream, Table, Value,
-                            columns)
+from livedeck.layout import columns
+from livedeck.model import Block, Code, ColumnBreak, Error, Figure, Markdown, Math, Slide, Stream, Table, Value
 from livedeck.writers.pptx import measure
 from livedeck.writers.pptx.richtext import Paragraph, Run, code_paragraphs, markdown_paragraphs, mono_paragraphs
 
