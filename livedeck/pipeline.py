@@ -20,7 +20,7 @@ from livedeck.plan import Rerender, make_plan, select_lessons, settle_formats
 from livedeck.publish import FormatError, OutputError, write_deck
 from livedeck.reports import Built, LessonReport, State
 from livedeck.workers import Job, Outcome, default_workers, run_all, start_server
-from livedeck.writers import BY_NAME, CourseLesson, Warn
+from livedeck.writers import BY_NAME, FORMATS, CourseLesson, Warn
 
 __all__ = ["BuildOptions", "LessonReport", "State", "UsageError", "build"]
 
@@ -154,6 +154,6 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     for outcome in run_all(jobs, execute_job, workers, hard_limit):
         progress.outcome(outcome, paths[outcome.name], State.RAN)
     changed = bool(jobs or plan.rerenders)
-    for name in options.formats:
-        BY_NAME[name].finish(lambda: _course(options, progress.titles), options, changed)
+    for fmt in FORMATS:  # every format hears of it: the course page lists the files of them all
+        fmt.finish(lambda: _course(options, progress.titles), options, changed)
     return [progress.reports[name] for name, _ in lessons] + misnamed

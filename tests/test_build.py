@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,22 @@ def test_a_failing_lesson_is_reported_and_the_others_still_build(tmp_path: Path)
     assert "in the cell at line 5: x = 1" in result.stderr
     assert "Traceback" not in result.stderr.split("ZeroDivisionError")[0]
     assert (tmp_path / "dist" / "good.html").exists() and not (tmp_path / "dist" / "bad.html").exists()
+
+
+def test_the_course_page_marks_a_format_older_than_its_lesson(tmp_path: Path) -> None:
+    """`--format html` after an edit leaves the PowerPoint deck as it was: the page says it is stale."""
+    lesson = write_lesson(tmp_path / "slides", "01_one.py", "# %% [markdown]\n# # One\n# ## S\n\n# %%\nprint(1)\n")
+    assert run_build("-f", "html", "-f", "pptx", cwd=tmp_path).returncode == 0
+    stale = "older than the lesson"
+    assert stale not in (tmp_path / "dist" / "index.html").read_text()
+    earlier = time.time() - 60
+    os.utime(tmp_path / "dist" / "one.pptx", (earlier, earlier))  # built a minute before the edit
+    lesson.write_text(lesson.read_text().replace("print(1)", "print(2)"))
+    assert run_build("-f", "html", cwd=tmp_path).returncode == 0
+    page = (tmp_path / "dist" / "index.html").read_text()
+    assert page.count(stale) == 1 and page.index('href="one.pptx"') < page.index(stale)
+    assert run_build("-f", "pptx", cwd=tmp_path).returncode == 0
+    assert stale not in (tmp_path / "dist" / "index.html").read_text()
 
 
 def test_unknown_lesson_lists_the_valid_ones() -> None:
