@@ -5,10 +5,11 @@ extension), its label on the course page, the module that makes it, and any extr
 writes. The pipeline, the course page, `--help` and the cache all read this table; adding a
 format is one module and one line here.
 
-Each format's module has `make(sources) -> {file name in dist/: bytes}`, and may have
-`prepare(options, warn) -> options` (once per build, before any lesson: check programs and
-templates, copy assets) and `head_start(lessons, options)` (in the build's own process while
-the lesson workers start). Deck writers are functions over the deck model and run no code;
+Each format's module has `make(sources) -> {file name in dist/: bytes}`, and may have (and
+then lists in `hooks`) `prepare(options, warn) -> options` (once per build, before any lesson:
+check programs and templates, copy assets), `head_start(lessons, options)` (in the build's own
+process while the lesson workers start) and `finish(course, options, changed)` (after the
+lessons: the course page). A format's module is light to import; its libraries load in `make`. Deck writers are functions over the deck model and run no code;
 a PDF is printed from the HTML deck just made; a notebook is made from the lesson itself.
 """
 from __future__ import annotations
@@ -63,6 +64,7 @@ class Format:
     label: str  # on the course page
     module: str  # the module that makes it
     extras: tuple[Extra, ...] = ()
+    hooks: tuple[str, ...] = ()  # which of prepare, head_start and finish its module has (others: not imported)
 
     def files(self, lesson: str, options: Optional[BuildOptions] = None) -> list[tuple[str, str]]:
         """(label, file name in dist/) of what this format writes for a lesson; without options,
@@ -78,19 +80,16 @@ class Format:
         return self.code().make(sources)
 
     def prepare(self, options: BuildOptions, warn: Warn) -> BuildOptions:
-        prepare = getattr(self.code(), "prepare", None)
-        return prepare(options, warn) if prepare else options
+        return self.code().prepare(options, warn) if "prepare" in self.hooks else options
 
     def head_start(self, lessons: list, options: BuildOptions) -> None:
-        head_start = getattr(self.code(), "head_start", None)
-        if head_start:
-            head_start(lessons, options)
+        if "head_start" in self.hooks:
+            self.code().head_start(lessons, options)
 
     def finish(self, course: Callable[[], list[CourseLesson]], options: BuildOptions, changed: bool) -> None:
         """Once the lessons are built: `course()` lists them all; `changed`: whether any was rebuilt."""
-        finish = getattr(self.code(), "finish", None)
-        if finish:
-            finish(course, options, changed)
+        if "finish" in self.hooks:
+            self.code().finish(course, options, changed)
 
 
 @dataclass(frozen=True)
@@ -103,9 +102,10 @@ class CourseLesson:
 
 # In build order: a format comes after those it is made from.
 FORMATS = (
-    Format("html", "Slides", "livedeck.writers.html"),
-    Format("pptx", "PowerPoint", "livedeck.writers.pptx"),
-    Format("pdf", "PDF", "livedeck.writers.pdf", (Extra("Handout (PDF)", "-handout.pdf", "handout"),)),
+    Format("html", "Slides", "livedeck.writers.html", hooks=("prepare", "head_start", "finish")),
+    Format("pptx", "PowerPoint", "livedeck.writers.pptx", hooks=("prepare", "head_start")),
+    Format("pdf", "PDF", "livedeck.writers.pdf", (Extra("Handout (PDF)", "-handout.pdf", "handout"),),
+           hooks=("prepare",)),
     Format("ipynb", "Notebook", "livedeck.writers.notebook"),
     Format("json", "Deck model (JSON)", "livedeck.writers.json"),
 )

@@ -33,14 +33,14 @@ def head_start(lessons, options) -> None:
 def finish(course, options, changed: bool) -> None:
     """dist/index.html, the course page: every lesson with each file it has in dist/. Written when
     lessons changed, by any build that makes HTML or finds the page there already."""
+    page = options.dist / "index.html"
+    if not (changed if page.exists() else "html" in options.formats):
+        return
     from livedeck.files import write_atomic
     from livedeck.options import UsageError
     from livedeck.writers import all_files
     from livedeck.writers.html.render import write_index
 
-    page = options.dist / "index.html"
-    if not (changed if page.exists() else "html" in options.formats):
-        return
     decks = []
     for lesson in course():
         # A file older than its lesson was not rebuilt since the lesson changed (say, a PowerPoint
