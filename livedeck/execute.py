@@ -30,8 +30,6 @@ from livedeck.model import Block, Error, Figure, Stream, Table, Value
 from livedeck.printable import printable
 from livedeck.helpers.tables import without_address
 
-MAX_STREAM_LINES = 14  # printed lines kept on a slide; the rest is counted, and kept in a file
-MAX_LINE_CHARS = 110
 MAX_CAPTURE_CHARS = 2_000_000  # a cell printing without end must not exhaust memory
 PNG_DPI = 200
 MAX_FIGURE_PIXELS = 4000  # longest side of a figure's PNG: a 100-inch figure is scaled, not 20 000 px wide
@@ -126,20 +124,13 @@ class CappedText(io.TextIOBase):
         return "".join(self.parts)
 
 
-def _stream(capture: CappedText, name: str, run: "_Run") -> Optional[Stream]:
+def _stream(capture: CappedText, name: str) -> Optional[Stream]:
+    """All the cell printed (what the slide shows of it is layout's choice: livedeck.layout.cut_streams);
+    `truncated` counts the lines past the capture's cap, which were never kept."""
     text = printable(without_address(capture.getvalue())).rstrip("\n")
     if not text.strip():
         return None
-    lines = text.splitlines()
-    kept = [ln if len(ln) <= MAX_LINE_CHARS else ln[: MAX_LINE_CHARS - 1] + "…" for ln in lines[:MAX_STREAM_LINES]]
-    truncated = len(lines) - len(kept) + capture.lines_dropped
-    full = ""
-    if truncated:
-        run.outputs += 1
-        full = f"output-{run.outputs:02d}.txt"
-        note = f"\n… {capture.lines_dropped} more lines were not kept\n" if capture.lines_dropped else ""
-        run.files[full] = (text + "\n" + note).encode("utf-8")
-    return Stream("\n".join(kept), name=name, truncated=truncated, full=full)
+    return Stream(text, name=name, truncated=capture.lines_dropped)
 
 
 def _save_figure(fig: Any, name: str, files: dict[str, bytes]) -> None:
@@ -199,7 +190,6 @@ class _Run:
         self.files: dict[str, bytes] = {}
         self.figures = 0
         self.tables = 0
-        self.outputs = 0
 
     @staticmethod
     def name(kind: str, number: int, label: str, index: int, count: int) -> str:
@@ -257,7 +247,7 @@ class _Run:
 
             plt.close("all")
             return []
-        blocks: list[Block] = [s for s in (_stream(out, "stdout", self), _stream(err, "stderr", self)) if s]
+        blocks: list[Block] = [s for s in (_stream(out, "stdout"), _stream(err, "stderr")) if s]
         blocks += self.capture_tables(cell, tables)
         if value is not None and not _is_plot_artifact(value):
             blocks.append(Value(printable(without_address(repr(value)))))

@@ -5,9 +5,13 @@ the slide that follow from it are decided here, once, for both writers.
 """
 from __future__ import annotations
 
-from livedeck.model import Block, Code, ColumnBreak, Figure, Layout, Slide
+from dataclasses import replace
+
+from livedeck.model import Block, Code, ColumnBreak, Figure, Layout, Slide, Stream
 
 CODE_SHARE = 0.52  # "code-figure": the code's share of the width; the figure has the rest
+MAX_STREAM_LINES = 14  # printed lines a slide shows; the rest is counted, and kept in a file
+MAX_LINE_CHARS = 110
 
 Columns = tuple[tuple[float, tuple[Block, ...]], ...]
 
@@ -38,3 +42,27 @@ def columns(slide: Slide) -> tuple[tuple[Block, ...], Columns, tuple[Block, ...]
         top = blocks[: breaks[0]] if breaks else ()
         return top, tuple((w or equal, part) for w, part in parts), bottom
     return slide.blocks, (), ()
+
+
+Outputs = tuple[tuple[Block, ...], ...]
+
+
+def cut_streams(outputs: Outputs) -> tuple[Outputs, dict[str, bytes]]:
+    """What slides show of printed text: its first lines, each cut to a slide's width. Text cut short
+    is kept whole in `output-NN.txt` beside the figures (the second value: file name → bytes)."""
+    files: dict[str, bytes] = {}
+
+    def cut(block: Block) -> Block:
+        if not isinstance(block, Stream):
+            return block
+        lines = block.text.splitlines()
+        kept = [ln if len(ln) <= MAX_LINE_CHARS else ln[: MAX_LINE_CHARS - 1] + "…" for ln in lines[:MAX_STREAM_LINES]]
+        truncated = len(lines) - len(kept) + block.truncated
+        if not truncated:
+            return replace(block, text="\n".join(kept))
+        full = f"output-{len(files) + 1:02d}.txt"
+        note = f"\n… {block.truncated} more lines were not kept\n" if block.truncated else ""
+        files[full] = (block.text + "\n" + note).encode("utf-8")
+        return replace(block, text="\n".join(kept), truncated=truncated, full=full)
+
+    return tuple(tuple(cut(block) for block in cell) for cell in outputs), files

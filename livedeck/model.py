@@ -49,8 +49,10 @@ class Code:
 
 @dataclass(frozen=True)
 class Stream:
-    """What a cell printed; `truncated` counts lines cut off for the slide, `full` names the
-    file (beside the lesson's figures) that holds all of it."""
+    """What a cell printed. As the executor records it: all of it (`truncated` counts lines past
+    the capture's cap, never kept). As laid out for a slide (layout.cut_streams): its first
+    lines, `truncated` counting the lines cut off, `full` naming the file beside the lesson's
+    figures that holds all of it."""
     text: str
     name: str = "stdout"
     truncated: int = 0

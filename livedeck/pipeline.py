@@ -48,11 +48,13 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
            inputs: dict[str, str], options: BuildOptions, errors_shown: bool, start: float) -> Outcome:
     """Lay the deck out and write every format: one error path for lessons that ran and lessons
     re-rendered from the cache. A format that fails is this lesson's failure."""
+    from livedeck.layout import cut_streams
     from livedeck.structure import build_deck
 
+    shown, side_files = cut_streams(outputs)
     try:
-        deck = build_deck(lesson, outputs, source=options.shown(lesson.path.resolve()))
-        written = write_deck(deck, lesson, outputs, files, options)
+        deck = build_deck(lesson, shown, source=options.shown(lesson.path.resolve()))
+        written = write_deck(deck, lesson, outputs, files | side_files, options)
     except FormatError as exc:
         return Outcome(lesson.name, error=str(exc), seconds=time.perf_counter() - start)
     except OutputError as exc:

@@ -112,7 +112,16 @@ def test_cell_timeout(tmp_path: Path) -> None:
     assert done.failure.timed_out and "0.5 s" in done.failure.message()
 
 
-def test_long_output_is_cut_with_a_count(tmp_path: Path) -> None:
-    lesson, done = run(tmp_path, "# %%\nfor i in range(1000):\n    print(i)\n")
-    [stream] = code_outputs(lesson, done)[0]
-    assert stream.truncated == 1000 - len(stream.text.splitlines()) and stream.truncated > 900
+def test_the_executor_keeps_all_output_and_the_layout_cuts_it(tmp_path: Path) -> None:
+    """The executor records what ran, in full; what a slide shows of it is the layout's choice."""
+    from livedeck.layout import cut_streams
+
+    lesson, done = run(tmp_path, "# %%\nfor i in range(1000):\n    print(i)\n\n# %%\nprint('x' * 200)\n")
+    [stream], [wide] = code_outputs(lesson, done)
+    assert stream.text.splitlines() == [str(i) for i in range(1000)] and stream.truncated == 0
+    assert wide.text == "x" * 200  # a student notebook gets the whole line
+    ((shown,),), files = cut_streams(((stream,),))
+    assert shown.truncated == 1000 - len(shown.text.splitlines()) and shown.truncated > 900
+    assert files[shown.full].decode().splitlines() == stream.text.splitlines()
+    ((narrow,),), _ = cut_streams(((wide,),))
+    assert narrow.text == "x" * 109 + "…" and narrow.truncated == 0
