@@ -1,9 +1,9 @@
 """Run lessons in worker processes, each lesson in a fresh process.
 
-Workers are forked from a server that has torch and matplotlib already
-imported, so no lesson pays the torch import again. A worker that crashes
-(segfault, os._exit, out of memory) or overruns its time is reported as that
-lesson's failure; the others go on.
+Workers are forked from a server that has matplotlib (and torch, when the lessons
+name it) already imported, so no lesson pays those imports again. A worker that
+crashes (segfault, os._exit, out of memory) or overruns its time is reported as
+that lesson's failure; the others go on.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ EXIT_GRACE = 2.0  # seconds a finished worker may take to exit before its proces
 class Job:
     name: str
     path: Path
-    payload: Any  # the job function's own record (pipeline.LessonJob), pickled to the worker
+    payload: Any  # the job function's own record (plan.LessonJob), pickled to the worker
 
 
 @dataclass(frozen=True)

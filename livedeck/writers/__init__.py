@@ -66,12 +66,9 @@ class Format:
     extras: tuple[Extra, ...] = ()
     hooks: tuple[str, ...] = ()  # which of prepare, head_start and finish its module has (others: not imported)
 
-    def files(self, lesson: str, options: Optional[BuildOptions] = None) -> list[tuple[str, str]]:
-        """(label, file name in dist/) of what this format writes for a lesson; without options,
-        every file it may write."""
-        return [(self.label, f"{lesson}.{self.name}")] + [
-            (extra.label, lesson + extra.suffix) for extra in self.extras
-            if options is None or getattr(options, extra.option)]
+    def files(self, lesson: str) -> list[tuple[str, str]]:
+        """(label, file name in dist/) of every file this format may write for a lesson."""
+        return [(self.label, f"{lesson}.{self.name}")] + [(extra.label, lesson + extra.suffix) for extra in self.extras]
 
     def code(self) -> ModuleType:
         return importlib.import_module(self.module)  # on use: each format pulls in its own libraries
