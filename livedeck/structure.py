@@ -14,26 +14,14 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Iterator, Optional
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.container import container_plugin
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-
 from livedeck.lesson import Lesson
+from livedeck.markdown import parser
 from livedeck.model import Block, Code, ColumnBreak, Deck, Figure, Layout, Markdown, Math, Slide, Table
 
 # Code beside its figure only when the code is narrow and short enough for half a slide.
 SIDE_BY_SIDE_MAX_CHARS = 46
 SIDE_BY_SIDE_MAX_LINES = 14
 MAX_FIGURES_PER_SLIDE = 2  # a cell making 50 figures gets 25 slides, not 50 thumbnails
-
-def _is_container(name: str):
-    """Quarto's div syntax: `::: notes` and `::: {.notes}` alike."""
-    return lambda params, *args: params.strip() in (name, f"{{.{name}}}")
-
-
-_parser = (MarkdownIt("commonmark").use(dollarmath_plugin)
-           .use(container_plugin, "notes", validate=_is_container("notes"))
-           .use(container_plugin, "incremental", validate=_is_container("incremental")))
 
 COLUMNS_OPEN = re.compile(r"^:{4,}\s*(?:columns|\{\s*\.columns\s*\})\s*$")
 COLUMN_OPEN = re.compile(r'^:{3,}\s*(?:column|\{\s*\.column(?:\s+width\s*=\s*"?(\d+(?:\.\d+)?)%"?)?\s*\})\s*$')
@@ -94,7 +82,7 @@ def split_markdown(source: str, open_divs: Optional[list[str]] = None) -> Iterat
 
 def _split_segment(source: str) -> Iterator[Piece]:
     lines = source.splitlines()
-    tokens = _parser.parse(source)
+    tokens = parser().parse(source)
     text: list[str] = []
 
     def flush() -> Iterator[Piece]:
@@ -130,7 +118,7 @@ def _split_segment(source: str) -> Iterator[Piece]:
 
 def list_items(markdown: str) -> int:
     """How many top-level list items a markdown text has (each is a click when incremental)."""
-    return sum(1 for t in _parser.parse(markdown) if t.type == "list_item_open" and t.level == 1)
+    return sum(1 for t in parser().parse(markdown) if t.type == "list_item_open" and t.level == 1)
 
 
 @dataclass

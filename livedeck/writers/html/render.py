@@ -10,12 +10,12 @@ from pathlib import Path
 import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
 from livedeck.layout import columns
+from livedeck.markdown import parser
 from livedeck.model import Deck, Markdown
 from livedeck.theme import load_theme
 from livedeck.writers import WriteContext
@@ -29,7 +29,7 @@ def _math(content: str, options: dict) -> str:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False}).use(dollarmath_plugin, renderer=_math, double_inline=True)
+    md = parser(_math)
     md.add_render_rule("link_open", _link_open)
     return md
 

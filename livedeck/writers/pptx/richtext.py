@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 from pygments.lexers import get_lexer_by_name
 from pygments.styles import get_style_by_name
 
+from livedeck.markdown import parser
 from livedeck.writers.pptx.unimath import latex_to_unicode
 
 
@@ -38,9 +37,6 @@ class Paragraph:
         return "".join(r.text for r in self.runs)
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).use(dollarmath_plugin, double_inline=True)  # raw HTML is text
 
 
 def _inline(token: Token) -> tuple[Run, ...]:
@@ -90,7 +86,7 @@ def markdown_paragraphs(text: str) -> list[Paragraph]:
     """Paragraphs, list items (with their bullet or number and nesting level) and display math lines."""
     paragraphs: list[Paragraph] = []
     lists: list[list] = []  # stack of [kind, next number]
-    for token in _parser().parse(text):
+    for token in parser().parse(text):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             start = int(token.attrs.get("start", 1) or 1)
             lists.append(["•" if token.type == "bullet_list_open" else "number", start])
