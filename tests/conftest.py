@@ -118,6 +118,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture
+def golden_text(request: pytest.FixtureRequest):
+    """Compare a text with tests/golden/NAME (a readable diff on failure); --update-golden rewrites it."""
+    import difflib
+
+    def check(name: str, text: str) -> None:
+        path = ROOT / "tests" / "golden" / name
+        if request.config.getoption("--update-golden") or not path.exists():
+            path.write_text(text, encoding="utf-8")
+            if not request.config.getoption("--update-golden"):
+                pytest.fail(f"{path} did not exist; written now, check it in")
+            return
+        expected = path.read_text(encoding="utf-8")
+        if expected != text:
+            diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True), str(path), "now"))
+            pytest.fail(f"writer output changed (rerun with --update-golden if intended):\n{diff[:20000]}")
+
+    return check
+
+
+@pytest.fixture
 def golden(request: pytest.FixtureRequest):
     """Compare a structure with tests/golden/NAME.json; --update-golden rewrites it."""
     import difflib

@@ -133,3 +133,32 @@ def test_a_lecturers_theme_is_used(context: WriteContext, tmp_path: Path) -> Non
     built = opened(write_pptx(small_deck(), WriteContext(figures=context.figures, pptx_template=theme)))
     titles = [s.shapes.title.text for s in built.slides]
     assert "Sample slide of the theme" not in titles and len(titles) == 5  # the theme's own slides are dropped
+
+
+def canonical_slides(data: bytes) -> str:
+    """Every slide's XML (shapes, runs and their colours, bullets, the click-animation timing) and its
+    notes, in canonical form; pictures as the sha256 of their bytes. What a golden file pins."""
+    import hashlib
+    import re
+    import zipfile
+
+    from lxml import etree
+
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    slide = re.compile(r"ppt/(slides|notesSlides)/\w+?(\d+)\.xml")
+    parts = sorted((m.group(1), int(m.group(2)), name) for name in archive.namelist() if (m := slide.fullmatch(name)))
+    out = []
+    for _, _, name in parts:
+        tree = etree.fromstring(archive.read(name))
+        out.append(f"=== {name}\n" + etree.tostring(tree, pretty_print=True, encoding="unicode"))
+    media = sorted(n for n in archive.namelist() if n.startswith("ppt/media/"))
+    out.append("=== media\n" + "".join(f"{n} {hashlib.sha256(archive.read(n)).hexdigest()}\n" for n in media))
+    return "".join(out)
+
+
+def test_canonical_xml_matches_golden(context: WriteContext, golden_text) -> None:
+    """The stress deck (clicks of every kind, columns, long code continued, a wide table, bullets, math)
+    as canonical slide XML: any change to shapes, colours, bullets or animations shows as a diff."""
+    from decks import stress_deck
+
+    golden_text("pptx_stress.xml", canonical_slides(write_pptx(stress_deck(), context)))
