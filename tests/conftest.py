@@ -125,6 +125,7 @@ def golden_text(request: pytest.FixtureRequest):
     def check(name: str, text: str) -> None:
         path = ROOT / "tests" / "golden" / name
         if request.config.getoption("--update-golden") or not path.exists():
+            path.parent.mkdir(exist_ok=True)
             path.write_text(text, encoding="utf-8")
             if not request.config.getoption("--update-golden"):
                 pytest.fail(f"{path} did not exist; written now, check it in")
@@ -138,25 +139,12 @@ def golden_text(request: pytest.FixtureRequest):
 
 
 @pytest.fixture
-def golden(request: pytest.FixtureRequest):
+def golden(golden_text):
     """Compare a structure with tests/golden/NAME.json; --update-golden rewrites it."""
-    import difflib
     import json
 
     def check(name: str, actual: object) -> None:
-        path = ROOT / "tests" / "golden" / f"{name}.json"
-        text = json.dumps(actual, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-        if request.config.getoption("--update-golden") or not path.exists():
-            path.parent.mkdir(exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            if not request.config.getoption("--update-golden"):
-                pytest.fail(f"{path} did not exist; written now, check it in")
-            return
-        expected = path.read_text(encoding="utf-8")
-        if expected != text:
-            diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
-                                                str(path), "now"))
-            pytest.fail(f"writer output changed structure (rerun with --update-golden if intended):\n{diff}")
+        golden_text(f"{name}.json", json.dumps(actual, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
 
     return check
 
