@@ -133,7 +133,7 @@ def load_executed(cache: Path, key: str) -> Optional[Executed]:
     try:
         manifest = json.loads((entry / "manifest.json").read_text(encoding="utf-8"))
         if not _same_files(manifest["inputs"]):
-            return None
+            raise ValueError("a data file the lesson read has changed")  # stale: dropped below, like corrupt
         files = {}
         for name, digest in manifest["files"].items():
             data = (entry / "files" / name).read_bytes()
@@ -146,7 +146,7 @@ def load_executed(cache: Path, key: str) -> Optional[Executed]:
         return outputs_from_json(outputs_text.decode("utf-8")), files, manifest["inputs"]
     except (OSError, ValueError, KeyError, TypeError):
         if entry.exists():
-            shutil.rmtree(entry, ignore_errors=True)  # corrupt: drop it, the lesson simply runs again
+            shutil.rmtree(entry, ignore_errors=True)  # corrupt or stale: drop it, the lesson simply runs again
         return None
 
 
@@ -155,7 +155,7 @@ def store_executed(cache: Path, key: str, outputs: tuple[tuple[Block, ...], ...]
     """Store a run's results under its key, with the sha256 of each data file it read (`inputs`)."""
     entry = _entry(cache, key)
     if entry.exists():
-        shutil.rmtree(entry, ignore_errors=True)  # same code, other data files: this run replaces it
+        return
     entry.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=f".{key[:12]}.{os.getpid()}.", suffix=".tmp"))
     try:

@@ -119,9 +119,11 @@ def _course(options: BuildOptions, titles: dict[str, str]) -> list[CourseLesson]
             for name, path in select_lessons(replace(options, lessons=()))[0]]
 
 
-def _names_torch(files: list[Path]) -> bool:
+def _names_torch(lessons: list[tuple[str, Path]], options: BuildOptions) -> bool:
     """Whether the lessons (or their helpers) mention torch: only then do workers start with it imported.
-    A lesson that reaches torch some other way still runs; it just imports torch itself."""
+    A lesson that reaches torch some other way still runs; it just imports torch itself. Asked only
+    when the server starts, so a build with nothing to run reads no lesson for it."""
+    files = [path for _, path in lessons] + sorted(options.slides.glob("_*.py"))
     return any(b"torch" in path.read_bytes() for path in files)
 
 
@@ -131,9 +133,9 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     `report` hears of each lesson as it finishes, `warn` of what builds but deserves a look."""
     options = resolved(options)
     lessons, misnamed = select_lessons(options)
-    torch = _names_torch([path for _, path in lessons] + sorted(options.slides.glob("_*.py")))
     if lessons and (options.force or not cache.has_executed(options.cache)):
-        start_server(torch)  # nothing cached: every lesson runs, so start the torch import first of all
+        # nothing cached: every lesson runs, so start the torch import first of all
+        start_server(_names_torch(lessons, options))
     _check_folders(options)
     options = settle_formats(options, warn)
     plan = make_plan(lessons, options)
@@ -143,7 +145,7 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     for up_to_date, title in plan.up_to_date:
         progress.done(up_to_date, Built(title, ()))
     if plan.runs:
-        start_server(torch)  # its torch import overlaps what this process does meanwhile
+        start_server(_names_torch(lessons, options))  # its torch import overlaps what this process does meanwhile
         for name in options.formats:
             BY_NAME[name].head_start([job.lesson for job in plan.runs], options)
     for job in plan.rerenders:
