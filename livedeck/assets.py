@@ -1,10 +1,11 @@
-"""Copy reveal.js, KaTeX (installed from npm) and the deck stylesheet into dist/assets/,
-so a built folder presents offline."""
+"""Copy reveal.js (installed from npm), the DejaVu fonts and the deck stylesheet into
+dist/assets/, so a built folder presents offline and draws with the fonts the layout measured."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from livedeck.files import write_atomic
+from livedeck.layout.measure import font_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,10 +15,6 @@ ASSETS = [
     ("reveal.js", "dist/reveal.css", "reveal/reveal.css"),
     ("reveal.js", "dist/reveal.js", "reveal/reveal.js"),
     ("reveal.js", "dist/plugin/notes.js", "reveal/plugin/notes.js"),
-    ("katex", "dist/katex.min.css", "katex/katex.min.css"),
-    ("katex", "dist/katex.min.js", "katex/katex.min.js"),
-    ("katex", "dist/contrib/auto-render.min.js", "katex/contrib/auto-render.min.js"),
-    ("katex", "dist/fonts", "katex/fonts"),
     # Drawing on slides while presenting (press C for a pen, B for a whiteboard)
     ("reveal.js-plugins", "chalkboard/plugin.js", "chalkboard/plugin.js"),
     ("reveal.js-plugins", "chalkboard/style.css", "chalkboard/style.css"),
@@ -26,6 +23,10 @@ ASSETS = [
     ("@fortawesome/fontawesome-free", "css/all.min.css", "fontawesome/css/all.min.css"),
     ("@fortawesome/fontawesome-free", "webfonts", "fontawesome/webfonts"),
 ]
+
+
+FONTS = tuple(f"{family}{style}.ttf" for family in ("DejaVuSans", "DejaVuSansMono")
+              for style in ("", "-Bold", "-Oblique", "-BoldOblique"))
 
 
 class MissingAssets(Exception):
@@ -37,10 +38,13 @@ def copy_assets(dist: Path, templates: Path, node_modules: Path = ROOT / "node_m
     for package, inside, dest in ASSETS:
         source = node_modules / package / inside
         if not source.exists():
-            raise MissingAssets(f"{source} is missing: run `npm ci` (or `make deck`) to install reveal.js and KaTeX")
+            raise MissingAssets(f"{source} is missing: run `npm ci` (or `make deck`) to install reveal.js and MathJax")
         files = sorted(source.rglob("*")) if source.is_dir() else [source]
         for file in files:
             if file.is_file():
                 relative = file.relative_to(source) if source.is_dir() else Path()
                 write_atomic(target / dest / relative, file.read_bytes())
+    # The fonts the layout measures with (matplotlib ships them): the browser draws what was measured.
+    for font in FONTS:
+        write_atomic(target / "fonts" / font, (font_folder() / font).read_bytes())
     write_atomic(target / "livedeck.css", (templates / "reveal" / "livedeck.css").read_bytes())

@@ -145,6 +145,15 @@ def _save_figure(fig: Any, name: str, files: dict[str, bytes]) -> None:
     files[f"{name}.svg"], files[f"{name}.png"] = svg.getvalue(), png.getvalue()
 
 
+def _smallest_text(fig: Any) -> float:
+    """The size in points of the figure's smallest visible text (tick labels, legends, box labels), as
+    saved: the layout shows the figure large enough to keep it legible."""
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return round(float(min(sizes)), 2) if sizes else 0.0
+
+
 def _draw_table(table: display.TableData, name: str, files: dict[str, bytes]) -> None:
     """Tables are also pictures in figures/, so a course page can link them."""
     import matplotlib
@@ -211,7 +220,7 @@ class _Run:
             width, height = fig.get_size_inches()
             caption = cell.options.fig_cap
             blocks.append(Figure(name, round(float(width), 3), round(float(height), 3),
-                                 caption, cell.options.fig_alt or caption))
+                                 caption, cell.options.fig_alt or caption, _smallest_text(fig)))
             plt.close(fig)
         return blocks
 

@@ -13,7 +13,7 @@ from typing import Union
 
 # Bump when a block gains, loses or renames a field: old JSON is then refused
 # (and a cache entry of the old shape simply re-executes).
-MODEL_VERSION = 4
+MODEL_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -78,10 +78,11 @@ class Error:
 class Figure:
     """A figure saved as figures/<lesson>/<name>.svg and .png."""
     name: str
-    width: float  # inches, for the aspect ratio
+    width: float  # inches, as drawn
     height: float
     caption: str = ""
     alt: str = ""
+    text_size: float = 0.0  # its smallest text, in points as drawn (0: no text); layout keeps it legible
     step: int = 0
 
 
@@ -111,8 +112,8 @@ BLOCK_TYPES: dict[str, type] = {
 
 
 class Layout(StrEnum):
+    """What the author asked for; where blocks go is decided by livedeck.layout."""
     STACK = "stack"
-    CODE_FIGURE = "code-figure"  # code left, its figure right
     COLUMNS = "columns"  # by hand, `:::: columns`
 
 
@@ -122,7 +123,7 @@ class Slide:
     blocks: tuple[Block, ...] = ()
     notes: str = ""  # markdown
     layout: Layout = Layout.STACK
-    continued: bool = False  # a "(cont.)" slide made because content did not fit
+    continued: bool = False  # a "(cont.)" slide
 
 
 @dataclass(frozen=True)

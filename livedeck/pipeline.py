@@ -48,7 +48,7 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
            inputs: dict[str, str], options: BuildOptions, errors_shown: bool, start: float) -> Outcome:
     """Lay the deck out and write every format: one error path for lessons that ran and lessons
     re-rendered from the cache. A format that fails is this lesson's failure."""
-    from livedeck.layout import cut_streams
+    from livedeck.layout.regions import cut_streams
     from livedeck.structure import build_deck
 
     shown, side_files = cut_streams(outputs)

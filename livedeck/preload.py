@@ -25,14 +25,12 @@ import livedeck.writers.pptx.draw  # noqa: E402,F401
 def _warm_up() -> None:
     from pygments.lexers import get_lexer_by_name
 
-    from livedeck.writers.pptx import measure
-    from livedeck.writers.pptx.mathimage import formula_png
-    from livedeck.writers.pptx.richtext import markdown_paragraphs
+    from livedeck.layout import measure
+    from livedeck.layout.richtext import markdown_paragraphs
 
     get_lexer_by_name("python")
     markdown_paragraphs("**warm** $x^2$")
     measure.width("warm", 12) + measure.width("warm", 12, mono=True)
-    formula_png("\\frac{a}{b}")
     fig = plt.figure()
     fig.gca().plot([0, 1])
     for fmt in ("svg", "png"):

@@ -13,7 +13,7 @@ from livedeck.files import publish, remove_others
 from livedeck.lesson import Lesson
 from livedeck.model import Block, Deck
 from livedeck.options import BuildOptions
-from livedeck.writers import BY_NAME, Sources, WriteContext
+from livedeck.writers import BY_NAME, LaidDeck, Sources, WriteContext
 
 
 class FormatError(Exception):
@@ -38,8 +38,9 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
             raise OutputError(f"cannot write {options.shown(figures)}/: {exc.strerror or exc}") from None
         context = WriteContext(figures=stage, templates=options.templates, pptx_template=options.pptx_template,
                                cache=options.cache / "math", figures_shown=options.shown(figures))
+        laid = _laid_out(deck, context) if any(BY_NAME[name].draws_slides for name in options.formats) else None
         for name in options.formats:
-            made.update(_make(name, Sources(deck, context, options, lesson, outputs, files, dict(made))))
+            made.update(_make(name, Sources(deck, context, options, lesson, outputs, files, laid, dict(made))))
     everything = {figures / name: data for name, data in sorted(files.items())}
     everything.update({options.dist / name: data for name, data in made.items()})
     try:
@@ -49,6 +50,27 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
         raise OutputError(f"cannot write {options.shown(Path(exc.filename or options.dist))}: "
                           f"{exc.strerror or exc}") from None
     return tuple(everything)
+
+
+def _laid_out(deck: Deck, context: WriteContext) -> LaidDeck:
+    """The deck's formulas typeset and its slides laid out: once, for every format that draws slides."""
+    from livedeck.layout import formulas_of, lay_out
+    from livedeck.layout.formulas import MathEngineMissing, typeset
+    from livedeck.theme import load_theme
+
+    theme = load_theme(context.templates / "theme.toml")
+    try:
+        formulas = typeset(formulas_of(deck), context.cache)
+    except MathEngineMissing as exc:
+        raise FormatError(f"{deck.source}: {exc}") from None
+    bad = next((f for f in formulas.values() if f.error), None)
+    if bad is not None:
+        raise FormatError(f"{deck.source}: a formula cannot be typeset: {textwrap.shorten(bad.latex, 80)}: {bad.error}")
+    try:
+        slides = lay_out(deck, formulas, theme.pygments_style, context.figures_shown or context.figures.as_posix())
+    except Exception as exc:  # livedeck's own failure, this lesson's alone
+        raise FormatError(f"the slides of {deck.source} could not be laid out: {type(exc).__name__}: {exc}") from exc
+    return LaidDeck(slides, formulas)
 
 
 def _make(name: str, sources: Sources) -> dict[str, bytes]:

@@ -4,8 +4,8 @@
 becomes speaker notes; `$$…$$` on its own becomes a Math block; hidden cells
 (`echo: false`) show no code. Steps are numbered here too (`. . .` pauses,
 `::: incremental` lists, `#| fragment: true` cells, `#| code-line-numbers`), and
-the layout is chosen: code beside its figure, or `:::: columns` by hand. Writers
-only read what this decides.
+`:::: columns` set by hand are recorded. Where blocks go on the slide is livedeck.layout's
+choice, not this module's.
 """
 from __future__ import annotations
 
@@ -16,12 +16,7 @@ from typing import Iterator, Optional
 
 from livedeck.lesson import Lesson
 from livedeck.markdown import parser
-from livedeck.model import Block, Code, ColumnBreak, Deck, Figure, Layout, Markdown, Math, Slide, Table
-
-# Code beside its figure only when the code is narrow and short enough for half a slide.
-SIDE_BY_SIDE_MAX_CHARS = 46
-SIDE_BY_SIDE_MAX_LINES = 14
-MAX_FIGURES_PER_SLIDE = 2  # a cell making 50 figures gets 25 slides, not 50 thumbnails
+from livedeck.model import Block, Code, ColumnBreak, Deck, Layout, Markdown, Math, Slide
 
 COLUMNS_OPEN = re.compile(r"^:{4,}\s*(?:columns|\{\s*\.columns\s*\})\s*$")
 COLUMN_OPEN = re.compile(r'^:{3,}\s*(?:column|\{\s*\.column(?:\s+width\s*=\s*"?(\d+(?:\.\d+)?)%"?)?\s*\})\s*$')
@@ -165,61 +160,9 @@ class _Draft:
             self.blocks.append(replace(code, step=step, lines_from=lines_from))
         self.blocks.extend(replace(block, step=step) for block in outputs)
 
-    def freeze(self) -> list[Slide]:
-        """The slide, or several when it holds more figures than one slide shows legibly."""
-        notes = "\n\n".join(self.notes)
-        if self.columns:
-            return [Slide(self.title, tuple(self.blocks), notes, Layout.COLUMNS)]
-        parts: list[list[Block]] = [[]]
-        for block in self.blocks:
-            if isinstance(block, Figure) and sum(isinstance(b, Figure) for b in parts[-1]) == MAX_FIGURES_PER_SLIDE:
-                parts.append([])
-            parts[-1].append(block)
-        return [Slide(self.title if i == 0 else f"{self.title} (cont.)", tuple(blocks), notes if i == 0 else "",
-                      choose_layout(blocks), continued=i > 0) for i, blocks in enumerate(parts)]
-
-
-# A rough model of a 1280×720 slide (in CSS pixels) to compare layouts; writers do the real fitting.
-BODY_WIDTH, BODY_HEIGHT, GAP = 1200, 590, 14
-TEXT_LINE, TEXT_CHARS, CODE_LINE = 40, 68, 30
-
-
-def estimated_height(block: Block) -> int:
-    if isinstance(block, Markdown):
-        lines = sum(max(1, -(-len(ln) // TEXT_CHARS)) for ln in block.text.splitlines() if ln.strip())
-        return lines * TEXT_LINE
-    if isinstance(block, Math):
-        return 100
-    if isinstance(block, Table):
-        return (len(block.rows) + 1) * 40
-    if isinstance(block, Figure):
-        return 0
-    return len(getattr(block, "text", getattr(block, "source", "")).splitlines()) * CODE_LINE + 22
-
-
-def _stack_height(blocks: list[Block] | tuple[Block, ...]) -> int:
-    return sum(estimated_height(b) + GAP for b in blocks)
-
-
-def choose_layout(blocks: list[Block]) -> Layout:
-    """"code-figure" (code left, its figure right) when that shows the figure larger than stacking does."""
-    figures = [b for b in blocks if isinstance(b, Figure)]
-    codes = [i for i, b in enumerate(blocks) if isinstance(b, Code)]
-    if len(figures) != 1 or not codes or any(isinstance(b, Table) for b in blocks):
-        return Layout.STACK
-    figure = figures[0]
-    lines = [ln for i in codes for ln in blocks[i].source.splitlines()]
-    if len(lines) > SIDE_BY_SIDE_MAX_LINES or max(len(ln) for ln in lines) > SIDE_BY_SIDE_MAX_CHARS:
-        return Layout.STACK
-    aspect = figure.width / figure.height
-    top = _stack_height(blocks[: codes[0]])
-    stacked_height = BODY_HEIGHT - _stack_height([b for b in blocks if b is not figure]) - 36
-    stacked_area = min(stacked_height, BODY_WIDTH / aspect) ** 2 * aspect if stacked_height > 0 else 0
-    side_width = BODY_WIDTH * 0.46
-    side_height = min(BODY_HEIGHT - top - 36, side_width / aspect)
-    side_area = side_height ** 2 * aspect if side_height > 0 else 0
-    left_fits = _stack_height(blocks[codes[0]:]) - GAP <= BODY_HEIGHT - top
-    return Layout.CODE_FIGURE if left_fits and side_area > stacked_area * 1.1 else Layout.STACK
+    def freeze(self) -> Slide:
+        return Slide(self.title, tuple(self.blocks), "\n\n".join(self.notes),
+                     Layout.COLUMNS if self.columns else Layout.STACK)
 
 
 def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: str = "") -> Deck:
@@ -255,6 +198,6 @@ def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: s
         title=title,
         subtitle="\n\n".join(subtitle),
         source=source or str(lesson.path),
-        slides=tuple(slide for draft in slides for slide in draft.freeze()),
+        slides=tuple(draft.freeze() for draft in slides),
         title_notes="\n\n".join(title_notes),
     )

@@ -11,9 +11,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 @dataclass(frozen=True)
 class Theme:
     pygments_style: str
-    code_font: str
     code_background: str
-    text_font: str
     text_color: str
     heading_color: str
     accent: str
@@ -28,9 +26,7 @@ def load_theme(path: Path = TEMPLATES / "theme.toml") -> Theme:
     code, text, output, pptx = data["code"], data["text"], data["output"], data["pptx"]
     return Theme(
         pygments_style=code["pygments_style"],
-        code_font=code["font"],
         code_background=code["background"],
-        text_font=text["font"],
         text_color=text["color"],
         heading_color=text["heading_color"],
         accent=text["accent"],

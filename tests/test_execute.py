@@ -114,7 +114,7 @@ def test_cell_timeout(tmp_path: Path) -> None:
 
 def test_the_executor_keeps_all_output_and_the_layout_cuts_it(tmp_path: Path) -> None:
     """The executor records what ran, in full; what a slide shows of it is the layout's choice."""
-    from livedeck.layout import cut_streams
+    from livedeck.layout.regions import cut_streams
 
     lesson, done = run(tmp_path, "# %%\nfor i in range(1000):\n    print(i)\n\n# %%\nprint('x' * 200)\n")
     [stream], [wide] = code_outputs(lesson, done)

@@ -80,7 +80,7 @@ def test_code_beside_figure_only_when_it_helps() -> None:
 
 
 def test_text_after_the_columns_close_spans_the_slide_again(tmp_path: Path) -> None:
-    from livedeck.layout import columns
+    from livedeck.layout.regions import columns
     from livedeck.writers.pptx.layout import Box, Planner, plan_slide
 
     path = write_lesson(tmp_path, "01_cols.py", '''

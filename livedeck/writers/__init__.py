@@ -38,6 +38,13 @@ class WriteContext:
 
 
 @dataclass(frozen=True)
+class LaidDeck:
+    """What the layout stage made of a deck: its slides as drawn, and its formulas typeset."""
+    slides: tuple  # of livedeck.layout.LaidSlide
+    formulas: dict  # (latex, display) → livedeck.layout.formulas.Formula
+
+
+@dataclass(frozen=True)
 class Sources:
     """What a format is made from: the deck model and the writers' context; for the formats made
     otherwise, the lesson, what each of its cells showed, and the files of the formats made before."""
@@ -47,6 +54,7 @@ class Sources:
     lesson: Any = None  # livedeck.lesson.Lesson
     outputs: tuple[tuple[Block, ...], ...] = ()
     files: dict[str, bytes] = field(default_factory=dict)  # the lesson's figures and side files
+    laid: Optional[LaidDeck] = None  # the deck as laid out, for the formats that draw slides
     made: dict[str, bytes] = field(default_factory=dict)  # file name in dist/ → bytes, formats made before
 
 
@@ -65,6 +73,7 @@ class Format:
     module: str  # the module that makes it
     extras: tuple[Extra, ...] = ()
     hooks: tuple[str, ...] = ()  # which of prepare, head_start and finish its module has (others: not imported)
+    draws_slides: bool = False  # drawn from the laid-out slides (the layout stage runs once for all of them)
 
     def files(self, lesson: str) -> list[tuple[str, str]]:
         """(label, file name in dist/) of every file this format may write for a lesson."""
@@ -99,8 +108,8 @@ class CourseLesson:
 
 # In build order: a format comes after those it is made from.
 FORMATS = (
-    Format("html", "Slides", "livedeck.writers.html", hooks=("prepare", "head_start", "finish")),
-    Format("pptx", "PowerPoint", "livedeck.writers.pptx", hooks=("prepare", "head_start")),
+    Format("html", "Slides", "livedeck.writers.html", hooks=("prepare", "head_start", "finish"), draws_slides=True),
+    Format("pptx", "PowerPoint", "livedeck.writers.pptx", hooks=("prepare", "head_start"), draws_slides=True),
     Format("pdf", "PDF", "livedeck.writers.pdf", (Extra("Handout (PDF)", "-handout.pdf", "handout"),),
            hooks=("prepare",)),
     Format("ipynb", "Notebook", "livedeck.writers.notebook"),

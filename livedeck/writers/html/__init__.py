@@ -7,11 +7,11 @@ from pathlib import Path
 def make(sources) -> dict[str, bytes]:
     from livedeck.writers.html.render import write_html
 
-    return {f"{sources.deck.name}.html": write_html(sources.deck, sources.context)}
+    return {f"{sources.deck.name}.html": write_html(sources.deck, sources.laid, sources.context)}
 
 
 def prepare(options, warn):
-    """reveal.js, KaTeX and the stylesheet copied into dist/assets/ once per build: the decks present offline."""
+    """reveal.js, the fonts and the stylesheet copied into dist/assets/ once per build: the decks present offline."""
     from livedeck.assets import MissingAssets, copy_assets
     from livedeck.options import UsageError
 
@@ -26,8 +26,12 @@ def prepare(options, warn):
 
 
 def head_start(lessons, options) -> None:
-    """Load the writer, while the lesson workers start: it also writes the course page."""
+    """While the lesson workers start: load the writer (it also writes the course page), and typeset
+    the lessons' formulas into the cache."""
+    from livedeck.layout.formulas import warm
     from livedeck.writers.html import render  # noqa: F401
+
+    warm(lessons, options.cache / "math")
 
 
 def finish(course, options, changed: bool) -> None:

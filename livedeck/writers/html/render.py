@@ -1,30 +1,35 @@
-"""The reveal.js writer: a deck model becomes one HTML file (figures inlined as SVG data URIs)."""
+"""The reveal.js writer: the laid-out slides become one HTML file (figures inlined as SVG data URIs).
+
+Every block is drawn where the layout placed it, at its size, in the DejaVu fonts the layout
+measured with (shipped in assets/fonts): the browser draws the plan, it never has to fit it."""
 from __future__ import annotations
 
 import base64
 import html
+import re
 from functools import lru_cache
-from types import SimpleNamespace
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Optional
 
 import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
 
-from livedeck.layout import columns
+from livedeck.layout.fit import Placed
+from livedeck.layout.formulas import Formula
+from livedeck.layout.geometry import PX_PER_PT, Box
+from livedeck.layout.richtext import Run, markdown_paragraphs, plain_text
+from livedeck.layout.unimath import latex_to_unicode
 from livedeck.markdown import parser
-from livedeck.model import Deck, Markdown
+from livedeck.model import Deck, Markdown, Stream
 from livedeck.theme import load_theme
-from livedeck.writers import WriteContext
+from livedeck.writers import LaidDeck, WriteContext
 
 
 def _math(content: str, options: dict) -> str:
-    # KaTeX's auto-render then finds \( \) and \[ \] (never a bare $, which prices use).
-    escaped = html.escape(content)
-    return f"\\[{escaped}\\]" if options.get("display_mode") else f"\\({escaped}\\)"
+    # Speaker notes (the only markdown rendered as such): formulas read as Unicode there.
+    return html.escape(latex_to_unicode(content))
 
 
 @lru_cache(maxsize=1)
@@ -45,34 +50,110 @@ def render_markdown(text: str) -> Markup:
     return Markup(_markdown().render(text))
 
 
-def render_inline(text: str) -> Markup:
-    return Markup(_markdown().renderInline(text))
+def _px(points: float) -> str:
+    return f"{points * PX_PER_PT:.2f}".rstrip("0").rstrip(".") + "px"
 
 
-@lru_cache(maxsize=4)
-def _formatter(style: str) -> HtmlFormatter:
-    return HtmlFormatter(style=style, nowrap=True)
+def box_style(box: Box, size: float = 0.0, within: Optional[Box] = None) -> Markup:
+    """Where the layout put a box, in the slide's CSS px (relative to `within`, when it is nested)."""
+    x, y = (box.x - within.x, box.y - within.y) if within else (box.x, box.y)
+    style = f"left:{_px(x)};top:{_px(y)};width:{_px(box.w)};height:{_px(box.h)}"
+    return Markup(style + (f";font-size:{_px(size)}" if size else ""))
 
 
-def highlight_code(source: str, language: str, style: str) -> Markup:
-    """Pygments HTML, one `<span class="ld-line" data-line="n">` per line (for line steps)."""
-    html_lines = highlight(source, get_lexer_by_name(language), _formatter(style)).rstrip("\n").split("\n")
-    return Markup("\n".join(f'<span class="ld-line" data-line="{n}">{line}</span>'
-                            for n, line in enumerate(html_lines, start=1)))
+def render_formula(formula: Formula, size: Optional[Box] = None) -> Markup:
+    """MathJax's SVG, sized in em of the text around it (or to `size`, a display formula's box), with its
+    MathML beside it for screen readers."""
+    if size is not None:
+        dimensions = f'width="{_px(size.w)}" height="{_px(size.h)}"'
+        align = ""
+    else:
+        dimensions = f'width="{formula.width:.3f}em" height="{formula.height:.3f}em"'
+        align = f' style="vertical-align:{-formula.depth:.3f}em"'
+    svg = re.sub(r'^<svg style="[^"]*"', f"<svg{align}", formula.svg)
+    svg = re.sub(r' width="[^"]*" height="[^"]*"', " " + dimensions + ' aria-hidden="true"', svg, count=1)
+    return Markup(f'<span class="ld-formula">{svg}<span class="ld-mathml">{formula.mathml}</span></span>')
 
 
-def render_block_markdown(block: Markdown) -> Markup:
-    """A Markdown block; an incremental list's top-level items become fragments, one click each."""
-    if not block.items_from:
-        return render_markdown(block.text)
-    tokens = _markdown().parse(block.text)
-    index = block.items_from
-    for token in tokens:
-        if token.type == "list_item_open" and token.level == 1:
-            token.attrSet("class", "fragment")
-            token.attrSet("data-fragment-index", str(index))
-            index += 1
-    return Markup(_markdown().renderer.render(tokens, _markdown().options, {}))
+def render_runs(runs: tuple[Run, ...], formulas: dict) -> Markup:
+    """Styled runs as spans (what PowerPoint draws as runs), inline formulas as MathJax's SVG."""
+    parts = []
+    for run in runs:
+        if run.math:
+            text = render_formula(formulas[(run.math, False)])
+        else:
+            text = Markup(html.escape(run.text, quote=False))
+        styles = []
+        if run.color:
+            styles.append(f"color:#{run.color}")
+        if run.bold:
+            text = Markup(f"<strong>{text}</strong>")
+        if run.italic and not run.math:
+            text = Markup(f"<em>{text}</em>")
+        if run.code and not run.color and not run.math:
+            text = Markup(f"<code>{text}</code>")
+        if styles:
+            text = Markup(f'<span style="{";".join(styles)}">{text}</span>')
+        if run.link:
+            text = Markup(f'<a href="{html.escape(run.link)}" target="_blank" rel="noopener">{text}</a>')
+        parts.append(text)
+    return Markup("").join(parts)
+
+
+def render_inline(text: str, formulas: dict) -> Markup:
+    """A title or caption: its markdown as runs, its lines joined."""
+    return Markup(" ").join(render_runs(p.runs, formulas) for p in markdown_paragraphs(text))
+
+
+def render_paragraphs(item: Placed, formulas: dict) -> Markup:
+    """A text block's paragraphs as HTML: lists as <ul>/<ol> (their items one click each when the block
+    is incremental), other paragraphs as <p>."""
+    block = item.block
+    out: list[str] = []
+    open_lists: list[str] = []  # tags of the lists open, outermost first
+    item_number = item.items_before
+
+    def close_to(depth: int) -> None:
+        while len(open_lists) > depth:
+            out.append(f"</li></{open_lists.pop()}>")
+
+    for paragraph in item.paragraphs:
+        if not paragraph.bullet:
+            close_to(0)
+            out.append(f"<p>{render_runs(paragraph.runs, formulas)}</p>")
+            continue
+        tag = "ol" if paragraph.bullet == "number" else "ul"
+        close_to(paragraph.level + 1)
+        if len(open_lists) == paragraph.level + 1 and open_lists[-1] != tag:
+            close_to(paragraph.level)
+        if len(open_lists) == paragraph.level + 1:
+            out.append("</li>")
+        else:
+            while len(open_lists) < paragraph.level + 1:
+                start = f' start="{paragraph.number}"' if tag == "ol" and paragraph.number != 1 else ""
+                out.append(f"<{tag}{start}>")
+                open_lists.append(tag)
+        fragment = ""
+        if isinstance(block, Markdown) and block.items_from and paragraph.level == 0:
+            fragment = f' class="fragment" data-fragment-index="{block.items_from + item_number}"'
+            item_number += 1
+        out.append(f"<li{fragment}>{render_runs(paragraph.runs, formulas)}")
+    close_to(0)
+    return Markup("".join(out))
+
+
+def render_lines(item: Placed, full_output: str = "") -> Markup:
+    """Code or output as laid out, one span per drawn line (a wrapped line's tail carries its mark);
+    the note under a cut-off output links `full_output`, all of it."""
+    block = item.block
+    lines = []
+    for index, paragraph in enumerate(item.paragraphs):
+        text = render_runs(paragraph.runs, {})
+        last = index == len(item.paragraphs) - 1
+        if full_output and last:
+            text = Markup(f'<a class="ld-truncated" href="{full_output}" download="{html.escape(block.full)}">{text}</a>')
+        lines.append(Markup(f'<span class="ld-line" data-line="{paragraph.line}">{text}</span>'))
+    return Markup("\n").join(lines)
 
 
 def data_uri(path: Path, mime: str) -> str:
@@ -90,28 +171,28 @@ def _environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["markdown"] = render_markdown
-    env.filters["inline"] = render_inline
+    env.filters["plain"] = plain_text
     return env
 
 
-def write_html(deck: Deck, context: WriteContext) -> bytes:
+def write_html(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
+    """The laid-out slides as a reveal.js page: every box where the layout put it, at its size."""
     theme = load_theme(context.templates / "theme.toml")
     template = _environment(context.templates).get_template("deck.html.j2")
     helpers = SimpleNamespace(
-        markdown=render_block_markdown,
-        highlight=lambda block: highlight_code(block.source, block.language, theme.pygments_style),
+        style=box_style,
+        paragraphs=lambda item: render_paragraphs(item, laid.formulas),
+        inline=lambda text: render_inline(text, laid.formulas),
+        display=lambda item: render_formula(laid.formulas[(item.block.latex, True)], item.picture),
+        lines=lambda item: render_lines(item, data_uri(context.figures / item.block.full, "text/plain;charset=utf-8")
+                                        if isinstance(item.block, Stream) and item.block.full else ""),
         svg=lambda name: data_uri(context.figures / f"{name}.svg", "image/svg+xml"),
-        text_file=lambda name: data_uri(context.figures / name, "text/plain;charset=utf-8"),
         kind=lambda block: type(block).__name__,
-        columns=columns,
+        px=_px,
+        across=lambda item: Box(item.box.x, item.picture.y, item.box.w, item.picture.h),  # math, centred in its row
     )
-    page = template.render(
-        deck=deck,
-        theme=theme,
-        assets="assets",
-        code_css=Markup(_formatter(theme.pygments_style).get_style_defs(".ld-code")),
-        w=helpers,
-    )
+    page = template.render(deck=deck, slides=laid.slides, title=plain_text(deck.title), theme=theme, assets="assets",
+                           w=helpers)
     return page.encode("utf-8")
 
 

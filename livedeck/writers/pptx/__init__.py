@@ -1,15 +1,13 @@
-"""PowerPoint: layout.py decides where each block goes, draw.py draws that with python-pptx.
+"""PowerPoint: draw.py draws the laid-out slides (livedeck.layout) with python-pptx.
 
 Light to import: python-pptx loads on use."""
 from __future__ import annotations
-
-import contextlib
 
 
 def make(sources) -> dict[str, bytes]:
     from livedeck.writers.pptx.draw import write_pptx
 
-    return {f"{sources.deck.name}.pptx": write_pptx(sources.deck, sources.context)}
+    return {f"{sources.deck.name}.pptx": write_pptx(sources.deck, sources.laid, sources.context)}
 
 
 def prepare(options, warn):
@@ -37,16 +35,7 @@ def prepare(options, warn):
 
 
 def head_start(lessons, options) -> None:
-    """Draw the lessons' display math into the cache, on the core that is free while the workers start."""
-    from livedeck.structure import split_markdown
-    from livedeck.writers.pptx.mathimage import formula_png
+    """Typeset the lessons' formulas into the cache, on the core that is free while the workers start."""
+    from livedeck.layout.formulas import warm
 
-    for lesson in lessons:
-        for cell in lesson.cells:
-            if cell.kind == "markdown":
-                for piece in split_markdown(cell.source):
-                    if piece.kind == "math":
-                        # A formula that cannot be drawn fails its own lesson's PowerPoint deck, in its
-                        # worker, with a message; drawing ahead is only a head start.
-                        with contextlib.suppress(Exception):
-                            formula_png(piece.text, options.cache / "math")
+    warm(lessons, options.cache / "math")

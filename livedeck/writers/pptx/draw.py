@@ -15,22 +15,20 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from livedeck.layout import LaidSlide, SlideKind
+from livedeck.layout.fit import Placed
+from livedeck.layout.geometry import (BULLET_INDENT, CAPTION_SIZE, CELL_INSET, CODE_INSET, LINE_SPACING,
+                                      PARAGRAPH_SPACING, TEXT_INSET, Box)
+from livedeck.layout.richtext import Paragraph, markdown_paragraphs, plain_text
 from livedeck.model import Code, Deck, Error, Figure, Markdown, Math, Stream, Table, Value
-from livedeck.writers.pptx.animation import Target, add_clicks
 from livedeck.theme import Theme, load_theme
-from livedeck.writers import WriteContext
-from livedeck.writers.pptx import measure
-from livedeck.writers.pptx.mathimage import formula_png, natural_size
-from livedeck.writers.pptx.layout import (BULLET_INDENT, CAPTION_SIZE, CELL_INSET, CODE_INSET, TEXT_INSET, Box, Placed,
-                                         Planner, plan_slide)
-from livedeck.writers.pptx.richtext import Paragraph, markdown_paragraphs, plain_text
+from livedeck.writers import LaidDeck, WriteContext
+from livedeck.writers.pptx.animation import Target, add_clicks
 
 EMU_PER_PT = 12700
 LAYOUTS = ("Title Slide", "Title Only")  # the theme's layouts livedeck uses, by name
-NO_TABLE_STYLE = "{5940675A-B579-460E-94D1-54222C63F5DA}"
-DIMMED = "A0A8B0"  # code lines outside the emphasised group  # "No Style, Table Grid": we style cells
-TITLE_SIZES = (36, 32, 28, 24)
-BODY_MARGIN = 18.0  # points between the title and the body, and below the body
+NO_TABLE_STYLE = "{5940675A-B579-460E-94D1-54222C63F5DA}"  # "No Style, Table Grid": we style cells
+DIMMED = "A0A8B0"  # code lines outside the emphasised group
 
 
 class TemplateError(Exception):
@@ -141,7 +139,7 @@ def _describe(shape, text: str) -> None:
     shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
 
 
-def _draw(slide, item: Placed, context: WriteContext, theme: Theme) -> list:
+def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: dict) -> list:
     """Draw one placed block; returns the shapes made (for its appear-on-click animation)."""
     block = item.block
     if isinstance(block, Figure):
@@ -156,7 +154,7 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme) -> list:
             paragraph.alignment = PP_ALIGN.CENTER
         return [picture, caption]
     if isinstance(block, Math):
-        png = formula_png(block.latex, context.cache)
+        png = formulas[(block.latex, True)].png
         picture = slide.shapes.add_picture(io.BytesIO(png), emu(item.picture.x), emu(item.picture.y),
                                            emu(item.picture.w), emu(item.picture.h))
         _describe(picture, block.latex)
@@ -175,7 +173,7 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme) -> list:
             shape.fill.fore_color.rgb = _color(theme.code_background)
             shape.line.fill.background()
     color = theme.accent if isinstance(block, Error) else theme.text_color
-    spacing = round(item.size * 0.3, 1) if not code_like else 0.0
+    spacing = round(item.size * PARAGRAPH_SPACING, 1) if not code_like else 0.0
     paragraphs = item.paragraphs
     if isinstance(block, Code) and block.line_steps:
         paragraphs = _emphasise(paragraphs, block.line_steps[0])
@@ -190,28 +188,28 @@ def _emphasise(paragraphs: tuple[Paragraph, ...], group: str) -> tuple[Paragraph
         first, _, last = part.strip().partition("-")
         if first.isdigit():
             lines.update(range(int(first), int(last or first) + 1))
-    return tuple(p if n in lines else replace(p, runs=tuple(replace(r, color=DIMMED) for r in p.runs))
-                 for n, p in enumerate(paragraphs, start=1))
+    return tuple(p if p.line in lines else replace(p, runs=tuple(replace(r, color=DIMMED) for r in p.runs))
+                 for p in paragraphs)
 
 
 def _draw_table(slide, item: Placed, theme: Theme) -> list:
     block: Table = item.block
-    grid = ([block.header] if block.header else []) + list(item.rows)
+    grid = ([item.header] if item.header else []) + list(item.rows)
     columns = max(len(row) for row in grid)
-    row_height = item.size * measure.LINE_SPACING + 2 * CELL_INSET[1]
+    row_height = item.size * LINE_SPACING + 2 * CELL_INSET[1]
     scale = min(1.0, item.box.w / sum(item.column_widths))
     frame = slide.shapes.add_table(len(grid), columns, emu(item.box.x), emu(item.box.y),
                                    emu(sum(item.column_widths) * scale), emu(row_height * len(grid)))
     table = frame.table
     frame._element.graphic.graphicData.tbl.tblPr.find(qn("a:tableStyleId")).text = NO_TABLE_STYLE
-    table.first_row = bool(block.header)  # the header row is marked as such, for screen readers
-    table.first_col = bool(block.header) and block.header[0] == ""
+    table.first_row = bool(item.header)  # the header row is marked as such, for screen readers
+    table.first_col = bool(item.header) and item.header[0] == ""
     table.horz_banding = False
     for index, width in enumerate(item.column_widths):
         table.columns[index].width = emu(width * scale)
     for r, row in enumerate(grid):
         table.rows[r].height = emu(row_height)
-        header = r == 0 and bool(block.header)
+        header = r == 0 and bool(item.header)
         for c in range(columns):
             cell = table.cell(r, c)
             cell.margin_left = cell.margin_right = Pt(CELL_INSET[0])
@@ -245,43 +243,46 @@ def _targets(item: Placed, shapes: list) -> list[tuple[int, Target]]:
             if paragraph.bullet and paragraph.level == 0:
                 number += 1
             if number >= 0:  # a top-level item, or a nested line that appears with its item
-                found.append((block.items_from + number, Target(shapes[0].shape_id, paragraph=index, has_text=True)))
+                found.append((block.items_from + item.items_before + number,
+                              Target(shapes[0].shape_id, paragraph=index, has_text=True)))
     return found
 
 
-def _set_title(shape, text: str, theme: Theme) -> None:
+def _set_title(shape, slide: LaidSlide) -> None:
+    """The title where the layout put it, at its size (a placeholder, so it stays the theme's title)."""
+    box = slide.title_box
+    shape.left, shape.top, shape.width, shape.height = emu(box.x), emu(box.y), emu(box.w), emu(box.h)
     frame = shape.text_frame
-    available = shape.width / EMU_PER_PT - 2 * 7.2
-    size = next((s for s in TITLE_SIZES if measure.width(text, s, bold=True) <= available), TITLE_SIZES[-1])
-    frame.text = text
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.text = plain_text(slide.title)
     for paragraph in frame.paragraphs:
         for run in paragraph.runs:
-            run.font.size = Pt(size)
+            run.font.size = Pt(slide.title_size)
 
 
-def _body_box(prs, layout) -> Box:
-    title = next(p for p in layout.placeholders if p.placeholder_format.idx == 0)
-    top = (title.top + title.height) / EMU_PER_PT + BODY_MARGIN / 2
-    left = title.left / EMU_PER_PT
-    width = title.width / EMU_PER_PT
-    return Box(left, top, width, prs.slide_height / EMU_PER_PT - top - BODY_MARGIN)
-
-
-def _title_slide(prs, deck: Deck, theme: Theme) -> None:
+def _title_slide(prs, laid: LaidSlide, context: WriteContext, theme: Theme) -> None:
+    """The deck's title slide: its subtitle in the layout's subtitle placeholder, the lesson's file beneath."""
     slide = prs.slides.add_slide(prs.slide_layouts.get_by_name("Title Slide"))
-    _set_title(slide.shapes.title, plain_text(deck.title), theme)
+    _set_title(slide.shapes.title, laid)
     slide.shapes.title.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
     subtitle = next((p for p in slide.placeholders if p.placeholder_format.idx == 1), None)
-    if subtitle is not None:
-        frame = subtitle.text_frame
-        if deck.subtitle:
-            _write_paragraphs(frame, markdown_paragraphs(deck.subtitle), 24, theme, "333333")
-        source = frame.add_paragraph() if deck.subtitle else frame.paragraphs[0]
-        run = source.add_run()
-        run.text = deck.source
-        run.font.size, run.font.name = Pt(14), theme.pptx_code_font
-    if deck.title_notes:
-        slide.notes_slide.notes_text_frame.text = plain_text(deck.title_notes)
+    *described, source = laid.items
+    if subtitle is not None and described:
+        item = described[0]
+        subtitle.left, subtitle.top = emu(item.box.x), emu(item.box.y)
+        subtitle.width, subtitle.height = emu(item.box.w), emu(item.box.h)
+        subtitle.text_frame.auto_size = MSO_AUTO_SIZE.NONE
+        _write_paragraphs(subtitle.text_frame, item.paragraphs, item.size, theme, "333333",
+                          round(item.size * PARAGRAPH_SPACING, 1))
+    elif subtitle is not None:  # no subtitle: no empty "Click to add subtitle" box
+        subtitle._element.getparent().remove(subtitle._element)
+    shape = _text_box(slide, source.box, TEXT_INSET)
+    _write_paragraphs(shape.text_frame, source.paragraphs, source.size, theme, "555555")
+    for paragraph in shape.text_frame.paragraphs:
+        paragraph.alignment = PP_ALIGN.CENTER
+    if laid.notes:
+        slide.notes_slide.notes_text_frame.text = plain_text(laid.notes)
 
 
 def _reproducible(prs, deck: Deck) -> None:
@@ -309,29 +310,26 @@ def _stable_zip(data: bytes) -> bytes:
     return output.getvalue()
 
 
-def write_pptx(deck: Deck, context: WriteContext) -> bytes:
+def write_pptx(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
+    """The laid-out slides as native, editable PowerPoint shapes."""
     theme = load_theme(context.templates / "theme.toml")
     prs = load_template(context.pptx_template or context.templates / "pptx" / "livedeck.pptx")
     layout = prs.slide_layouts.get_by_name("Title Only")
-    box = _body_box(prs, layout)
-    planner = Planner(lambda latex, size: natural_size(latex, size, context.cache))
-    _title_slide(prs, deck, theme)
-    for model_slide in deck.slides:
-        notes = plain_text(model_slide.notes)
-        for planned in plan_slide(model_slide, plain_text(model_slide.title), notes, box, planner,
-                                  theme.pygments_style, context.figures_shown or context.figures.as_posix()):
-            slide = prs.slides.add_slide(layout)
-            _set_title(slide.shapes.title, planned.title, theme)
-            clicks: dict[int, list[Target]] = {}
-            for item in planned.items:
-                shapes = _draw(slide, item, context, theme)
-                for step, target in _targets(item, shapes):
-                    clicks.setdefault(step, []).append(target)
-            add_clicks(slide, [clicks[step] for step in sorted(clicks)])
-            if planned.notes:
-                slide.notes_slide.notes_text_frame.text = planned.notes
+    for planned in laid.slides:
+        if planned.kind == SlideKind.TITLE:
+            _title_slide(prs, planned, context, theme)
+            continue
+        slide = prs.slides.add_slide(layout)
+        _set_title(slide.shapes.title, planned)
+        clicks: dict[int, list[Target]] = {}
+        for item in planned.items:
+            shapes = _draw(slide, item, context, theme, laid.formulas)
+            for step, target in _targets(item, shapes):
+                clicks.setdefault(step, []).append(target)
+        add_clicks(slide, [clicks[step] for step in sorted(clicks)])
+        if planned.notes:
+            slide.notes_slide.notes_text_frame.text = plain_text(planned.notes)
     _reproducible(prs, deck)
     buffer = io.BytesIO()
     prs.save(buffer)
     return _stable_zip(buffer.getvalue())
-

@@ -1,35 +1,26 @@
-"""Geometry every format shares: how a slide's blocks divide into the regions of the slide.
+"""The regions an author asked for, and what a slide shows of printed text.
 
-The deck model records what the author asked for (a layout, column widths); the shares of
-the slide that follow from it are decided here, once, for both writers.
+The deck model records what the author asked for (`:::: columns`, column widths); the
+shares of the slide that follow from it are decided here. Printed text is recorded whole;
+what slides show of it is cut here.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
-from livedeck.model import Block, Code, ColumnBreak, Figure, Layout, Slide, Stream
+from livedeck.model import Block, ColumnBreak, Layout, Slide, Stream
 
-CODE_SHARE = 0.52  # "code-figure": the code's share of the width; the figure has the rest
-MAX_STREAM_LINES = 14  # printed lines a slide shows; the rest is counted, and kept in a file
-MAX_LINE_CHARS = 110
+MAX_STREAM_LINES = 60  # printed lines shown (on "(cont.)" slides past the first); the rest is counted, and kept in a file
+MAX_LINE_CHARS = 400  # a longer line is cut (and kept whole in that file); shorter ones wrap
 
 Columns = tuple[tuple[float, tuple[Block, ...]], ...]
 
 
 def columns(slide: Slide) -> tuple[tuple[Block, ...], Columns, tuple[Block, ...]]:
     """A slide's blocks as (full-width top, ((width, blocks) per column), full-width bottom);
-    widths add up to 1.
-
-    "code-figure": text before the first code block spans the slide; from the code on,
-    the figure goes right and everything else left. "columns": each ColumnBreak starts a
-    column, and one marked `end` closes them. A "stack" slide is all top.
+    widths add up to 1. "columns": each ColumnBreak starts a column, and one marked `end`
+    closes them. A "stack" slide is all top.
     """
-    if slide.layout == Layout.CODE_FIGURE:
-        first_code = next(i for i, b in enumerate(slide.blocks) if isinstance(b, Code))
-        rest = slide.blocks[first_code:]
-        return (slide.blocks[:first_code],
-                ((CODE_SHARE, tuple(b for b in rest if not isinstance(b, Figure))),
-                 (1 - CODE_SHARE, tuple(b for b in rest if isinstance(b, Figure)))), ())
     if slide.layout == Layout.COLUMNS:
         end = next((i for i, b in enumerate(slide.blocks) if isinstance(b, ColumnBreak) and b.end),
                    len(slide.blocks))

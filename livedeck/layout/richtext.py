@@ -1,7 +1,7 @@
-"""Markdown and highlighted code as paragraphs of styled runs: what PowerPoint text is made of.
+"""Markdown and highlighted code as paragraphs of styled runs: what every format's text is made of.
 
-Both the layout (which measures runs) and the PowerPoint writer (which emits them)
-read these, so what is measured is exactly what is written.
+The layout measures these runs and both writers draw them (HTML as spans, PowerPoint as
+runs), so what is measured is exactly what is drawn.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.styles import get_style_by_name
 
 from livedeck.markdown import parser
-from livedeck.writers.pptx.unimath import latex_to_unicode
+from livedeck.layout.unimath import latex_to_unicode
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Run:
     code: bool = False  # monospace
     link: str = ""
     color: str = ""  # RRGGBB, for highlighted code
+    math: str = ""  # inline math: its LaTeX (HTML typesets it; `text` is its Unicode reading, for PowerPoint)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class Paragraph:
     bullet: str = ""  # "", "•", or "1." style numbering ("number")
     level: int = 0
     number: int = 0  # the item's number in a numbered list
+    line: int = 0  # code and output: the source line it shows (1-based)
+    continued: bool = False  # the wrapped tail of a line too long for its box
 
     @property
     def text(self) -> str:
@@ -53,7 +56,7 @@ def _inline(token: Token) -> tuple[Run, ...]:
         elif kind == "code_inline":
             runs.append(replace(style, text=child.content, code=True))
         elif kind in ("math_inline", "math_inline_double"):
-            runs.append(replace(style, text=latex_to_unicode(child.content)))
+            runs.append(replace(style, text=latex_to_unicode(child.content), math=child.content))
         elif kind == "strong_open":
             style = replace(style, bold=True)
         elif kind == "strong_close":
@@ -102,7 +105,7 @@ def markdown_paragraphs(text: str) -> list[Paragraph]:
                 lists[-1][1] += 1
             paragraphs.append(Paragraph(_inline(token), bullet, max(0, len(lists) - 1), number))
         elif token.type in ("math_block", "math_block_label"):
-            paragraphs.append(Paragraph((Run(latex_to_unicode(token.content), italic=True),)))
+            paragraphs.append(Paragraph((Run(latex_to_unicode(token.content), italic=True, math=token.content),)))
         elif token.type in ("fence", "code_block"):
             paragraphs.extend(Paragraph((Run(line, code=True),)) for line in token.content.rstrip("\n").split("\n"))
     return paragraphs
@@ -127,7 +130,7 @@ def code_paragraphs(source: str, language: str, style_name: str) -> list[Paragra
     """One paragraph per source line, runs coloured as Pygments colours them in HTML."""
     colors = _token_colors(style_name)
     lines: list[list[Run]] = [[]]
-    for token_type, value in get_lexer_by_name(language).get_tokens(source):
+    for token_type, value in get_lexer_by_name(language).get_tokens(source.expandtabs(4)):
         kind = token_type
         while kind not in colors and kind.parent is not None:  # styles resolve inheritance for known types
             kind = kind.parent
@@ -139,8 +142,8 @@ def code_paragraphs(source: str, language: str, style_name: str) -> list[Paragra
                 lines[-1].append(Run(piece, bold=bold, italic=italic, code=True, color=color))
     while lines and not lines[-1]:
         lines.pop()
-    return [Paragraph(_merged(runs) or (Run("", code=True),)) for runs in lines]
+    return [Paragraph(_merged(runs) or (Run("", code=True),), line=n) for n, runs in enumerate(lines, start=1)]
 
 
 def mono_paragraphs(text: str) -> list[Paragraph]:
-    return [Paragraph((Run(line, code=True),)) for line in text.split("\n")]
+    return [Paragraph((Run(line, code=True),), line=n) for n, line in enumerate(text.expandtabs(4).split("\n"), start=1)]

@@ -1,0 +1,120 @@
+"""The layout stage: a deck model becomes the slides every format draws, each block placed and sized.
+
+deck model → layout → writers. It decides, once for every format, which blocks go on
+which slide, where and at what size, and where content continues onto "(cont.)" slides;
+HTML and PowerPoint draw this one plan, so both have the same slides, splits and sizes.
+It measures text with the DejaVu fonts that the HTML deck ships and draws with (fit.py,
+measure.py); geometry.py holds the slide and its type scale.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from livedeck.layout import measure
+from livedeck.layout.fit import Formulas, Placed, Planner, fit_slide
+from livedeck.layout.geometry import (DECK_TITLE_SIZES, MARGIN, SLIDE_HEIGHT, SLIDE_WIDTH, SOURCE_SIZE,
+                                      SUBTITLE_MAX_LINES, SUBTITLE_SIZE, TEXT_INSET, TITLE_SIZES, Box, body_box,
+                                      title_box)
+from livedeck.layout.richtext import markdown_paragraphs, plain_text
+from livedeck.layout.formulas import Key, formulas_in
+from livedeck.model import Deck, Markdown, Math, Slide
+
+TITLE_INSET = 7.2  # left and right inside a title box
+
+
+class SlideKind(StrEnum):
+    TITLE = "title"  # the deck's title slide
+    CONTENT = "content"
+
+
+@dataclass(frozen=True)
+class LaidSlide:
+    """One slide as drawn: its title in `title_box` at `title_size`, and its placed blocks."""
+    title: str  # inline markdown
+    title_box: Box
+    title_size: float
+    items: tuple[Placed, ...]
+    notes: str = ""  # markdown
+    continued: bool = False  # a "(cont.)" slide
+    kind: SlideKind = SlideKind.CONTENT
+
+
+def _title_fit(text: str, sizes: tuple[float, ...], width: float, planner: Planner) -> tuple[float, int]:
+    """The largest size at which a title takes at most two lines, and its lines there."""
+    for size in sizes:
+        lines = _title_lines(text, size, width, planner)
+        if lines <= 2 or size == sizes[-1]:
+            return size, lines
+    raise AssertionError("unreachable")
+
+
+def _title_lines(text: str, size: float, width: float, planner: Planner) -> int:
+    paragraphs = [replace(p, runs=tuple(replace(r, bold=True) for r in p.runs)) for p in markdown_paragraphs(text)]
+    return sum(measure.wrapped_lines(p, size, width, planner.math_widths) for p in paragraphs) or 1
+
+
+def _title_slide(deck: Deck, planner: Planner, code_style: str) -> list[LaidSlide]:
+    """Title, a short subtitle and the lesson's file, centred; a subtitle too long for it gets a slide of its own."""
+    width = SLIDE_WIDTH - 4 * MARGIN
+    size, lines = _title_fit(deck.title, DECK_TITLE_SIZES, width - 2 * TITLE_INSET, planner)
+    subtitle = Markdown(deck.subtitle) if deck.subtitle else None
+    sub_lines = sum(measure.wrapped_lines(p, SUBTITLE_SIZE, width - 2 * TEXT_INSET[0], planner.math_widths)
+                    for p in markdown_paragraphs(deck.subtitle)) if subtitle else 0
+    own_slide = sub_lines > SUBTITLE_MAX_LINES
+    title_h = lines * size * 1.2 + 7.2
+    sub_h = 0.0 if own_slide or not subtitle else sub_lines * SUBTITLE_SIZE * 1.2 * 1.1 + 2 * TEXT_INSET[1]
+    source_h = SOURCE_SIZE * 1.2 + 2 * TEXT_INSET[1]
+    total = title_h + 16 + sub_h + (12 if sub_h else 0) + source_h
+    y = max(40.0, (SLIDE_HEIGHT - total) / 2)
+    x = 2 * MARGIN
+    items: list[Placed] = []
+    title = Box(x, y, width, title_h)
+    y = title.bottom + 16
+    if sub_h:
+        items.append(Placed(subtitle, Box(x, y, width, sub_h), SUBTITLE_SIZE,
+                            paragraphs=tuple(markdown_paragraphs(deck.subtitle))))
+        y += sub_h + 12
+    items.append(Placed(Markdown(f"`{deck.source}`"), Box(x, y, width, source_h), SOURCE_SIZE,
+                        paragraphs=tuple(markdown_paragraphs(f"`{deck.source}`"))))
+    slides = [LaidSlide(deck.title, title, size, tuple(items), deck.title_notes, kind=SlideKind.TITLE)]
+    if own_slide:  # the long first paragraph: a slide of its own, laid out like any other
+        slides += _content(Slide(plain_text(deck.title), (subtitle,)), planner, code_style)
+    return slides
+
+
+def _content(slide: Slide, planner: Planner, code_style: str, figures: str = "") -> list[LaidSlide]:
+    width = SLIDE_WIDTH - 2 * MARGIN - 2 * TITLE_INSET
+    size, lines = _title_fit(slide.title, TITLE_SIZES, width, planner)
+    pages = fit_slide(slide, body_box(title_box(lines, size)), planner, code_style, figures)
+    continued_lines = _title_lines(f"{slide.title} (cont.)", size, width, planner)
+    if len(pages) > 1 and continued_lines > lines:  # "(cont.)" takes the title to another line: refit below it
+        lines = continued_lines
+        pages = fit_slide(slide, body_box(title_box(lines, size)), planner, code_style, figures)
+    heading = title_box(lines, size)
+    return [LaidSlide(slide.title if i == 0 else f"{slide.title} (cont.)", heading, size, tuple(items),
+                      slide.notes if i == 0 else "", continued=slide.continued or i > 0)
+            for i, items in enumerate(pages)]
+
+
+def lay_out(deck: Deck, formulas: Formulas, code_style: str, figures: str = "") -> tuple[LaidSlide, ...]:
+    """Every slide of the deck as drawn, the title slide first. `formulas`: the deck's formulas, typeset
+    (formulas_of(deck) lists them); `figures`: where the lesson's side files are published, as the
+    note under a cut-off output names it."""
+    planner = Planner(formulas)
+    slides = _title_slide(deck, planner, code_style)
+    for slide in deck.slides:
+        slides += _content(slide, planner, code_style, figures)
+    return tuple(slides)
+
+
+def formulas_of(deck: Deck) -> list[Key]:
+    """Every formula the slides show: display math blocks, and inline math in any markdown."""
+    texts = [deck.title, deck.subtitle]
+    keys: list[Key] = []
+    for slide in deck.slides:
+        texts.append(slide.title)
+        for block in slide.blocks:
+            if isinstance(block, Math):
+                keys.append((block.latex, True))
+            texts += [getattr(block, "text", "") if isinstance(block, Markdown) else "", getattr(block, "caption", "")]
+    return keys + [key for text in texts if text for key in formulas_in(text)]

@@ -1,0 +1,419 @@
+"""Fit one slide's blocks into its body box: where each goes, at what size, and what continues.
+
+Blocks stack top to bottom, or code goes left and its figure right when that shows the
+figure larger; a slide in `:::: columns` keeps the author's columns when they fit. Text,
+code and tables take their sizes from one short scale (geometry.LEVELS), stepping down
+only as far as the slide needs; a code or output block also shrinks on its own until its
+longest line fits, down to CODE_FLOOR, and only below that wraps, with a continuation
+mark. Figures take the height that is left, never less than keeps their text legible.
+What does not fit at the floor continues on "<heading> (cont.)" slides.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Callable, Mapping, Optional
+
+from livedeck.layout import measure
+from livedeck.layout.formulas import Formula, Key
+from livedeck.layout.geometry import (BULLET_INDENT, CAPTION_SIZE, CELL_INSET, CODE_FLOOR, CODE_INSET, CODE_SIZES,
+                                      COLUMN_GAP, CONTINUATION, FIGURE_MIN_HEIGHT, FIGURE_TEXT_MIN, GAP, LEVELS,
+                                      LINE_SPACING, MATH_SIZE_FACTOR, PARAGRAPH_SPACING, TEXT_INSET, Box)
+from livedeck.layout.regions import columns
+from livedeck.layout.richtext import Paragraph, Run, code_paragraphs, markdown_paragraphs, mono_paragraphs
+from livedeck.model import Block, Code, ColumnBreak, Error, Figure, Markdown, Math, Slide, Stream, Table, Value
+
+Formulas = Mapping[Key, Formula]  # every formula of the deck, typeset
+CONTINUATION_COLOR = "8A8F98"
+SIDE_BY_SIDE_GAIN = 1.1  # code beside its figure only when the figure gets this much more area
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One block (or the part of it on this slide) to draw: where, at which font size, with what."""
+    block: Block
+    box: Box
+    size: float = 0.0  # font size in points (text, code, output, table, caption)
+    paragraphs: tuple[Paragraph, ...] = ()  # text-like blocks: the lines drawn here (code: as wrapped)
+    header: tuple[str, ...] = ()  # tables: the header and rows drawn here (a wide table's columns in parts)
+    rows: tuple[tuple[str, ...], ...] = ()
+    column_widths: tuple[float, ...] = ()
+    picture: Optional[Box] = None  # figures and math: the picture inside `box`
+    caption: Optional[Box] = None
+    items_before: int = 0  # an incremental list continued from an earlier slide: its items shown there
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A block, or the part of it that goes on one slide."""
+    block: Block
+    paragraphs: tuple[Paragraph, ...] = ()
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    items_before: int = 0
+
+    @property
+    def mono(self) -> bool:
+        return isinstance(self.block, (Code, Stream, Value, Error))
+
+
+def to_pieces(block: Block, code_style: str, figures: str, width: float) -> list[Piece]:
+    """A block as the pieces layout moves: a table too wide for the slide is cut into column groups."""
+    if isinstance(block, Markdown):
+        return [Piece(block, tuple(markdown_paragraphs(block.text)))]
+    if isinstance(block, Code):
+        return [Piece(block, tuple(code_paragraphs(block.source, block.language, code_style)))]
+    if isinstance(block, Stream):
+        lines = mono_paragraphs(block.text)
+        if block.truncated:
+            note = f"… {block.truncated} more line{'s' if block.truncated != 1 else ''} not shown"
+            if block.full:
+                note += f" (all of it: {figures}/{block.full})"
+            lines.append(Paragraph((Run(note, italic=True, code=True),)))
+        return [Piece(block, tuple(lines))]
+    if isinstance(block, (Value, Error)):
+        return [Piece(block, tuple(mono_paragraphs(block.text)))]
+    if isinstance(block, Table):
+        return [Piece(block, header=h, rows=r) for h, r in column_groups(block, width)]
+    return [Piece(block)]
+
+
+def column_groups(table: Table, width: float) -> list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]:
+    """(header, rows) of each part of a table, cut by columns where it is wider than `width` at the
+    smallest table size; each part repeats the row labels (a first column with an empty header)."""
+    size = LEVELS[-1][2]
+    count = max([len(table.header)] + [len(r) for r in table.rows])
+    widths = [_column_width(table.header, table.rows, i, size) for i in range(count)]
+    labels = 1 if table.header and table.header[0] == "" and count > 1 else 0
+    if sum(widths) <= width:
+        return [(table.header, table.rows)]
+    groups: list[list[int]] = [[]]
+    for i in range(labels, count):
+        used = sum(widths[j] for j in groups[-1]) + sum(widths[:labels])
+        if groups[-1] and used + widths[i] > width:
+            groups.append([])
+        groups[-1].append(i)
+
+    def pick(row: tuple[str, ...], group: list[int]) -> tuple[str, ...]:
+        return tuple(row[j] if j < len(row) else "" for j in list(range(labels)) + group)
+
+    return [(pick(table.header, g) if table.header else (), tuple(pick(r, g) for r in table.rows)) for g in groups]
+
+
+def _column_width(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], index: int, size: float) -> float:
+    cells = [(header[index], True)] if index < len(header) else []
+    cells += [(row[index], False) for row in rows if index < len(row)]
+    return max((measure.width(text, size, mono=True, bold=bold) for text, bold in cells), default=0.0) \
+        + 2 * CELL_INSET[0] + 2
+
+
+@lru_cache(maxsize=4096)
+def mono_lines(paragraphs: tuple[Paragraph, ...], size: float, available: float) -> tuple[Paragraph, ...]:
+    """Code or output as drawn: a line too long for `available` points breaks at the last character
+    that fits; its tail goes on the next line after a continuation mark, indented as the line was."""
+    char = measure.width("M", size, mono=True)
+    columns_fit = max(12, int(available / char))
+    lines: list[Paragraph] = []
+    for paragraph in paragraphs:
+        text = paragraph.text
+        if len(text) <= columns_fit and measure.width(text, size, mono=True) <= available:
+            lines.append(paragraph)
+            continue
+        indent = min(len(text) - len(text.lstrip(" ")), columns_fit // 2)
+        mark = Run(" " * indent + CONTINUATION, code=True, color=CONTINUATION_COLOR)
+        room = columns_fit - len(mark.text)
+        chunks = [_cut(paragraph.runs, 0, columns_fit)]
+        start = columns_fit
+        while start < len(text):
+            chunks.append(_cut(paragraph.runs, start, start + room))
+            start += room
+        lines.append(replace(paragraph, runs=chunks[0]))
+        lines += [replace(paragraph, runs=(mark, *chunk), continued=True) for chunk in chunks[1:]]
+    return tuple(lines)
+
+
+def _cut(runs: tuple[Run, ...], start: int, end: int) -> tuple[Run, ...]:
+    """The characters start..end of a line of runs, each keeping its style."""
+    out, position = [], 0
+    for run in runs:
+        lo, hi = max(start - position, 0), min(end - position, len(run.text))
+        if lo < hi:
+            out.append(replace(run, text=run.text[lo:hi]))
+        position += len(run.text)
+    return tuple(out)
+
+
+def longest_line(piece: Piece, size: float) -> float:
+    return max((measure.width(p.text, size, mono=True) for p in piece.paragraphs), default=0.0)
+
+
+class Planner:
+    """Measures pieces at a level of the type scale, and places them in boxes."""
+
+    def __init__(self, formulas: Formulas):
+        self.formulas = formulas
+        self.math_widths = {latex: f.width for (latex, display), f in formulas.items() if not display}
+
+    @staticmethod
+    def inset(piece: Piece) -> tuple[float, float]:
+        return CODE_INSET if piece.mono else TEXT_INSET
+
+    def font(self, piece: Piece, level: int, width: float) -> float:
+        text, code, table = LEVELS[level]
+        block = piece.block
+        if piece.mono:  # the level's size, or smaller until the longest line fits (not below the floor)
+            room = self.room(piece, width)
+            return next((s for s in CODE_SIZES if s <= code and longest_line(piece, s) <= room), CODE_FLOOR)
+        if isinstance(block, Table):
+            return table
+        if isinstance(block, Math):
+            return text * MATH_SIZE_FACTOR
+        return text
+
+    def room(self, piece: Piece, width: float) -> float:
+        # 2 % slack: renderers differ in rounding, and a line that only just fits here must not wrap there.
+        return (width - 2 * self.inset(piece)[0]) * 0.98
+
+    def wraps(self, piece: Piece, width: float) -> bool:
+        """Whether a code or output piece must wrap even at the floor."""
+        return piece.mono and longest_line(piece, CODE_FLOOR) > self.room(piece, width)
+
+    def lines(self, piece: Piece, level: int, width: float) -> tuple[Paragraph, ...]:
+        if piece.mono:
+            return mono_lines(piece.paragraphs, self.font(piece, level, width), self.room(piece, width))
+        return piece.paragraphs
+
+    def text_height(self, piece: Piece, width: float, level: int) -> float:
+        size = self.font(piece, level, width)
+        inset_x, inset_y = self.inset(piece)
+        if piece.mono:
+            count = len(self.lines(piece, level, width))
+            return count * size * LINE_SPACING + 2 * inset_y
+        available = (width - 2 * inset_x) * 0.97
+        height = 0.0
+        for paragraph in piece.paragraphs:
+            indent = (paragraph.level + 1) * BULLET_INDENT * size if paragraph.bullet else 0.0
+            lines = measure.wrapped_lines(paragraph, size, available - indent, self.math_widths)
+            height += lines * size * self.line_height(paragraph)
+        spacing = round(size * PARAGRAPH_SPACING, 1) * max(0, len(piece.paragraphs) - 1)
+        return height + spacing + 2 * inset_y
+
+    def line_height(self, paragraph: Paragraph) -> float:
+        """A paragraph's line height in em: single spacing, or more where an inline formula stands
+        taller or deeper than the text (as a browser grows the line box to hold it)."""
+        tallest = LINE_SPACING
+        for run in paragraph.runs:
+            formula = self.formulas.get((run.math, False)) if run.math else None
+            if formula is not None:  # DejaVu Sans at line-height 1.2: 0.946 em above the baseline, 0.254 below
+                above, below = formula.height - formula.depth, formula.depth
+                tallest = max(tallest, max(0.946, above) + max(0.254, below) + 0.02)
+        return tallest
+
+    def column_widths(self, piece: Piece, level: int) -> list[float]:
+        size = LEVELS[level][2]
+        count = max([len(piece.header)] + [len(r) for r in piece.rows])
+        return [_column_width(piece.header, piece.rows, i, size) for i in range(count)]
+
+    def table_height(self, piece: Piece, level: int, width: float) -> float:
+        """The table's rows, and its caption beneath when it has one (as wide as the table's box)."""
+        size = LEVELS[level][2]
+        rows = len(piece.rows) + (1 if piece.header else 0)
+        return rows * (size * LINE_SPACING + 2 * CELL_INSET[1]) + 2 + self.caption_height(piece.block.caption, width)
+
+    def math_box(self, piece: Piece, width: float, level: int) -> tuple[float, float]:
+        """A display formula's size as typeset, scaled down to the width when it is wider."""
+        formula, size = self.formulas[(piece.block.latex, True)], self.font(piece, level, width)
+        natural_w, natural_h = formula.width * size, formula.height * size
+        scale = min(1.0, width / natural_w) if natural_w else 1.0
+        return natural_w * scale, natural_h * scale
+
+    def fixed_height(self, piece: Piece, width: float, level: int) -> Optional[float]:
+        """Height of a piece that does not stretch; None for a figure (it takes what is left)."""
+        block = piece.block
+        if isinstance(block, Figure):
+            return None
+        if isinstance(block, Table):
+            if sum(self.column_widths(piece, level)) > width:
+                return float("inf")
+            return self.table_height(piece, level, width)
+        if isinstance(block, Math):
+            return self.math_box(piece, width, level)[1]
+        return self.text_height(piece, width, level)
+
+    def caption_height(self, caption: str, width: float) -> float:
+        """A figure's or table's caption, wrapped to the width."""
+        if not caption:
+            return 0.0
+        available = (width - 2 * TEXT_INSET[0]) * 0.97
+        lines = sum(measure.wrapped_lines(p, CAPTION_SIZE, available, self.math_widths)
+                    for p in markdown_paragraphs(caption))
+        return max(lines, 1) * CAPTION_SIZE * LINE_SPACING + 2 * TEXT_INSET[1] + 2
+
+    def figure_min(self, figure: Figure, box: Box) -> float:
+        """The least height that shows the figure's smallest text at FIGURE_TEXT_MIN points (or at least
+        FIGURE_MIN_HEIGHT); never more than the box could give it alone."""
+        caption = self.caption_height(figure.caption, box.w)
+        aspect = figure.width / figure.height
+        legible = figure.width * 72 * FIGURE_TEXT_MIN / figure.text_size if figure.text_size else 0.0
+        height = max(FIGURE_MIN_HEIGHT, min(legible, box.w) / aspect)
+        return min(height, box.h - caption) + caption
+
+    def stack(self, pieces: list[Piece], box: Box, level: int) -> Optional[list[Placed]]:
+        """Place pieces top to bottom in `box` at `level`, or None when they do not fit."""
+        heights = [self.fixed_height(p, box.w, level) for p in pieces]
+        figures = [i for i, h in enumerate(heights) if h is None]
+        fixed = sum(h for h in heights if h is not None) + GAP * max(0, len(pieces) - 1)
+        if box.h - fixed - sum(self.figure_min(pieces[i].block, box) for i in figures) < -0.01:
+            return None
+        share = (box.h - fixed) / len(figures) if figures else 0.0
+        placed: list[Placed] = []
+        y = box.y
+        for i, piece in enumerate(pieces):
+            height = share if i in figures else heights[i]
+            placed.append(self.place(piece, Box(box.x, y, box.w, height), level))
+            y += placed[-1].box.h + GAP
+        return placed
+
+    def place(self, piece: Piece, box: Box, level: int) -> Placed:
+        block = piece.block
+        if isinstance(block, Figure):
+            caption_h = self.caption_height(block.caption, box.w)
+            aspect = block.width / block.height
+            w = min(box.w, (box.h - caption_h) * aspect)
+            h = w / aspect
+            picture = Box(box.x + (box.w - w) / 2, box.y, w, h)
+            caption = Box(box.x, box.y + h, box.w, caption_h) if block.caption else None
+            return Placed(block, Box(box.x, box.y, box.w, h + caption_h), CAPTION_SIZE, picture=picture,
+                          caption=caption)
+        size = self.font(piece, level, box.w)
+        if isinstance(block, Math):
+            w, h = self.math_box(piece, box.w, level)
+            return Placed(block, box, size, picture=Box(box.x + (box.w - w) / 2, box.y, w, h))
+        if isinstance(block, Table):
+            widths = self.column_widths(piece, level)
+            total = min(sum(widths), box.w)
+            caption_h = self.caption_height(block.caption, box.w)
+            caption = Box(box.x, box.bottom - caption_h, box.w, caption_h) if block.caption else None
+            return Placed(block, Box(box.x + (box.w - total) / 2, box.y, total, box.h - caption_h), size,
+                          header=piece.header, rows=piece.rows, column_widths=tuple(widths), caption=caption)
+        return Placed(block, box, size, paragraphs=self.lines(piece, level, box.w), items_before=piece.items_before)
+
+    def in_columns(self, top: list[Piece], cols: list[tuple[float, list[Piece]]], bottom: list[Piece], box: Box,
+                   level: int) -> Optional[list[Placed]]:
+        """`top` across the slide, then the columns side by side (widths: shares), then `bottom` across."""
+        placed = self.stack(top, box, level) if top else []
+        if placed is None:
+            return None
+        y = (placed[-1].box.bottom + GAP) if placed else box.y
+        x, lowest = box.x, y
+        room = box.w - COLUMN_GAP * (len(cols) - 1)
+        for width, col in cols:
+            column = self.stack(col, Box(x, y, room * width, box.bottom - y), level) if col else []
+            if column is None:
+                return None
+            placed += column
+            lowest = max([lowest] + [item.box.bottom + GAP for item in column])
+            x += room * width + COLUMN_GAP
+        if bottom:  # after the columns close: across the slide again, below the longest column
+            below = self.stack(bottom, Box(box.x, lowest, box.w, box.bottom - lowest), level)
+            if below is None:
+                return None
+            placed += below
+        return placed
+
+
+def best(attempt: Callable[[int], Optional[list[Placed]]]) -> tuple[int, Optional[list[Placed]]]:
+    """The largest level of the type scale at which `attempt` fits, and what it placed."""
+    for level in range(len(LEVELS)):
+        placed = attempt(level)
+        if placed is not None:
+            return level, placed
+    return len(LEVELS) - 1, None
+
+
+def figure_area(placed: Optional[list[Placed]]) -> float:
+    return sum(p.picture.w * p.picture.h for p in placed or () if isinstance(p.block, Figure))
+
+
+def side_by_side(pieces: list[Piece], box: Box, planner: Planner) -> Optional[list[Placed]]:
+    """Code left, its one figure right (text before the code across the top), when no code wraps."""
+    figures = [p for p in pieces if isinstance(p.block, Figure)]
+    first_code = next((i for i, p in enumerate(pieces) if isinstance(p.block, Code)), None)
+    if len(figures) != 1 or first_code is None or any(isinstance(p.block, (Table, Math)) for p in pieces):
+        return None
+    top = pieces[:first_code]
+    left = [p for p in pieces[first_code:] if p is not figures[0]]
+    widest = max(longest_line(p, CODE_SIZES[0]) + 2 * CODE_INSET[0] for p in left if p.mono) / 0.98
+    share = min(max(widest / (box.w - COLUMN_GAP), 0.36), 0.62)
+    left_width = share * (box.w - COLUMN_GAP)
+    if any(planner.wraps(p, left_width) for p in left):
+        return None
+    return best(lambda level: planner.in_columns(top, [(share, left), (1 - share, figures)], [], box, level))[1]
+
+
+def split_piece(piece: Piece, planner: Planner, box: Box, level: int) -> list[Piece]:
+    """Cut a piece too tall for a whole slide into parts that each fit at `level`."""
+    if piece.paragraphs:
+        parts, current, before, items = [], [], 0, 0
+        for paragraph in piece.paragraphs:
+            trial = replace(piece, paragraphs=tuple(current + [paragraph]))
+            if current and planner.text_height(trial, box.w, level) > box.h:
+                parts.append(replace(piece, paragraphs=tuple(current), items_before=piece.items_before + before))
+                current, before = [], items
+            current.append(paragraph)
+            items += 1 if paragraph.bullet and paragraph.level == 0 else 0
+        return parts + [replace(piece, paragraphs=tuple(current), items_before=piece.items_before + before)]
+    if isinstance(piece.block, Table) and piece.rows:
+        parts, current = [], []
+        for row in piece.rows:
+            if current and planner.table_height(replace(piece, rows=tuple(current + [row])), level, box.w) > box.h:
+                parts.append(replace(piece, rows=tuple(current)))
+                current = []
+            current.append(row)
+        return parts + [replace(piece, rows=tuple(current))]
+    return [piece]
+
+
+def paginate(pieces: list[Piece], planner: Planner, box: Box, level: int) -> list[list[Piece]]:
+    """Fill slides greedily at `level`; each piece goes whole where it can."""
+    pages: list[list[Piece]] = [[]]
+    for whole in pieces:
+        for piece in split_piece(whole, planner, box, level):
+            if pages[-1] and planner.stack(pages[-1] + [piece], box, level) is None:
+                pages.append([])
+            pages[-1].append(piece)
+    return pages
+
+
+def fit_slide(slide: Slide, box: Box, planner: Planner, code_style: str, figures: str = "") -> list[list[Placed]]:
+    """One model slide's blocks placed in `box`: a list of placed blocks per slide drawn (more than one
+    when the content continues on "(cont.)" slides)."""
+    def pieces_of(blocks: tuple[Block, ...]) -> list[Piece]:
+        return [p for b in blocks if not isinstance(b, ColumnBreak) for p in to_pieces(b, code_style, figures, box.w)]
+
+    top, cols, bottom = columns(slide)
+    if cols:  # the author's columns, when they fit
+        placed = best(lambda level: planner.in_columns(
+            pieces_of(top), [(w, pieces_of(blocks)) for w, blocks in cols], pieces_of(bottom), box, level))[1]
+        if placed is not None:
+            return [placed]
+    pieces = pieces_of(slide.blocks)
+    if not pieces:
+        return [[]]
+    stacked = best(lambda level: planner.stack(pieces, box, level))[1]
+    beside = side_by_side(pieces, box, planner)
+    if beside is not None and figure_area(beside) > SIDE_BY_SIDE_GAIN * figure_area(stacked):
+        return [beside]
+    if stacked is not None:
+        return [stacked]
+    # Too much for one slide even at the floor: as few slides as the floor needs,
+    # at the largest size that still needs no more, the same size on each.
+    fewest = len(paginate(pieces, planner, box, len(LEVELS) - 1))
+    level = next(lv for lv in range(len(LEVELS)) if len(paginate(pieces, planner, box, lv)) <= fewest)
+    return [planner.stack(page, box, level) or _forced(page, planner, box) for page in
+            paginate(pieces, planner, box, level)]
+
+
+def _forced(pieces: list[Piece], planner: Planner, box: Box) -> list[Placed]:
+    """Last resort for a piece that fits no slide (a table row wider than the slide): clipped to the box."""
+    return [replace(planner.place(p, box, len(LEVELS) - 1), box=box) for p in pieces[:1]]

@@ -1,0 +1,163 @@
+"""Formulas typeset by MathJax, once, for every format: SVG and MathML for HTML, a PNG of each
+display formula for PowerPoint, and the exact size of each for the layout.
+
+One node process typesets a whole batch (typeset.mjs); each result is kept in the build cache
+under a hash of the engine and the formula, with a checksum, so a damaged entry is typeset again.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional
+
+from livedeck.files import write_atomic
+from livedeck.markdown import parser
+
+ENGINE = Path(__file__).with_name("typeset.mjs")
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+PNG_SCALE = 200.0  # pixels per em of a display formula's picture: sharp at twice the largest size shown
+TIMEOUT = 120  # seconds for one batch
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A typeset formula; sizes in em of the text it is set in."""
+    latex: str
+    display: bool
+    svg: str = ""
+    mathml: str = ""
+    png: bytes = b""  # display formulas only, PNG_SCALE pixels per em
+    width: float = 0.0
+    height: float = 0.0
+    depth: float = 0.0  # below the baseline
+    error: str = ""  # MathJax's message for a formula it cannot typeset
+
+
+Key = tuple[str, bool]  # latex, display
+
+
+class MathEngineMissing(Exception):
+    """node, or MathJax from npm, is not installed."""
+
+
+@lru_cache(maxsize=1)
+def _engine_version() -> str:
+    packages = [NODE_MODULES / "@mathjax" / "src" / "package.json", NODE_MODULES / "@resvg" / "resvg-js" / "package.json"]
+    versions = [json.loads(p.read_text())["version"] if p.exists() else "missing" for p in packages]
+    engine = hashlib.sha256(ENGINE.read_bytes()).hexdigest()[:16]
+    return f"typeset {engine} mathjax-{versions[0]} resvg-{versions[1]} {PNG_SCALE}"
+
+
+def _cache_file(cache: Path, key: Key) -> Path:
+    digest = hashlib.sha256(f"{_engine_version()}\n{key[1]}\n{key[0]}".encode()).hexdigest()
+    return cache / f"{digest}.json"
+
+
+def _load(cache: Optional[Path], key: Key) -> Optional[Formula]:
+    if cache is None:
+        return None
+    try:
+        stored = json.loads(_cache_file(cache, key).read_text(encoding="utf-8"))
+        data = stored["data"]
+        if hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest() != stored["checksum"]:
+            return None
+        return _formula(key, data)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing or damaged: typeset again
+
+
+def _store(cache: Optional[Path], key: Key, data: dict) -> None:
+    if cache is None:
+        return
+    checksum = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    try:
+        write_atomic(_cache_file(cache, key), json.dumps({"checksum": checksum, "data": data}).encode())
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+_VIEWBOX = re.compile(r'viewBox="(\S+) (\S+) (\S+) (\S+)"')
+
+
+def _formula(key: Key, data: dict) -> Formula:
+    if data["error"]:
+        return Formula(key[0], key[1], error=data["error"])
+    _, top, width, height = (float(v) / 1000 for v in _VIEWBOX.search(data["svg"]).groups())
+    return Formula(key[0], key[1], data["svg"], data["mathml"], base64.b64decode(data["png"]),
+                   width, height, height + top)
+
+
+def typeset(wanted: Iterable[Key], cache: Optional[Path] = None) -> dict[Key, Formula]:
+    """Every formula asked for, from the cache or typeset in one batch."""
+    found: dict[Key, Formula] = {}
+    missing = []
+    for key in dict.fromkeys(wanted):
+        formula = _load(cache, key)
+        if formula is None:
+            missing.append(key)
+        else:
+            found[key] = formula
+    if missing:
+        for key, data in zip(missing, _run_engine(missing)):
+            _store(cache, key, data)
+            found[key] = _formula(key, data)
+    return found
+
+
+def _run_engine(keys: list[Key]) -> list[dict]:
+    node = shutil.which("node")
+    if node is None or not (NODE_MODULES / "@mathjax" / "src").is_dir():
+        raise MathEngineMissing("typesetting math needs node and MathJax: run `npm ci` (or `make deck`)")
+    request = json.dumps([{"latex": latex, "display": display, "png_scale": PNG_SCALE} for latex, display in keys])
+    done = subprocess.run([node, str(ENGINE)], input=request, capture_output=True, text=True, timeout=TIMEOUT,
+                          cwd=ENGINE.parent, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"the math engine failed: {done.stderr.strip()[-500:]}")
+    return json.loads(done.stdout)
+
+
+def formulas_in(markdown: str) -> list[Key]:
+    """The formulas set in the lines of a markdown text (`$…$`, and `$$…$$` inside a list or quote):
+    what richtext makes math runs of."""
+    found = []
+    for token in parser().parse(markdown):
+        if token.type in ("math_block", "math_block_label"):
+            found.append((token.content, False))
+        for child in token.children or ():
+            if child.type in ("math_inline", "math_inline_double"):
+                found.append((child.content, False))
+    return found
+
+
+_warmed: set[tuple[Path, str]] = set()
+
+
+def warm(lessons: Iterable, cache: Path) -> None:
+    """Typeset every formula of the lessons' markdown into the cache, in one batch: the workers then
+    find them there (each format that draws slides asks; it is done once). Only a head start: a formula
+    that fails is reported by its own lesson's build."""
+    from livedeck.structure import Kind, split_markdown
+
+    keys: list[Key] = []
+    for lesson in lessons:
+        if (cache, str(lesson.path)) in _warmed:
+            continue
+        _warmed.add((cache, str(lesson.path)))
+        for cell in lesson.cells:
+            if cell.kind == "markdown":
+                for piece in split_markdown(cell.source):
+                    if piece.kind == Kind.MATH:
+                        keys.append((piece.text, True))
+                    elif piece.kind != Kind.NOTES:
+                        keys += formulas_in(piece.text)
+    try:
+        typeset(keys, cache)
+    except (MathEngineMissing, RuntimeError, OSError, ValueError, subprocess.TimeoutExpired):
+        pass

@@ -1,0 +1,109 @@
+"""Text measured with real font metrics: the DejaVu fonts that ship with matplotlib.
+
+The HTML deck draws with these very files (copied into its assets). PowerPoint is given
+common fonts (Arial, Courier New); DejaVu is as wide or wider, so text measured here to
+fit also fits when those fonts draw it.
+"""
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping, Optional
+
+from PIL import ImageFont
+
+from livedeck.layout.richtext import Paragraph
+
+_UNITS = 1000  # fonts are loaded at 1000 px and scaled, for sub-point precision
+
+
+def font_folder() -> Path:
+    # matplotlib's data folder, found without importing matplotlib (slow, and not needed here)
+    spec = importlib.util.find_spec("matplotlib")
+    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
+
+
+@lru_cache(maxsize=8)
+def _font(mono: bool, bold: bool, italic: bool) -> ImageFont.FreeTypeFont:
+    name = "DejaVuSansMono" if mono else "DejaVuSans"
+    suffix = {(False, False): "", (True, False): "-Bold", (False, True): "-Oblique", (True, True): "-BoldOblique"}
+    return ImageFont.truetype(str(font_folder() / f"{name}{suffix[(bold, italic)]}.ttf"), _UNITS)
+
+
+def width(text: str, size: float, mono: bool = False, bold: bool = False, italic: bool = False) -> float:
+    """Width in points of `text` at `size` points."""
+    return _font(mono, bold, italic).getlength(text) * size / _UNITS
+
+
+MathWidths = Mapping[str, float]  # an inline formula's LaTeX → its typeset width, in em
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Part of a word in one style; an inline formula is one segment, never broken."""
+    text: str
+    mono: bool = False
+    bold: bool = False
+    italic: bool = False
+    em: float = 0.0  # a formula's typeset width in em (its Unicode text may be wider: PowerPoint draws that)
+
+    def width(self, size: float) -> float:
+        return max(width(self.text, size, self.mono, self.bold, self.italic), self.em * size)
+
+
+def wrapped_lines(paragraph: Paragraph, size: float, available: float, math: Optional[MathWidths] = None) -> int:
+    """How many lines the paragraph takes when word-wrapped into `available` points.
+
+    Lines break only at spaces (as browsers, PowerPoint and LibreOffice break), even where
+    a word spans runs of different fonts; a word longer than a line breaks inside it.
+    """
+    lines = 0
+    widths = tuple((run.math, (math or {}).get(run.math, 0.0)) for run in paragraph.runs if run.math)
+    for words in _hard_lines(paragraph, widths):
+        lines, used = lines + 1, 0.0
+        for word in words:
+            w = sum(segment.width(size) for segment in word)
+            if used > 0 and used + w > available:
+                lines, used = lines + 1, 0.0
+                w = _without_leading_spaces(word, size)
+            used += w
+            while used > available + 0.01:
+                lines, used = lines + 1, used - available
+    return max(lines, 1)
+
+
+def _without_leading_spaces(word: list[Segment], size: float) -> float:
+    """A word's width once it starts a line: the spaces before it vanish at the break."""
+    first, *rest = word
+    return replace(first, text=first.text.lstrip(" ")).width(size) + sum(s.width(size) for s in rest)
+
+
+@lru_cache(maxsize=8192)
+def _hard_lines(paragraph: Paragraph, math: tuple[tuple[str, float], ...]) -> list[list[list[Segment]]]:
+    """The paragraph's lines between hard breaks, each a list of words with their leading spaces
+    (`math`: the width of each of its formulas)."""
+    ems = dict(math)
+    lines: list[list[list[Segment]]] = [[]]
+    for run in paragraph.runs:
+        if run.math:
+            words = lines[-1]
+            if not words or any(not s.text.isspace() for s in words[-1]):
+                words.append([])
+            words[-1].append(Segment(run.text, em=ems.get(run.math, 0.0)))
+            continue
+        for index, piece in enumerate(run.text.split("\n")):
+            if index:
+                lines.append([])
+            for char in piece:
+                words = lines[-1]
+                if not words or (char == " " and any(not s.text.isspace() for s in words[-1])):
+                    words.append([])
+                word = words[-1]
+                style = Segment("", run.code, run.bold, run.italic)
+                if word and replace(word[-1], text="") == style:
+                    word[-1] = replace(word[-1], text=word[-1].text + char)
+                else:
+                    word.append(replace(style, text=char))
+    return lines

@@ -1,0 +1,44 @@
+// Typeset TeX formulas with MathJax (SVG output, and MathML for screen readers), and draw display
+// formulas as PNG with resvg: livedeck's one math engine, for every format.
+// Reads a JSON list of {latex, display, png_scale} on stdin; writes a JSON list of
+// {svg, mathml, png (base64, display formulas only), error} in the same order on stdout.
+import MathJax from '@mathjax/src';
+import {Resvg} from '@resvg/resvg-js';
+
+const input = JSON.parse(await new Promise((resolve) => {
+  let text = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk) => { text += chunk; });
+  process.stdin.on('end', () => resolve(text));
+}));
+
+await MathJax.init({
+  loader: {load: ['input/tex', 'output/svg']},
+  // An unknown command is an error (not red text on a slide), and errors are thrown, not typeset.
+  tex: {packages: {'[-]': ['noundefined', 'noerrors']}, formatError: (jax, error) => { throw error; }},
+  svg: {fontCache: 'none', linebreaks: {inline: false}},  // an inline formula is one picture
+  startup: {typeset: false},
+});
+
+const results = [];
+for (const {latex, display, png_scale} of input) {
+  try {
+    const node = await MathJax.tex2svgPromise(latex, {display});
+    // Without MathJax's data attributes: they only repeat the source (unescaped `<` in data-latex
+    // even breaks strict SVG readers such as resvg).
+    const svg = MathJax.startup.adaptor.innerHTML(node).replace(/ data-(latex|mml-node|c|latex-item)="[^"]*"/g, '');
+    const mathml = await MathJax.tex2mmlPromise(latex, {display});
+    let png = '';
+    if (display) {
+      const [width, height] = svg.match(/viewBox="\S+ \S+ (\S+) (\S+)"/).slice(1).map((v) => Number(v) / 1000);  // em
+      const sized = svg.replace(/ width="[^"]*"/, ` width="${(width * png_scale).toFixed(2)}"`)
+                       .replace(/ height="[^"]*"/, ` height="${(height * png_scale).toFixed(2)}"`)
+                       .replace(/ style="[^"]*"/, '');
+      png = Buffer.from(new Resvg(sized, {background: 'rgba(0,0,0,0)'}).render().asPng()).toString('base64');
+    }
+    results.push({svg, mathml, png, error: ''});
+  } catch (error) {
+    results.push({svg: '', mathml: '', png: '', error: String(error.message || error)});
+  }
+}
+process.stdout.write(JSON.stringify(results));
