@@ -133,7 +133,7 @@ def _caller_namespace() -> dict[str, Any]:
     return {**caller.f_globals, **caller.f_locals}
 
 
-COLUMN_INCHES, ROW_INCHES = 2.7, 1.25  # room for one node: fits "ToCopyBackward0" at 13 pt
+COLUMN_INCHES, ROW_INCHES = 2.4, 1.25  # room for one node: fits "ToCopyBackward0" at 13 pt, and its arrow
 MAX_COLUMNS = 5  # 13.5 in: wider, and a slide would shrink the text below what a room can read
 
 
@@ -188,6 +188,6 @@ def grad_graph(tensor: Any, show_values: bool = False, title: str = "") -> None:
                                     patchA=boxes[a].get_bbox_patch(), patchB=boxes[b].get_bbox_patch(),
                                     shrinkA=2, shrinkB=2))
     legend = "arrows: the way gradients flow in backward()"
-    ax.text(-0.55, -0.45 - margin / ROW_INCHES, legend, ha="left", va="bottom", fontsize=11, color="#555555")
+    ax.text(-0.55, -0.45 - margin / ROW_INCHES, legend, ha="left", va="bottom", fontsize=13, color="#555555")
     if title:
         fig.suptitle(title, fontsize=15)

@@ -249,21 +249,24 @@ class Planner:
                     for p in markdown_paragraphs(caption))
         return max(lines, 1) * CAPTION_SIZE * LINE_SPACING + 2 * TEXT_INSET[1] + 2
 
-    def figure_min(self, figure: Figure, box: Box) -> float:
-        """The least height that shows the figure's smallest text at FIGURE_TEXT_MIN points (or at least
-        FIGURE_MIN_HEIGHT); never more than the box could give it alone."""
+    def figure_min(self, figure: Figure, box: Box, alone: bool) -> float:
+        """The least height that shows the figure's smallest text at FIGURE_TEXT_MIN points or more (and
+        at least FIGURE_MIN_HEIGHT). A figure that cannot be that large in `box` fits only `alone`,
+        at the largest size the box allows."""
         caption = self.caption_height(figure.caption, box.w)
         aspect = figure.width / figure.height
         legible = figure.width * 72 * FIGURE_TEXT_MIN / figure.text_size if figure.text_size else 0.0
-        height = max(FIGURE_MIN_HEIGHT, min(legible, box.w) / aspect)
-        return min(height, box.h - caption) + caption
+        if legible > box.w:
+            return (min(box.w / aspect, box.h - caption) if alone else float("inf")) + caption
+        height = max(FIGURE_MIN_HEIGHT, legible / aspect)
+        return (min(height, box.h - caption) if alone else height) + caption
 
     def stack(self, pieces: list[Piece], box: Box, level: int) -> Optional[list[Placed]]:
         """Place pieces top to bottom in `box` at `level`, or None when they do not fit."""
         heights = [self.fixed_height(p, box.w, level) for p in pieces]
         figures = [i for i, h in enumerate(heights) if h is None]
         fixed = sum(h for h in heights if h is not None) + GAP * max(0, len(pieces) - 1)
-        if box.h - fixed - sum(self.figure_min(pieces[i].block, box) for i in figures) < -0.01:
+        if box.h - fixed - sum(self.figure_min(pieces[i].block, box, len(pieces) == 1) for i in figures) < -0.01:
             return None
         share = (box.h - fixed) / len(figures) if figures else 0.0
         placed: list[Placed] = []
@@ -336,53 +339,88 @@ def figure_area(placed: Optional[list[Placed]]) -> float:
 
 
 def side_by_side(pieces: list[Piece], box: Box, planner: Planner) -> Optional[list[Placed]]:
-    """Code left, its one figure right (text before the code across the top), when no code wraps."""
+    """Code left, its one figure right (text before the code across the top): the code column as narrow
+    as its longest line at the largest code size that leaves the figure legible, and no code wraps."""
     figures = [p for p in pieces if isinstance(p.block, Figure)]
     first_code = next((i for i, p in enumerate(pieces) if isinstance(p.block, Code)), None)
     if len(figures) != 1 or first_code is None or any(isinstance(p.block, (Table, Math)) for p in pieces):
         return None
     top = pieces[:first_code]
     left = [p for p in pieces[first_code:] if p is not figures[0]]
-    widest = max(longest_line(p, CODE_SIZES[0]) + 2 * CODE_INSET[0] for p in left if p.mono) / 0.98
-    share = min(max(widest / (box.w - COLUMN_GAP), 0.36), 0.62)
-    left_width = share * (box.w - COLUMN_GAP)
-    if any(planner.wraps(p, left_width) for p in left):
-        return None
-    return best(lambda level: planner.in_columns(top, [(share, left), (1 - share, figures)], [], box, level))[1]
+    room = box.w - COLUMN_GAP
+    for size in CODE_SIZES:
+        widest = max(longest_line(p, size) + 2 * CODE_INSET[0] for p in left if p.mono) / 0.98
+        share = min(max(widest / room, 0.36), 0.62)
+        if any(planner.wraps(p, share * room) for p in left):
+            continue
+        placed = best(lambda level: planner.in_columns(top, [(share, left), (1 - share, figures)], [], box, level))[1]
+        if placed is not None and all(legible(p) for p in placed):
+            return placed
+    return None
 
 
-def split_piece(piece: Piece, planner: Planner, box: Box, level: int) -> list[Piece]:
-    """Cut a piece too tall for a whole slide into parts that each fit at `level`."""
+def legible(item: Placed) -> bool:
+    """Whether a placed figure shows its smallest text at FIGURE_TEXT_MIN points or more."""
+    block = item.block
+    if not isinstance(block, Figure) or not block.text_size:
+        return True
+    return block.text_size * item.picture.w / (block.width * 72) >= FIGURE_TEXT_MIN - 0.01
+
+
+MIN_PART = 3  # lines, items or rows: a shorter start of a block waits for the next slide
+
+
+def parts(piece: Piece) -> int:
+    """How many units (paragraphs, rows) a piece can be cut between."""
+    return len(piece.paragraphs) if piece.paragraphs else len(piece.rows)
+
+
+def head(piece: Piece, count: int) -> tuple[Piece, Optional[Piece]]:
+    """The first `count` units of a piece, and the rest (None when nothing is left)."""
+    if count >= parts(piece):
+        return piece, None
     if piece.paragraphs:
-        parts, current, before, items = [], [], 0, 0
-        for paragraph in piece.paragraphs:
-            trial = replace(piece, paragraphs=tuple(current + [paragraph]))
-            if current and planner.text_height(trial, box.w, level) > box.h:
-                parts.append(replace(piece, paragraphs=tuple(current), items_before=piece.items_before + before))
-                current, before = [], items
-            current.append(paragraph)
-            items += 1 if paragraph.bullet and paragraph.level == 0 else 0
-        return parts + [replace(piece, paragraphs=tuple(current), items_before=piece.items_before + before)]
-    if isinstance(piece.block, Table) and piece.rows:
-        parts, current = [], []
-        for row in piece.rows:
-            if current and planner.table_height(replace(piece, rows=tuple(current + [row])), level, box.w) > box.h:
-                parts.append(replace(piece, rows=tuple(current)))
-                current = []
-            current.append(row)
-        return parts + [replace(piece, rows=tuple(current))]
-    return [piece]
+        first = piece.paragraphs[:count]
+        items = sum(1 for p in first if p.bullet and p.level == 0)
+        return (replace(piece, paragraphs=first),
+                replace(piece, paragraphs=piece.paragraphs[count:], items_before=piece.items_before + items))
+    return replace(piece, rows=piece.rows[:count]), replace(piece, rows=piece.rows[count:])
 
 
 def paginate(pieces: list[Piece], planner: Planner, box: Box, level: int) -> list[list[Piece]]:
-    """Fill slides greedily at `level`; each piece goes whole where it can."""
+    """Fill slides in order at `level`. A block that does not fit where the slide has room is cut
+    (between lines, list items or table rows): its start fills the slide, the rest goes on."""
     pages: list[list[Piece]] = [[]]
-    for whole in pieces:
-        for piece in split_piece(whole, planner, box, level):
-            if pages[-1] and planner.stack(pages[-1] + [piece], box, level) is None:
+
+    def fits(page: list[Piece]) -> bool:
+        return planner.stack(page, box, level) is not None
+
+    for piece in pieces:
+        rest: Optional[Piece] = piece
+        while rest is not None:
+            if fits(pages[-1] + [rest]):
+                pages[-1].append(rest)
+                break
+            count = parts(rest)
+            fitting = 0  # the most units that fit beside what the slide holds (the fit only grows with fewer)
+            low, high = 1, count - 1
+            while low <= high:
+                middle = (low + high) // 2
+                if fits(pages[-1] + [head(rest, middle)[0]]):
+                    fitting, low = middle, middle + 1
+                else:
+                    high = middle - 1
+            if fitting >= MIN_PART or (fitting and not pages[-1]):
+                start, rest = head(rest, fitting)
+                pages[-1].append(start)
                 pages.append([])
-            pages[-1].append(piece)
-    return pages
+            elif pages[-1]:
+                pages.append([])
+            else:  # not even one unit fits an empty slide: it goes alone, clipped
+                pages[-1].append(rest)
+                pages.append([])
+                rest = None
+    return [page for page in pages if page]
 
 
 def fit_slide(slide: Slide, box: Box, planner: Planner, code_style: str, figures: str = "") -> list[list[Placed]]:

@@ -111,7 +111,7 @@ FORMATS = (
     Format("html", "Slides", "livedeck.writers.html", hooks=("prepare", "head_start", "finish"), draws_slides=True),
     Format("pptx", "PowerPoint", "livedeck.writers.pptx", hooks=("prepare", "head_start"), draws_slides=True),
     Format("pdf", "PDF", "livedeck.writers.pdf", (Extra("Handout (PDF)", "-handout.pdf", "handout"),),
-           hooks=("prepare",)),
+           hooks=("prepare",), draws_slides=True),
     Format("ipynb", "Notebook", "livedeck.writers.notebook"),
     Format("json", "Deck model (JSON)", "livedeck.writers.json"),
 )

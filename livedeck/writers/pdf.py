@@ -132,7 +132,7 @@ def make(sources) -> dict[str, bytes]:
     if options.pdf_maker == "libreoffice":
         from livedeck.writers.pptx.draw import write_pptx
 
-        pptx = sources.made.get(f"{name}.pptx") or write_pptx(sources.deck, sources.context)
+        pptx = sources.made.get(f"{name}.pptx") or write_pptx(sources.deck, sources.laid, sources.context)
         return {f"{name}.pdf": convert_pptx(pptx, name)}
     # Printed from a folder of its own in dist/, beside a link to the assets, so that the page's relative
     # links hold before it is published; the folder's name marks it as a temporary of this process.

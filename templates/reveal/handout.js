@@ -1,14 +1,15 @@
-// Handout: A4 portrait pages of two or three slides, each with its speaker notes beneath.
+// Handout: A4 portrait pages of at most two slides, each at least 16 cm wide with its speaker notes beneath.
 // livedeck runs this in headless Chromium after reveal.js's print view has laid out one
 // .pdf-page per slide; the slides stay live HTML (text stays text), only scaled down.
 (function () {
   const PAGE = { width: 794, height: 1123 };  // A4 in CSS px (96 per inch)
-  const MARGIN = 48, GAP = 20, THUMB = 430, PER_PAGE = 3;
+  // A slide as wide as the page's text (18.5 cm), or down to 16 cm (605 px) when that keeps two on a page.
+  const MARGIN = 48, GAP = 20, WIDE = 698, NARROW = 605, PER_PAGE = 2;
   const slides = document.querySelector(".reveal .slides");
   const printed = Array.from(slides.children).filter((e) => e.classList.contains("pdf-page"));
   const slideWidth = printed[0].offsetWidth;  // reveal.js's printed page: the slide and its margin
-  const scale = THUMB / slideWidth;
-  const thumbHeight = Math.round(printed[0].offsetHeight * scale);
+  const slideHeight = printed[0].offsetHeight;
+  const thumbHeight = (width) => Math.round(slideHeight * width / slideWidth);
   const title = document.title;
 
   const style = document.createElement("style");
@@ -22,12 +23,12 @@
     .ld-handout-head { font-size: 9pt; color: #666; border-bottom: 1px solid #ccc; margin-bottom: 14px; padding-bottom: 4px;
       display: flex; justify-content: space-between; }
     .ld-handout-page:last-child { break-after: auto; }
+    /* The chalkboard's canvases are slide-wide: left in, they would make Chromium shrink every page. */
+    canvas, .boardhandle { display: none !important; }
     .ld-handout-item { margin-bottom: ${GAP}px; break-inside: avoid; }
-    .ld-handout-frame { width: ${THUMB}px; height: ${thumbHeight}px; overflow: hidden; position: relative;
-      border: 1px solid #aaa; }
+    .ld-handout-frame { overflow: hidden; position: relative; border: 1px solid #aaa; margin: 0 auto; }
     .reveal .slides .ld-handout-frame > .pdf-page { position: absolute !important; left: 0; top: 0; margin: 0 !important;
-      width: ${slideWidth}px;
-      transform: scale(${scale}); transform-origin: 0 0; break-after: auto !important; page-break-after: auto !important; }
+      width: ${slideWidth}px; transform-origin: 0 0; break-after: auto !important; page-break-after: auto !important; }
     .ld-handout-notes { font-size: 11pt; line-height: 1.4; color: #222; margin-top: 8px; }
     .ld-handout-notes p { margin: 0 0 4px 0; }
     .ld-handout-notes.empty { color: #999; font-style: italic; }
@@ -53,21 +54,27 @@
     measure.appendChild(item);
     return item;
   });
-  const heights = items.map((item) => item.offsetHeight + GAP);
+  const notesHeights = items.map((item) => item.lastChild.offsetHeight + 8 + GAP + 2);
+  const size = (item, width) => {
+    const frame = item.firstChild;
+    frame.style.width = `${width}px`;
+    frame.style.height = `${thumbHeight(width)}px`;
+    frame.firstChild.style.zoom = `${width / slideWidth}`;  // zoom, not a transform: the page then lays out no wider than it draws
+  };
 
-  // Greedy: as many slides as fit on a page, at most three; a slide with long notes gets fewer neighbours.
+  // Two slides a page, as wide as fits both (never under 16 cm); a slide whose notes leave no room
+  // for a second goes alone, full width.
   const room = PAGE.height - 2 * MARGIN - 40;
+  const fits = (i, width) => thumbHeight(width) * 2 + notesHeights[i] + notesHeights[i + 1] <= room;
   const pages = [];
-  let current = null, used = 0;
-  items.forEach((item, i) => {
-    if (!current || current.length === PER_PAGE || used + heights[i] > room) {
-      current = [];
-      pages.push(current);
-      used = 0;
-    }
-    current.push(item);
-    used += heights[i];
-  });
+  for (let i = 0; i < items.length;) {
+    const width = i + 1 < items.length ? [WIDE, NARROW].find((w) => fits(i, w)) : undefined;
+    const count = width ? PER_PAGE : 1;
+    const page = items.slice(i, i + count);
+    page.forEach((item) => size(item, width || WIDE));
+    pages.push(page);
+    i += count;
+  }
   measure.remove();
   pages.forEach((pageItems, n) => {
     const page = document.createElement("div");

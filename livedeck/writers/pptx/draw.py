@@ -145,6 +145,7 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: di
     if isinstance(block, Figure):
         picture = slide.shapes.add_picture(str(context.figures / f"{block.name}.png"), emu(item.picture.x),
                                            emu(item.picture.y), emu(item.picture.w), emu(item.picture.h))
+        picture.name = block.name  # as in figures/: a lecturer finds the figure by its file's name
         _describe(picture, block.alt or block.caption or f"Figure {block.name}")
         if not item.caption:
             return [picture]
