@@ -13,7 +13,7 @@ from livedeck.files import publish, remove_others
 from livedeck.lesson import Lesson
 from livedeck.model import Block, Deck
 from livedeck.options import BuildOptions
-from livedeck.writers import BY_NAME, LaidDeck, Sources, WriteContext
+from livedeck.writers import BY_NAME, Sources, WriteContext
 
 
 class FormatError(Exception):
@@ -52,25 +52,19 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
     return tuple(everything)
 
 
-def _laid_out(deck: Deck, context: WriteContext) -> LaidDeck:
-    """The deck's formulas typeset and its slides laid out: once, for every format that draws slides."""
-    from livedeck.layout import formulas_of, lay_out
-    from livedeck.layout.formulas import MathEngineMissing, typeset
+def _laid_out(deck: Deck, context: WriteContext):
+    """The layout stage, once for every format that draws slides."""
+    from livedeck.layout import FormulaError, lay_out_deck
+    from livedeck.layout.formulas import MathEngineMissing
     from livedeck.theme import load_theme
 
     theme = load_theme(context.templates / "theme.toml")
     try:
-        formulas = typeset(formulas_of(deck), context.cache)
-    except MathEngineMissing as exc:
+        return lay_out_deck(deck, context.cache, theme.pygments_style, context.figures_shown or context.figures.as_posix())
+    except (FormulaError, MathEngineMissing) as exc:
         raise FormatError(f"{deck.source}: {exc}") from None
-    bad = next((f for f in formulas.values() if f.error), None)
-    if bad is not None:
-        raise FormatError(f"{deck.source}: a formula cannot be typeset: {textwrap.shorten(bad.latex, 80)}: {bad.error}")
-    try:
-        slides = lay_out(deck, formulas, theme.pygments_style, context.figures_shown or context.figures.as_posix())
     except Exception as exc:  # livedeck's own failure, this lesson's alone
         raise FormatError(f"the slides of {deck.source} could not be laid out: {type(exc).__name__}: {exc}") from exc
-    return LaidDeck(slides, formulas)
 
 
 def _make(name: str, sources: Sources) -> dict[str, bytes]:

@@ -38,9 +38,10 @@ def run_build(*args: str, cwd: Path = ROOT, timeout: float = 600,
                           capture_output=True, text=True, timeout=timeout)
 
 
-def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str) -> Path:
-    """The four real lessons built once per test run, whichever test process asks first (with
-    pytest-xdist, the others wait for it and read the same folder); tests only read it."""
+def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str, slides: Path = ROOT / "slides") -> Path:
+    """Lessons (the four real ones, unless `slides` says otherwise) built once per test run, whichever
+    test process asks first (with pytest-xdist, the others wait for it and read the same folder);
+    tests only read it."""
     run = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         run = run.parent  # the run's folder, shared by its workers (each has a basetemp inside it)
@@ -49,7 +50,7 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (out / "complete").exists():
             shutil.rmtree(out, ignore_errors=True)
-            result = run_build("--slides", str(ROOT / "slides"), "--out", str(out / "dist"), "--figures",
+            result = run_build("--slides", str(slides), "--out", str(out / "dist"), "--figures",
                                str(out / "figures"), *args)
             assert result.returncode == 0, result.stdout + result.stderr
             (out / "complete").write_text("")

@@ -80,3 +80,10 @@ def stress_deck() -> Deck:
                               Figure("fig-01", 6.0, 3.0, caption="Again"), Error("ValueError: bad"))),
         ),
     )
+
+
+def drawn(writer, deck: Deck, context) -> bytes:
+    """A writer's file for a hand-made deck: laid out first, as the build lays every deck out."""
+    from livedeck.layout import lay_out_deck
+
+    return writer(deck, lay_out_deck(deck, None, "default", "figures/" + deck.name), context)

@@ -133,3 +133,41 @@ def outline(path: Path) -> dict:
         entries = archive.namelist()
     return {"size_pt": [round(prs.slide_width / PT), round(prs.slide_height / PT)], "slides": slides,
             "zip_entries": entries}
+
+
+def rendered_problems(pptx: Path, pdf: Path) -> list[str]:
+    """What LibreOffice drew of a deck (its PDF, read with poppler's pdftotext -bbox-layout), against
+    the deck's shapes: every word inside a shape that holds text, and every line of a monospace
+    box (code, output) drawn on one line."""
+    import html
+    import re
+    import subprocess
+
+    layout = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', layout, re.S)
+    problems = []
+    for number, (slide, (width, _, page)) in enumerate(zip(Presentation(str(pptx)).slides, pages), start=1):
+        scale = float(width) / (Presentation(str(pptx)).slide_width / PT)  # PDF points per slide point
+        words = [(float(x0) / scale, float(y0) / scale, float(x1) / scale, float(y1) / scale, html.unescape(text))
+                 for x0, y0, x1, y1, text in re.findall(
+                     r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page)]
+        boxes = [(s.left / PT, s.top / PT, (s.left + s.width) / PT, (s.top + s.height) / PT, s)
+                 for s in slide.shapes if s.has_text_frame or s.has_table]
+        for x0, y0, x1, y1, text in words:  # a word's middle (its glyph box is taller than the line)
+            x, y = (x0 + x1) / 2, (y0 + y1) / 2
+            if not any(bx0 - 2 <= x <= bx1 + 2 and by0 - 2 <= y <= by1 + 2 for bx0, by0, bx1, by1, _ in boxes):
+                problems.append(f"slide {number}: {text!r} is drawn outside every shape")
+        for bx0, by0, bx1, by1, shape in boxes:
+            runs = [r for p in shape.text_frame.paragraphs for r in p.runs] if shape.has_text_frame else []
+            if not runs or any(r.font.name != "Courier New" for r in runs):
+                continue  # only monospace boxes: code and printed output
+            lines: dict[int, list] = {}  # the words LibreOffice drew in this box, by line (their top)
+            for w in words:
+                if bx0 - 3 <= w[0] and w[2] <= bx1 + 3 and by0 - 3 <= w[1] and w[3] <= by1 + 3:
+                    lines.setdefault(round(w[1]), []).append(w)
+            drawn = [[w[4] for w in sorted(line)] for line in lines.values()]
+            for paragraph in shape.text_frame.paragraphs:
+                if paragraph.text.split() and paragraph.text.split() not in drawn:
+                    problems.append(f"slide {number}: {paragraph.text[:40]!r} is not drawn on one line")
+    return problems

@@ -14,7 +14,7 @@ import pytest
 from pptx import Presentation
 
 from conftest import run_build, write_lesson
-from decks import small_deck, stress_deck, write_figure
+from decks import drawn, small_deck, stress_deck, write_figure
 from livedeck.theme import TEMPLATES
 from livedeck.writers import WriteContext
 from livedeck.writers.pptx.draw import write_pptx
@@ -49,7 +49,7 @@ def _python_pptx_template(folder: Path) -> Path:
 
 def _written(tmp_path: Path, deck, context: WriteContext) -> Path:
     path = tmp_path / f"{deck.name}.pptx"
-    path.write_bytes(write_pptx(deck, context))
+    path.write_bytes(drawn(write_pptx, deck, context))
     return path
 
 

@@ -7,7 +7,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
-from decks import small_deck, write_figure
+from decks import drawn, small_deck, write_figure
 from livedeck.model import Code, Deck, Slide
 from livedeck.writers import WriteContext
 from livedeck.writers.pptx.draw import TemplateError, write_pptx
@@ -27,7 +27,7 @@ def opened(data: bytes):
 
 
 def test_native_structure(context: WriteContext, tmp_path: Path) -> None:
-    prs = opened(write_pptx(small_deck(), context))
+    prs = opened(drawn(write_pptx, small_deck(), context))
     assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)  # 16:9
     slides = list(prs.slides)
     assert [s.shapes.title.text for s in slides] == [
@@ -41,7 +41,7 @@ def test_native_structure(context: WriteContext, tmp_path: Path) -> None:
 
 
 def test_markdown_runs_lists_and_math(context: WriteContext) -> None:
-    slide = list(opened(write_pptx(small_deck(), context)).slides)[1]
+    slide = list(opened(drawn(write_pptx, small_deck(), context)).slides)[1]
     text = next(s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.TEXT_BOX).text_frame
     runs = {r.text: r for p in text.paragraphs for r in p.runs}
     assert runs["Bold"].font.bold and runs["italic"].font.italic
@@ -59,7 +59,7 @@ def test_markdown_runs_lists_and_math(context: WriteContext) -> None:
 
 
 def test_code_is_coloured_text_and_output_is_boxed(context: WriteContext) -> None:
-    slide = list(opened(write_pptx(small_deck(), context)).slides)[2]
+    slide = list(opened(drawn(write_pptx, small_deck(), context)).slides)[2]
     boxes = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.TEXT_BOX]
     code = boxes[0].text_frame
     colours = {str(r.font.color.rgb) for p in code.paragraphs for r in p.runs if r.font.color and r.font.color.type}
@@ -71,7 +71,7 @@ def test_code_is_coloured_text_and_output_is_boxed(context: WriteContext) -> Non
 
 
 def test_figure_picture_with_alt_and_caption_beside_code(context: WriteContext) -> None:
-    slide = list(opened(write_pptx(small_deck(), context)).slides)[3]
+    slide = list(opened(drawn(write_pptx, small_deck(), context)).slides)[3]
     picture = next(s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
     assert picture._element.nvPicPr.cNvPr.get("descr") == "Green rectangle"
     assert abs(picture.width / picture.height - 4 / 3) < 0.01  # aspect ratio kept
@@ -82,7 +82,7 @@ def test_figure_picture_with_alt_and_caption_beside_code(context: WriteContext) 
 
 
 def test_native_table_with_marked_header(context: WriteContext) -> None:
-    slide = list(opened(write_pptx(small_deck(), context)).slides)[4]
+    slide = list(opened(drawn(write_pptx, small_deck(), context)).slides)[4]
     frame = next(s for s in slide.shapes if s.has_table)
     table = frame.table
     assert table.first_row and [c.text for c in table.rows[0].cells] == ["", "x", "y"]
@@ -95,7 +95,7 @@ def test_too_much_code_continues_on_more_slides(context: WriteContext, tmp_path:
     listing = "\n".join(f"value_{i:03d} = compute(value_{i - 1:03d}, step={i})  # line {i}" for i in range(1, 90))
     deck = Deck("long", "Long", slides=(Slide("A listing", (Code(listing),), notes="n"),))
     path = tmp_path / "long.pptx"
-    path.write_bytes(write_pptx(deck, context))
+    path.write_bytes(drawn(write_pptx, deck, context))
     slides = list(Presentation(str(path)).slides)[1:]
     assert len(slides) >= 2
     assert [s.shapes.title.text for s in slides] == ["A listing"] + ["A listing (cont.)"] * (len(slides) - 1)
@@ -109,10 +109,10 @@ def test_too_much_code_continues_on_more_slides(context: WriteContext, tmp_path:
 
 def test_same_deck_same_bytes_days_apart(context: WriteContext, monkeypatch: pytest.MonkeyPatch) -> None:
     """Zip entries and core properties would carry the time of writing; a rebuild days later is the same file."""
-    first = write_pptx(small_deck(), context)
+    first = drawn(write_pptx, small_deck(), context)
     now = time.time
     monkeypatch.setattr(time, "time", lambda: now() + 3 * 86400)
-    assert write_pptx(small_deck(), context) == first
+    assert drawn(write_pptx, small_deck(), context) == first
 
 
 def test_a_theme_without_the_layouts_is_refused(context: WriteContext, tmp_path: Path) -> None:
@@ -121,7 +121,7 @@ def test_a_theme_without_the_layouts_is_refused(context: WriteContext, tmp_path:
     theme = tmp_path / "theme.pptx"
     prs.save(str(theme))
     with pytest.raises(TemplateError, match="no slide layout named 'Title Only'"):
-        write_pptx(small_deck(), WriteContext(figures=context.figures, pptx_template=theme))
+        drawn(write_pptx, small_deck(), WriteContext(figures=context.figures, pptx_template=theme))
 
 
 def test_a_lecturers_theme_is_used(context: WriteContext, tmp_path: Path) -> None:
@@ -130,7 +130,7 @@ def test_a_lecturers_theme_is_used(context: WriteContext, tmp_path: Path) -> Non
     theme = tmp_path / "mine.pptx"
     prs.core_properties.title = "My theme"
     prs.save(str(theme))
-    built = opened(write_pptx(small_deck(), WriteContext(figures=context.figures, pptx_template=theme)))
+    built = opened(drawn(write_pptx, small_deck(), WriteContext(figures=context.figures, pptx_template=theme)))
     titles = [s.shapes.title.text for s in built.slides]
     assert "Sample slide of the theme" not in titles and len(titles) == 5  # the theme's own slides are dropped
 
@@ -161,4 +161,4 @@ def test_canonical_xml_matches_golden(context: WriteContext, golden_text) -> Non
     as canonical slide XML: any change to shapes, colours, bullets or animations shows as a diff."""
     from decks import stress_deck
 
-    golden_text("pptx_stress.xml", canonical_slides(write_pptx(stress_deck(), context)))
+    golden_text("pptx_stress.xml", canonical_slides(drawn(write_pptx, stress_deck(), context)))

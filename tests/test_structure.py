@@ -6,7 +6,7 @@ import pytest
 from conftest import write_lesson
 from livedeck.lesson import read_lesson
 from livedeck.model import MODEL_VERSION, Code, Deck, Figure, Markdown, Math, Value, from_json, to_json
-from livedeck.structure import build_deck, choose_layout
+from livedeck.structure import build_deck
 
 LESSON = '''
 # %% [markdown]
@@ -68,20 +68,10 @@ def test_model_round_trips_and_refuses_other_versions(tmp_path: Path) -> None:
         from_json(to_json(deck).replace(f'"version": {MODEL_VERSION}', '"version": 99'))
 
 
-def test_code_beside_figure_only_when_it_helps() -> None:
-    short = Code("plt.plot(x, y)\nplt.legend()")
-    square = Figure("fig-01", 5, 5)
-    wide = Figure("fig-01", 12, 3)
-    assert choose_layout([short, square]) == "code-figure"
-    assert choose_layout([short, wide]) == "stack"  # a wide figure is larger under the code
-    long_line = Code("x = torch.linspace(-10, 10, 1000, requires_grad=True)  # too wide for half a slide")
-    assert choose_layout([long_line, square]) == "stack"
-    assert choose_layout([short, square, Figure("fig-02", 5, 5)]) == "stack"
-
-
 def test_text_after_the_columns_close_spans_the_slide_again(tmp_path: Path) -> None:
+    from livedeck.layout.fit import Planner, fit_slide
+    from livedeck.layout.geometry import Box
     from livedeck.layout.regions import columns
-    from livedeck.writers.pptx.layout import Box, Planner, plan_slide
 
     path = write_lesson(tmp_path, "01_cols.py", '''
         # %% [markdown]
@@ -102,7 +92,5 @@ def test_text_after_the_columns_close_spans_the_slide_again(tmp_path: Path) -> N
     top, cols, bottom = columns(slide)
     assert [[b.text for b in col] for _, col in cols] == [["Left words."], ["Right words."]]
     assert [b.text for b in bottom] == ["The conclusion, across the slide."]
-    planned = plan_slide(slide, slide.title, "", Box(36, 100, 888, 400), Planner(lambda latex, size: (10, 10)),
-                         "default")[0]
-    left, right, below = planned.items
+    left, right, below = fit_slide(slide, Box(36, 100, 888, 400), Planner({}), "default")[0]
     assert below.box.y >= max(left.box.bottom, right.box.bottom) and below.box.w > 2 * left.box.w

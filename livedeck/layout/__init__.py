@@ -8,15 +8,18 @@ measure.py); geometry.py holds the slide and its type scale.
 """
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from pathlib import Path
+from typing import Optional
 from livedeck.layout import measure
 from livedeck.layout.fit import Formulas, Placed, Planner, fit_slide
 from livedeck.layout.geometry import (DECK_TITLE_SIZES, MARGIN, SLIDE_HEIGHT, SLIDE_WIDTH, SOURCE_SIZE,
                                       SUBTITLE_MAX_LINES, SUBTITLE_SIZE, TEXT_INSET, TITLE_SIZES, Box, body_box,
                                       title_box)
 from livedeck.layout.richtext import markdown_paragraphs, plain_text
-from livedeck.layout.formulas import Key, formulas_in
+from livedeck.layout.formulas import Formula, Key, formulas_in, typeset
 from livedeck.model import Deck, Markdown, Math, Slide
 
 TITLE_INSET = 7.2  # left and right inside a title box
@@ -25,6 +28,10 @@ TITLE_INSET = 7.2  # left and right inside a title box
 class SlideKind(StrEnum):
     TITLE = "title"  # the deck's title slide
     CONTENT = "content"
+
+
+class FormulaError(Exception):
+    """A formula the math engine cannot typeset; the message names it and says why."""
 
 
 @dataclass(frozen=True)
@@ -118,3 +125,19 @@ def formulas_of(deck: Deck) -> list[Key]:
                 keys.append((block.latex, True))
             texts += [getattr(block, "text", "") if isinstance(block, Markdown) else "", getattr(block, "caption", "")]
     return keys + [key for text in texts if text for key in formulas_in(text)]
+
+
+@dataclass(frozen=True)
+class LaidDeck:
+    """What the layout stage makes of a deck: its slides as drawn, and its formulas typeset."""
+    slides: tuple[LaidSlide, ...]
+    formulas: dict[Key, Formula]
+
+
+def lay_out_deck(deck: Deck, cache: Optional[Path], code_style: str, figures: str = "") -> LaidDeck:
+    """The layout stage: the deck's formulas typeset (one batch, cached in `cache`), then its slides laid out."""
+    formulas = typeset(formulas_of(deck), cache)
+    bad = next((f for f in formulas.values() if f.error), None)
+    if bad is not None:
+        raise FormulaError(f"a formula cannot be typeset: {textwrap.shorten(bad.latex, 80)}: {bad.error}")
+    return LaidDeck(lay_out(deck, formulas, code_style, figures), formulas)

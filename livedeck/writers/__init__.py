@@ -38,13 +38,6 @@ class WriteContext:
 
 
 @dataclass(frozen=True)
-class LaidDeck:
-    """What the layout stage made of a deck: its slides as drawn, and its formulas typeset."""
-    slides: tuple  # of livedeck.layout.LaidSlide
-    formulas: dict  # (latex, display) → livedeck.layout.formulas.Formula
-
-
-@dataclass(frozen=True)
 class Sources:
     """What a format is made from: the deck model and the writers' context; for the formats made
     otherwise, the lesson, what each of its cells showed, and the files of the formats made before."""
@@ -54,7 +47,7 @@ class Sources:
     lesson: Any = None  # livedeck.lesson.Lesson
     outputs: tuple[tuple[Block, ...], ...] = ()
     files: dict[str, bytes] = field(default_factory=dict)  # the lesson's figures and side files
-    laid: Optional[LaidDeck] = None  # the deck as laid out, for the formats that draw slides
+    laid: Any = None  # livedeck.layout.LaidDeck: the deck as laid out, for the formats that draw slides
     made: dict[str, bytes] = field(default_factory=dict)  # file name in dist/ → bytes, formats made before
 
 

@@ -16,6 +16,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from livedeck.layout import LaidDeck
 from livedeck.layout.fit import Placed
 from livedeck.layout.formulas import Formula
 from livedeck.layout.geometry import PX_PER_PT, Box
@@ -24,7 +25,7 @@ from livedeck.layout.unimath import latex_to_unicode
 from livedeck.markdown import parser
 from livedeck.model import Deck, Markdown, Stream
 from livedeck.theme import load_theme
-from livedeck.writers import LaidDeck, WriteContext
+from livedeck.writers import WriteContext
 
 
 def _math(content: str, options: dict) -> str:

@@ -15,14 +15,14 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from livedeck.layout import LaidSlide, SlideKind
+from livedeck.layout import LaidDeck, LaidSlide, SlideKind
 from livedeck.layout.fit import Placed
 from livedeck.layout.geometry import (BULLET_INDENT, CAPTION_SIZE, CELL_INSET, CODE_INSET, LINE_SPACING,
                                       PARAGRAPH_SPACING, TEXT_INSET, Box)
 from livedeck.layout.richtext import Paragraph, markdown_paragraphs, plain_text
 from livedeck.model import Code, Deck, Error, Figure, Markdown, Math, Stream, Table, Value
 from livedeck.theme import Theme, load_theme
-from livedeck.writers import LaidDeck, WriteContext
+from livedeck.writers import WriteContext
 from livedeck.writers.pptx.animation import Target, add_clicks
 
 EMU_PER_PT = 12700

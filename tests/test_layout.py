@@ -1,0 +1,158 @@
+"""The layout stage, in process and in milliseconds: every planned block fits its slide.
+
+Property tests generate content (code widths, output lengths, table shapes, title lengths) and
+check what every writer relies on; the example tests pin the choices a lecturer sees.
+"""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from livedeck.layout import SlideKind, lay_out
+from livedeck.layout import measure
+from livedeck.layout.fit import Piece, Planner
+from livedeck.layout.formulas import Formula
+from livedeck.layout.geometry import CODE_FLOOR, FIGURE_TEXT_MIN, LEVELS, SLIDE_HEIGHT, SLIDE_WIDTH, Box
+from livedeck.model import Code, Deck, Figure, Markdown, Math, Slide, Stream, Table
+
+FORMULAS = {("x^2", False): Formula("x^2", False, width=1.2, height=1.1, depth=0.2),
+            (r"\frac{a}{b}", True): Formula(r"\frac{a}{b}", True, width=1.5, height=2.3, depth=0.8)}
+SLIDE = Box(0, 0, SLIDE_WIDTH, SLIDE_HEIGHT)
+
+
+def laid(*slides: Slide, title: str = "A deck", subtitle: str = "") -> tuple:
+    return lay_out(Deck("t", title, subtitle, "t.py", tuple(slides)), FORMULAS, "default", "figures/t")
+
+
+def inside(box: Box, outer: Box) -> bool:
+    return box.x >= outer.x - 0.01 and box.y >= outer.y - 0.01 and box.right <= outer.right + 0.01 \
+        and box.bottom <= outer.bottom + 0.01
+
+
+def overlaps(a: Box, b: Box) -> bool:
+    return a.x < b.right - 0.5 and b.x < a.right - 0.5 and a.y < b.bottom - 0.5 and b.y < a.bottom - 0.5
+
+
+def check_slide(slide, planner: Planner) -> None:
+    """What every writer relies on, for one laid-out slide."""
+    assert inside(slide.title_box, SLIDE)
+    for item in slide.items:
+        assert inside(item.box, SLIDE), (slide.title, item.block, item.box)
+        if item.picture is not None:
+            assert inside(item.picture, item.box) or isinstance(item.block, Math)
+        if isinstance(item.block, (Code, Stream)):
+            assert item.size >= CODE_FLOOR
+            room = item.box.w - 2 * 8.0
+            for line in item.paragraphs:  # drawn on one line each: wrapped here, never by the renderer
+                assert measure.width(line.text, item.size, mono=True) <= room, line.text
+            assert len(item.paragraphs) * item.size * 1.2 + 10 <= item.box.h + 0.01
+        if isinstance(item.block, Markdown):
+            level = next(i for i, sizes in enumerate(LEVELS) if sizes[0] == item.size)
+            assert planner.text_height(Piece(item.block, item.paragraphs), item.box.w, level) <= item.box.h + 0.01
+        if isinstance(item.block, Table):
+            assert sum(item.column_widths) <= item.box.w + 0.01
+    for a in slide.items:
+        for b in slide.items:
+            if a is not b and a.box.h and b.box.h:
+                assert not overlaps(a.box, b.box), (slide.title, a.block, b.block)
+
+
+code_line = st.one_of(st.text(alphabet="abcdefghij _=()+*[].,0123456789", min_size=0, max_size=60),
+                      st.text(alphabet="abcdefghij _=()+*[].,0123456789", min_size=60, max_size=300))
+code = st.lists(code_line, min_size=1, max_size=70).map(lambda lines: Code("\n".join(lines)))
+output = st.lists(code_line, min_size=1, max_size=80).map(lambda lines: Stream("\n".join(lines)))
+words = st.lists(st.sampled_from(["word", "gradient", "a", "backward()", "**bold**", "`x.grad`", "$x^2$"]),
+                 min_size=1, max_size=60).map(" ".join)
+text = st.lists(words, min_size=1, max_size=12).map(lambda items: Markdown("\n".join(f"- {i}" for i in items)))
+cell = st.text(alphabet="abc0123456789.", min_size=1, max_size=14)
+table = st.builds(lambda columns, rows, cells: Table("table-01", ("",) + tuple(f"t{i}" for i in range(columns)),
+                                                     tuple((f"r{r}",) + tuple(cells[:columns]) for r in range(rows))),
+                  st.integers(1, 50), st.integers(1, 30), st.lists(cell, min_size=50, max_size=50))
+figure = st.builds(lambda w, h, t: Figure("fig-01", w, h, text_size=t), st.floats(2, 16), st.floats(2, 9),
+                   st.sampled_from([0.0, 8.0, 11.0, 13.0, 20.0]))
+block = st.one_of(code, output, text, table, figure, st.just(Math(r"\frac{a}{b}")))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(block, min_size=1, max_size=6), words)
+def test_every_planned_block_fits_its_slide(blocks, title) -> None:
+    planner = Planner(FORMULAS)
+    for slide in laid(Slide(title, tuple(blocks)), title=title)[1:]:
+        check_slide(slide, planner)
+
+
+@settings(max_examples=40, deadline=None)
+@given(words, st.lists(words, min_size=0, max_size=6))
+def test_titles_take_two_lines_at_most_and_a_long_subtitle_gets_its_own_slide(title, paragraphs) -> None:
+    subtitle = "\n\n".join(paragraphs)
+    slides = laid(Slide(title, (Markdown("body"),)), title=title, subtitle=subtitle)
+    assert slides[0].kind == SlideKind.TITLE
+    for slide in slides:
+        assert inside(slide.title_box, SLIDE)
+        for item in slide.items:
+            assert inside(item.box, SLIDE)
+    opening = slides[0]
+    assert opening.items[-1].block.text.startswith("`")  # the lesson's file, under the title and subtitle
+    if len(opening.items) == 2:  # the subtitle stayed: it fits, under the title
+        assert opening.items[0].box.y >= opening.title_box.bottom
+
+
+def test_a_figure_is_shown_no_smaller_than_keeps_its_text_legible() -> None:
+    short = Code("plt.plot(x, y)\nplt.legend()")
+    figure = Figure("fig-01", 6.4, 3.6, text_size=13.0)
+    for slide in laid(Slide("s", (Markdown("Some words before."), short, figure)))[1:]:
+        for item in slide.items:
+            if isinstance(item.block, Figure):
+                assert 13.0 * item.picture.w / (6.4 * 72) >= FIGURE_TEXT_MIN - 0.01
+
+
+def test_code_beside_its_figure_only_when_the_figure_gets_larger() -> None:
+    short = Code("plt.plot(x, y)\nplt.legend()")
+    square = laid(Slide("s", (short, Figure("fig-01", 5, 5, text_size=13.0))))[1]
+    code, fig = square.items
+    assert fig.box.x > code.box.right  # side by side: the square figure is larger there
+    wide = laid(Slide("s", (short, Figure("fig-01", 12, 3, text_size=13.0))))[1]
+    code, fig = wide.items
+    assert fig.box.y > code.box.bottom  # stacked: a wide figure is larger under the code
+
+
+def test_code_shrinks_to_its_longest_line_then_wraps_with_a_mark() -> None:
+    fits = laid(Slide("s", (Code("x = " + "1 + " * 20 + "1"),)))[1].items[0]
+    assert fits.size < 20 and len(fits.paragraphs) == 1  # smaller, not wrapped
+    long = laid(Slide("s", (Code("x = " + "1 + " * 60 + "1"),)))[1].items[0]
+    assert long.size == CODE_FLOOR
+    assert [p.continued for p in long.paragraphs][:2] == [False, True]
+    assert long.paragraphs[1].runs[0].text.strip() == "↪"
+
+
+def test_long_output_continues_on_more_slides() -> None:
+    slides = laid(Slide("Out", (Code("for i in range(50): print(i)"), Stream("\n".join(map(str, range(50)))))))
+    assert slides[1].title == "Out" and len(slides) > 2
+    assert all(s.title == "Out (cont.)" and s.continued for s in slides[2:])
+    shown = [p.text for s in slides[1:] for item in s.items if isinstance(item.block, Stream) for p in item.paragraphs]
+    assert shown == [str(i) for i in range(50)]
+
+
+def test_a_wide_table_splits_by_columns_repeating_the_row_labels() -> None:
+    wide = Table("table-01", ("",) + tuple(f"tensor{i}" for i in range(40)),
+                 (("data",) + tuple("1.0" for _ in range(40)), ("grad",) + tuple("None" for _ in range(40))))
+    parts = [item for s in laid(Slide("W", (wide,)))[1:] for item in s.items]
+    assert len(parts) > 1
+    assert all(p.header[0] == "" and [r[0] for r in p.rows] == ["data", "grad"] for p in parts)
+    assert [h for p in parts for h in p.header[1:]] == list(wide.header[1:])
+
+
+def test_a_long_table_splits_by_rows_repeating_the_header() -> None:
+    long = Table("table-01", ("n", "n²"), tuple((str(i), str(i * i)) for i in range(60)))
+    parts = [item for s in laid(Slide("L", (long,)))[1:] for item in s.items]
+    assert len(parts) > 1 and all(p.header == ("n", "n²") for p in parts)
+    assert [r for p in parts for r in p.rows] == list(long.rows)
+
+
+def test_one_type_scale_a_slide_shrinks_only_what_must() -> None:
+    slides = laid(Slide("a", (Markdown("Short text."), Code("x = 1"))),
+                  Slide("b", (Markdown("Short text."), Code("y = torch.linspace(-10, 10, 1000, requires_grad=True)"
+                                                         "  # a comment that makes the line long"))))
+    text_sizes = {item.size for s in slides[1:] for item in s.items if isinstance(item.block, Markdown)}
+    assert text_sizes == {24.0}  # the long code line shrinks only its own block
+    assert {s.title_size for s in slides[1:]} == {32.0}
