@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import fcntl
+import html
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +17,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+
+
+def outputs_shown(page: str) -> list[tuple[str, str]]:
+    """(kind, text) of each printed output, value and error block of a deck page, as a reader sees it."""
+    found = re.findall(r'<pre class="ld-box ld-output ld-(\w+)[^"]*"[^>]*>(.*?)</pre>', page, re.S)
+    return [(kind, html.unescape(re.sub(r"<[^>]+>", "", body))) for kind, body in found]
 
 
 def write_lesson(folder: Path, filename: str, body: str) -> Path:

@@ -1,4 +1,5 @@
 """The executor: what each cell shows, figures, options, values and failures as data."""
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -123,5 +124,7 @@ def test_the_executor_keeps_all_output_and_the_layout_cuts_it(tmp_path: Path) ->
     ((shown,),), files = cut_streams(((stream,),))
     assert shown.truncated == 1000 - len(shown.text.splitlines()) and shown.truncated > 900
     assert files[shown.full].decode().splitlines() == stream.text.splitlines()
-    ((narrow,),), _ = cut_streams(((wide,),))
-    assert narrow.text == "x" * 109 + "…" and narrow.truncated == 0
+    ((same,),), none = cut_streams(((wide,),))
+    assert same == wide and none == {}  # a 200-character line is shown whole (it wraps on the slide)
+    ((narrow,),), kept = cut_streams(((replace(wide, text="y" * 5000),),))
+    assert narrow.text == "y" * 399 + "…" and narrow.truncated == 0 and kept[narrow.full] == b"y" * 5000 + b"\n"

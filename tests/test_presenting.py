@@ -91,12 +91,17 @@ def test_steps_and_columns_in_the_model(built: Path) -> None:
 
 def test_html_fragments_and_columns(built: Path) -> None:
     page = (built / "dist" / "presenting.html").read_text()
-    assert re.search(r'class="ld-math math display fragment" data-fragment-index="1"', page)
+    assert re.search(r'class="ld-box ld-math fragment" data-fragment-index="1"', page)
     assert page.count('<li class="fragment" data-fragment-index=') == 2
     assert 'data-fragment-index="2"' in page and 'data-fragment-index="3"' in page
-    assert re.search(r'<pre class="ld-code fragment" data-fragment-index="4"', page)
+    assert re.search(r'<pre class="ld-box ld-code fragment" data-fragment-index="4"', page)
     assert 'data-line-steps="1|2-3|4"' in page and 'data-lines="2-3"' in page
-    assert "grid-template-columns: 0.300fr 0.700fr" in page
+    # `::: {.column width="30%"}` and 70 %: the columns' boxes, placed by the layout, in that ratio
+    left = float(re.search(r'<div class="ld-box ld-text" style="left:[\d.]+px;top:[\d.]+px;width:([\d.]+)px[^"]*">'
+                           r'<p>Left words', page).group(1))
+    right = float(re.search(r'<pre class="ld-box ld-code[^"]*"[^>]*style="left:[\d.]+px;top:[\d.]+px;width:([\d.]+)px',
+                            page.split("Left words", 1)[1]).group(1))
+    assert abs(left / (left + right) - 0.3) < 0.01
 
 
 def test_pptx_appear_on_click(built: Path) -> None:

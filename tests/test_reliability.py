@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_build, write_lesson
+from conftest import ROOT, outputs_shown, run_build, write_lesson
 from livedeck import cache
 
 HEAD = "# %% [markdown]\n# # {title}\n# ## The slide\n\n# %%\n"
@@ -100,7 +100,8 @@ def test_everyday_lesson_code_builds(probe) -> None:
     plain = subprocess.run([sys.executable, str(project / "slides" / "02_workers.py")], capture_output=True,
                            text=True, timeout=120, cwd=project / "slides")
     assert plain.returncode == 0, plain.stderr
-    assert plain.stdout.strip() in html["02_workers.py"] and "[0, 1, 4, 9, 16]" in plain.stdout
+    shown = "\n".join(text for _, text in outputs_shown(html["02_workers.py"]))
+    assert plain.stdout.strip() in shown and "[0, 1, 4, 9, 16]" in plain.stdout
     assert "leaked semaphore" not in result.stderr
     # 7. the lesson's `sleep 90` was ended with the lesson: the build (whose output pipes it would hold)
     # did not wait for it, and it is gone
@@ -112,7 +113,7 @@ def test_control_characters_never_reach_the_decks(probe) -> None:
     """8. ANSI codes, NUL, BEL are dropped, a lone surrogate is U+FFFD, progress bars keep their last state."""
     project, result, _ = probe
     html = (project / "dist" / "terminal.html").read_text(encoding="utf-8")
-    printed = re.search(r'<pre class="ld-output ld-stdout">(.*?)</pre>', html, re.S).group(1)
+    printed = next(text for kind, text in outputs_shown(html) if kind == "stdout")
     assert printed == "nul red lone \ufffd bell\n100%"
     assert not any(ch in html for ch in "\x00\x1b\x07")
     from pptx import Presentation
@@ -159,8 +160,8 @@ def test_errors_from_lesson_code_are_the_lessons(probe) -> None:
 
 
 def test_a_failing_format_publishes_nothing(tmp_path: Path) -> None:
-    """3. The HTML is fine but the PowerPoint cannot draw a formula: the lesson fails naming the
-    format, and its previous HTML, PowerPoint and figures all stay."""
+    """3. The lesson runs but its slides cannot be made (a formula MathJax cannot typeset): the lesson
+    fails naming the formula and why, and its previous HTML, PowerPoint and figures all stay."""
     body = "import matplotlib.pyplot as plt\nplt.plot([1, 2])\n"
     write_lesson(tmp_path / "slides", "01_formula.py", HEAD.format(title="Formula") + body)
     assert run_build(cwd=tmp_path).returncode == 0
@@ -169,7 +170,7 @@ def test_a_failing_format_publishes_nothing(tmp_path: Path) -> None:
         "# %% [markdown]\n# # Formula\n# ## The slide\n# $$\\sqrt[ \\$x^{\\$$$\n\n# %%\n" + body.replace("2]", "3]"))
     result = run_build(cwd=tmp_path)
     assert result.returncode == 1
-    one_line(result.stderr, "slides/01_formula.py: the PowerPoint could not be made: ValueError")
+    one_line(result.stderr, "slides/01_formula.py: a formula cannot be typeset: \\sqrt[ \\$x^{\\$: Could not find closing")
     assert outputs_of(tmp_path, "formula") == before
     assert not list(tmp_path.rglob(".*.tmp")), "staged files were left behind"
 

@@ -65,11 +65,11 @@ def to_pieces(block: Block, code_style: str, figures: str, width: float) -> list
         return [Piece(block, tuple(code_paragraphs(block.source, block.language, code_style)))]
     if isinstance(block, Stream):
         lines = mono_paragraphs(block.text)
-        if block.truncated:
-            note = f"… {block.truncated} more line{'s' if block.truncated != 1 else ''} not shown"
-            if block.full:
-                note += f" (all of it: {figures}/{block.full})"
-            lines.append(Paragraph((Run(note, italic=True, code=True),)))
+        if block.truncated or block.full:  # cut short: a note says so, and where all of it is
+            note = (f"… {block.truncated} more line{'s' if block.truncated != 1 else ''} not shown" if block.truncated
+                    else "… long lines cut short")
+            where = f" (all of it: {figures}/{block.full})" if block.full else ""
+            lines.append(Paragraph((Run(note + where, italic=True, code=True),)))
         return [Piece(block, tuple(lines))]
     if isinstance(block, (Value, Error)):
         return [Piece(block, tuple(mono_paragraphs(block.text)))]

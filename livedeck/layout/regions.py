@@ -39,8 +39,9 @@ Outputs = tuple[tuple[Block, ...], ...]
 
 
 def cut_streams(outputs: Outputs) -> tuple[Outputs, dict[str, bytes]]:
-    """What slides show of printed text: its first lines, each cut to a slide's width. Text cut short
-    is kept whole in `output-NN.txt` beside the figures (the second value: file name → bytes)."""
+    """What slides show of printed text: its first lines, each cut to MAX_LINE_CHARS (shorter ones wrap
+    on the slide). Text cut short is kept whole in `output-NN.txt` beside the figures (the second value:
+    file name → bytes)."""
     files: dict[str, bytes] = {}
 
     def cut(block: Block) -> Block:
@@ -49,7 +50,7 @@ def cut_streams(outputs: Outputs) -> tuple[Outputs, dict[str, bytes]]:
         lines = block.text.splitlines()
         kept = [ln if len(ln) <= MAX_LINE_CHARS else ln[: MAX_LINE_CHARS - 1] + "…" for ln in lines[:MAX_STREAM_LINES]]
         truncated = len(lines) - len(kept) + block.truncated
-        if not truncated:
+        if not truncated and all(len(ln) <= MAX_LINE_CHARS for ln in lines[:MAX_STREAM_LINES]):
             return replace(block, text="\n".join(kept))
         full = f"output-{len(files) + 1:02d}.txt"
         note = f"\n… {block.truncated} more lines were not kept\n" if block.truncated else ""
