@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from livedeck.files import write_atomic
-from livedeck.layout.measure import font_folder
+from livedeck.fonts import FONTS, font_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,10 +23,6 @@ ASSETS = [
     ("@fortawesome/fontawesome-free", "css/all.min.css", "fontawesome/css/all.min.css"),
     ("@fortawesome/fontawesome-free", "webfonts", "fontawesome/webfonts"),
 ]
-
-
-FONTS = tuple(f"{family}{style}.ttf" for family in ("DejaVuSans", "DejaVuSansMono")
-              for style in ("", "-Bold", "-Oblique", "-BoldOblique"))
 
 
 class MissingAssets(Exception):

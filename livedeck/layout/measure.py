@@ -6,23 +6,16 @@ fit also fits when those fonts draw it.
 """
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import Mapping, Optional
 
 from PIL import ImageFont
 
+from livedeck.fonts import font_folder
 from livedeck.layout.richtext import Paragraph
 
 _UNITS = 1000  # fonts are loaded at 1000 px and scaled, for sub-point precision
-
-
-def font_folder() -> Path:
-    # matplotlib's data folder, found without importing matplotlib (slow, and not needed here)
-    spec = importlib.util.find_spec("matplotlib")
-    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
 
 
 @lru_cache(maxsize=8)
