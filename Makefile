@@ -21,7 +21,7 @@ deck: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -n 3 --dist loadfile
 
-# Python packages (pinned in pyproject.toml) into .venv, and reveal.js + KaTeX (pinned in package-lock.json).
+# Python packages (pinned in pyproject.toml) into .venv, and reveal.js, MathJax and resvg (pinned in package-lock.json).
 # Re-runs only when those files change.
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

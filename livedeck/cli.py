@@ -59,8 +59,8 @@ def _warn(message: str) -> None:
                    "the .pptx by LibreOffice when there is no Chromium). ipynb: a student notebook of the "
                    "lesson. json: the deck model, for debugging.")
 @click.option("--handout", is_flag=True,
-              help="With the PDF, also write NAME-handout.pdf: A4 pages of two or three slides, each with its "
-                   "speaker notes beneath (needs Chromium; implies --format pdf).")
+              help="With the PDF, also write NAME-handout.pdf: A4 pages of two slides, each at least 16 cm "
+                   "wide with its speaker notes beneath (needs Chromium; implies --format pdf).")
 @click.option("--with-outputs", is_flag=True,
               help="Student notebooks (--format ipynb) include what each cell printed and drew; "
                    "default: without outputs, for students to run.")

@@ -174,9 +174,8 @@ def _draw_table(table: display.TableData, name: str, files: dict[str, bytes]) ->
         drawn.set_fontsize(12)
         drawn.scale(1, 1.6)
         for (row, _), cell in drawn.get_celld().items():
-            if row == 0 and table.header:
+            if row == 0 and table.header:  # marked as matplotlib marks text; colours are the decks' business
                 cell.set_text_props(weight="bold")
-                cell.set_facecolor("#e8eef7")
         _save_figure(fig, name, files)
 
 

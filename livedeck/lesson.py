@@ -39,7 +39,7 @@ class CellOptions:
     fig_alt: str = ""
     label: str = ""
     fragment: bool = False
-    code_line_numbers: str = ""
+    code_line_numbers: tuple[tuple[int, ...], ...] = ()  # "1-2|3": ((1, 2), (3,)), parsed once here
     student: bool = True
 
 
@@ -116,9 +116,27 @@ def parse_options(source: str, path: Path, line: int) -> tuple[CellOptions, str,
         if key == "label" and not SAFE_NAME.match(value):  # it becomes a file name: no way out of figures/
             raise LessonError(path, line + offset, f"cell option 'label' names files: letters, digits, _ and - "
                                                    f"only, not {value!r}")
+        if key == "code-line-numbers":
+            value = _line_groups(value, path, line + offset)
         values[key.replace("-", "_")] = value
     removed = len(yaml_lines)
     return CellOptions(**values), "\n".join(lines[removed:]).lstrip("\n"), removed
+
+
+def _line_groups(value: str, path: Path, line: int) -> tuple[tuple[int, ...], ...]:
+    """`"1-2|3,5"` → ((1, 2), (3, 5)): the groups of lines emphasised in turn."""
+    groups = []
+    for group in (g.strip() for g in value.split("|")):
+        numbers: list[int] = []
+        for part in (p.strip() for p in group.split(",") if p.strip()):
+            first, _, last = part.partition("-")
+            if not first.strip().isdigit() or not (last.strip().isdigit() or not last):
+                raise LessonError(path, line, f"cell option 'code-line-numbers' is groups of lines such as "
+                                              f"\"1-2|3\", not {value!r}")
+            numbers += range(int(first), int(last or first) + 1)
+        if numbers:
+            groups.append(tuple(numbers))
+    return tuple(groups)
 
 
 def _cell_lines(text: str, cells: list) -> list[int]:

@@ -38,11 +38,11 @@ class Math:
 
 @dataclass(frozen=True)
 class Code:
-    """Source shown highlighted. `line_steps` ("1-2", "3", …) are lines emphasised in turn:
+    """Source shown highlighted. `line_steps` ((1, 2), (3,), …) are the lines emphasised in turn:
     the first group from the start, the k-th group at click `lines_from + k - 2`."""
     source: str
     language: str = "python"
-    line_steps: tuple[str, ...] = ()
+    line_steps: tuple[tuple[int, ...], ...] = ()
     lines_from: int = 0
     step: int = 0
 

@@ -187,8 +187,7 @@ def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: s
             continue
         code = None
         if cell.options.echo:
-            steps = tuple(s.strip() for s in cell.options.code_line_numbers.split("|") if s.strip())
-            code = Code(cell.source.rstrip(), line_steps=steps)
+            code = Code(cell.source.rstrip(), line_steps=cell.options.code_line_numbers)
         if (code is not None or cell_outputs) and not slides:
             slides.append(_Draft(""))  # visible code before any `##`: an untitled slide
         if code is not None or cell_outputs:

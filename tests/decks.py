@@ -69,7 +69,7 @@ def stress_deck() -> Deck:
                 Code("print('after')", step=5),
                 Stream("after", step=5),
             ), notes="**Bold** notes."),
-            Slide("Code lines", (Code("a = 1\nb = 2\nc = a + b\nprint(c)", line_steps=("1", "2-3", "4"),
+            Slide("Code lines", (Code("a = 1\nb = 2\nc = a + b\nprint(c)", line_steps=((1,), (2, 3), (4,)),
                                       lines_from=1),)),
             Slide("Columns", (ColumnBreak(0.3), Markdown("Left words."), ColumnBreak(0.7),
                               Code("print('right')", step=1), Stream("right", step=1)), layout="columns"),

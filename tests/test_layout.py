@@ -73,7 +73,7 @@ figure = st.builds(lambda w, h, t: Figure("fig-01", w, h, text_size=t), st.float
 block = st.one_of(code, output, text, table, figure, st.just(Math(r"\frac{a}{b}")))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(block, min_size=1, max_size=6), words)
 def test_every_planned_block_fits_its_slide(blocks, title) -> None:
     planner = Planner(FORMULAS)
@@ -81,7 +81,7 @@ def test_every_planned_block_fits_its_slide(blocks, title) -> None:
         check_slide(slide, planner)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(words, st.lists(words, min_size=0, max_size=6))
 def test_titles_take_two_lines_at_most_and_a_long_subtitle_gets_its_own_slide(title, paragraphs) -> None:
     subtitle = "\n\n".join(paragraphs)

@@ -1,11 +1,13 @@
 """Every slide of the bundled lessons, of a stress lesson and of a public tutorial, as Chromium and
-LibreOffice draw them: nothing outside its box, no line of code drawn on two lines, the same slides
-in both formats, and figure text legible from the back row."""
+LibreOffice draw them: each HTML deck opened from disk with the network blocked, nothing outside its
+box, no line of code drawn on two lines, the same slides in both formats, and figure text legible
+from the back row."""
 from __future__ import annotations
 
 import json
 import re
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -32,25 +34,72 @@ def built(course: Path, material: Path) -> dict[str, Path]:
     return {"course": course / "dist", "material": material / "dist"}
 
 
-@pytest.fixture(params=DECKS, ids=[name for _, name in DECKS])
-def deck(request, built: dict[str, Path], browser):
+@dataclass
+class Opened:
+    dist: Path
+    name: str
+    page: object  # a Playwright page showing dist/NAME.html
+    errors: list[str] = field(default_factory=list)  # console errors, and requests blocked or failed
+    model: dict = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module", params=DECKS, ids=[name for _, name in DECKS])
+def opened(request, built: dict[str, Path], browser):
+    """Each deck opened once, offline: every request outside file:// is blocked, and recorded."""
     where, name = request.param
-    dist = built[where]
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.goto((dist / f"{name}.html").as_uri())
+    deck = Opened(built[where], name, page, model=json.loads((built[where] / f"{name}.json").read_text())["deck"])
+    page.on("console", lambda m: deck.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: deck.errors.append(str(e)))
+    page.on("requestfailed", lambda r: deck.errors.append(f"failed: {r.url}"))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
+               else (deck.errors.append(f"blocked: {route.request.url}"), route.abort()))
+    page.goto((deck.dist / f"{name}.html").as_uri())
     page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=20_000)
     page.evaluate("document.fonts.ready")
-    yield dist, name, page
+    yield deck
     page.close()
 
 
-def test_every_slide_fits_as_chromium_draws_it(deck) -> None:
-    _, _, page = deck
-    assert layout_problems(page) == []
+def test_deck_presents_offline(opened: Opened) -> None:
+    page = opened.page
+    assert opened.errors == []
+    broken = page.evaluate("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).length")
+    assert broken == 0
 
 
-def test_html_and_powerpoint_have_the_same_slides(deck) -> None:
-    dist, name, page = deck
+def test_math_is_typeset_and_fonts_load_from_disk(opened: Opened) -> None:
+    page = opened.page
+    # Formulas are MathJax's SVG, typeset at build time, each drawn at a size; no TeX is left as text
+    sizes = page.evaluate("[...document.querySelectorAll('.ld-formula > svg')].map(s => parseFloat(s.getAttribute('width')))")
+    assert sizes and min(sizes) > 0
+    text = page.evaluate("""[...document.querySelectorAll('.ld-slide')].map(s => {
+        const copy = s.cloneNode(true);
+        copy.querySelectorAll('.ld-mathml').forEach(m => m.remove());
+        return copy.textContent; }).join(' ')""")
+    assert "\\frac" not in text and "\\partial" not in text and "$" not in text
+    # The fonts the layout measured with load from disk (dist/assets/fonts), not from the system or a CDN
+    assert page.evaluate("document.fonts.load('bold 20px \"LD Sans\"').then(faces => faces.length)") > 0
+    assert page.evaluate("document.fonts.load('20px \"LD Mono\"').then(faces => faces.length)") > 0
+
+
+def test_code_is_highlighted_in_colour(opened: Opened) -> None:
+    colours = opened.page.evaluate("[...document.querySelectorAll('pre.ld-code span')].map(s => getComputedStyle(s).color)")
+    assert len(set(colours)) >= 3
+
+
+def test_speaker_notes_are_present(opened: Opened) -> None:
+    expected = sum(bool(s["notes"]) for s in opened.model["slides"]) + bool(opened.model["title_notes"])
+    assert opened.page.evaluate("document.querySelectorAll('section > aside.notes').length") == expected
+    assert opened.page.evaluate("typeof RevealNotes") != "undefined"
+
+
+def test_every_slide_fits_as_chromium_draws_it(opened: Opened) -> None:
+    assert layout_problems(opened.page) == []
+
+
+def test_html_and_powerpoint_have_the_same_slides(opened: Opened) -> None:
+    dist, name, page = opened.dist, opened.name, opened.page
     # each slide's title, its formulas left out (PowerPoint writes them as Unicode text)
     titles = page.evaluate("""[...document.querySelectorAll('.slides > section')].map(s => {
         const heading = s.querySelector('.ld-heading');
@@ -65,9 +114,8 @@ def test_html_and_powerpoint_have_the_same_slides(deck) -> None:
         assert set(re.findall(r"\w+", html)) <= set(re.findall(r"\w+", powerpoint)), (html, powerpoint)
 
 
-def test_figure_text_is_at_least_12_points_in_both_formats(deck) -> None:
-    dist, name, page = deck
-    model = json.loads((dist / f"{name}.json").read_text())["deck"]
+def test_figure_text_is_at_least_12_points_in_both_formats(opened: Opened) -> None:
+    dist, name, page, model = opened.dist, opened.name, opened.page, opened.model
     figures = {b["name"]: b for s in model["slides"] for b in s["blocks"] if b["type"] == "Figure"}
     # shown width on a 13.33 in slide: CSS px of the 1280 px slide, points of the 960 pt slide
     shown = page.evaluate("[...document.querySelectorAll('img[data-ld-figure]')].map(i => "
@@ -93,4 +141,7 @@ def rendered(built: dict[str, Path], soffice: str, poppler, tmp_path_factory: py
 
 @pytest.mark.parametrize("where, name", DECKS, ids=[name for _, name in DECKS])
 def test_libreoffice_draws_every_text_inside_its_shape(built, rendered: Path, where: str, name: str) -> None:
-    assert rendered_problems(built[where] / f"{name}.pptx", rendered / f"{name}.pdf") == []
+    pptx, pdf = built[where] / f"{name}.pptx", rendered / f"{name}.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) == len(Presentation(str(pptx)).slides)
+    assert rendered_problems(pptx, pdf) == []

@@ -37,6 +37,11 @@ def test_cells_kinds_lines_and_options(tmp_path: Path) -> None:
     assert lesson.cells[0].source.startswith("# Title")
 
 
+def test_code_line_steps_are_parsed_once_by_the_reader(tmp_path: Path) -> None:
+    path = write_lesson(tmp_path, "01_steps.py", '# %% [markdown]\n# # T\n\n# %%\n#| code-line-numbers: "1-2|3,5|4"\nx = 1\n')
+    assert read_lesson(path).cells[1].options.code_line_numbers == ((1, 2), (3, 5), (4,))
+
+
 def test_helpers_are_not_lessons_and_order_is_by_number(tmp_path: Path) -> None:
     for name in ("02_b.py", "01_a.py", "_helpers.py", "10_c.py"):
         write_lesson(tmp_path, name, LESSON)
@@ -48,6 +53,7 @@ def test_helpers_are_not_lessons_and_order_is_by_number(tmp_path: Path) -> None:
     ("#| echo: maybe", "'echo' must be true or false"),
     ("#| fig_cap: x", "unknown cell option 'fig_cap'"),
     ("#| echo: [unclosed", "not valid YAML"),
+    ('#| code-line-numbers: "1-x|3"', "groups of lines such as"),
 ])
 def test_bad_options_name_file_and_line(tmp_path: Path, option: str, fragment: str) -> None:
     path = write_lesson(tmp_path, "01_bad.py", f"# %% [markdown]\n# # T\n\n# %%\n{option}\nx = 1\n")

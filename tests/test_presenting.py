@@ -81,7 +81,7 @@ def test_steps_and_columns_in_the_model(built: Path) -> None:
     steps = [(b["type"], b["step"], b.get("items_from", 0)) for b in derivation["blocks"]]
     assert steps == [("Math", 0, 0), ("Math", 1, 0), ("Markdown", 1, 2), ("Code", 4, 0), ("Stream", 4, 0)]
     code = lines["blocks"][0]
-    assert code["line_steps"] == ["1", "2-3", "4"] and code["lines_from"] == 1
+    assert code["line_steps"] == [[1], [2, 3], [4]] and code["lines_from"] == 1  # parsed once, by the reader
     assert by_hand["layout"] == "columns"
     assert [b["type"] for b in by_hand["blocks"]] == ["ColumnBreak", "Markdown", "ColumnBreak", "Code", "Stream",
                                                       "ColumnBreak"]
@@ -95,7 +95,7 @@ def test_html_fragments_and_columns(built: Path) -> None:
     assert page.count('<li class="fragment" data-fragment-index=') == 2
     assert 'data-fragment-index="2"' in page and 'data-fragment-index="3"' in page
     assert re.search(r'<pre class="ld-box ld-code fragment" data-fragment-index="4"', page)
-    assert 'data-line-steps="1|2-3|4"' in page and 'data-lines="2-3"' in page
+    assert 'data-line-steps="1|2,3|4"' in page and 'data-lines="2,3"' in page
     # `::: {.column width="30%"}` and 70 %: the columns' boxes, placed by the layout, in that ratio
     left = float(re.search(r'<div class="ld-box ld-text" style="left:[\d.]+px;top:[\d.]+px;width:([\d.]+)px[^"]*">'
                            r'<p>Left words', page).group(1))

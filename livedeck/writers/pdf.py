@@ -1,9 +1,9 @@
 """PDF: the built HTML deck printed by headless Chromium (reveal.js's print view).
 
-Chromium prints the very deck a lecturer presents, so KaTeX math, code colours and SVG
+Chromium prints the very deck a lecturer presents, so math, code colours and SVG
 figures come out as on the slides, as text where they are text. Slides: one page per
-slide with every step shown. Handout (`--handout`): A4 pages of two or three slides,
-each with its speaker notes beneath (templates/reveal/handout.js arranges them).
+slide with every step shown. Handout (`--handout`): A4 pages of two slides, each at
+least 16 cm wide with its speaker notes beneath (templates/reveal/handout.js arranges them).
 Without Chromium, LibreOffice converts the .pptx instead (slides only).
 """
 from __future__ import annotations

@@ -182,13 +182,8 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: di
     return [shape]
 
 
-def _emphasise(paragraphs: tuple[Paragraph, ...], group: str) -> tuple[Paragraph, ...]:
+def _emphasise(paragraphs: tuple[Paragraph, ...], lines: tuple[int, ...]) -> tuple[Paragraph, ...]:
     """Code-line steps in PowerPoint: the whole code, its first group of lines in colour, the rest grey."""
-    lines: set[int] = set()
-    for part in group.split(","):
-        first, _, last = part.strip().partition("-")
-        if first.isdigit():
-            lines.update(range(int(first), int(last or first) + 1))
     return tuple(p if p.line in lines else replace(p, runs=tuple(replace(r, color=DIMMED) for r in p.runs))
                  for p in paragraphs)
 
