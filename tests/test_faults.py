@@ -119,18 +119,18 @@ def test_a_lesson_that_crashes_its_interpreter(course: Path, body: str, expected
 def test_huge_output_is_cut_on_the_slide_and_kept_in_full(tmp_path: Path) -> None:
     write_lesson(tmp_path / "slides", "01_huge.py", lesson(
         "for i in range(100_000):\n    print('line', i)\n\n# %% [markdown]\n# ## Many figures\n\n"
-        "# %%\nimport matplotlib.pyplot as plt\nfor k in range(50):\n    plt.figure()\n    plt.plot([0, k])"))
+        "# %%\nimport matplotlib.pyplot as plt\nfor k in range(16):\n    plt.figure()\n    plt.plot([0, k])"))
     result = run_build(cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "dist" / "huge.html").read_text()
     assert "99940 more lines not shown" in page and 'download="output-01.txt"' in page
     full = (tmp_path / "figures" / "huge" / "output-01.txt").read_text().splitlines()
     assert full[0] == "line 0" and full[99_999] == "line 99999"
-    assert len(list((tmp_path / "figures" / "huge").glob("fig-*.png"))) == 1 + 50  # the first cell makes one
+    assert len(list((tmp_path / "figures" / "huge").glob("fig-*.png"))) == 1 + 16  # the first cell makes one
     prs = Presentation(str(tmp_path / "dist" / "huge.pptx"))
     pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
-    assert len(pictures) == 1 + 50
-    assert max(sum(sh.shape_type == 13 for sh in s.shapes) for s in prs.slides) <= 2  # legible, never 50 thumbnails
+    assert len(pictures) == 1 + 16
+    assert max(sum(sh.shape_type == 13 for sh in s.shapes) for s in prs.slides) <= 2  # legible, never 16 thumbnails
     assert os.path.getsize(tmp_path / "dist" / "huge.html") < 30_000_000
 
 

@@ -1,7 +1,6 @@
 """The real lessons' PowerPoint decks, reopened; a golden lesson's structure; LibreOffice opens them all."""
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -65,18 +64,3 @@ def test_golden_lesson_structure(golden_deck: Path, golden) -> None:
     golden("pptx_golden", outline(golden_deck))
     assert off_slide(golden_deck) == [] and overfull_text(golden_deck) == [] and overlaps(golden_deck) == []
 
-
-@pytest.mark.libreoffice
-def test_libreoffice_converts_the_golden_deck(golden_deck: Path, soffice: str, tmp_path: Path) -> None:
-    """(The course's decks are converted, and read back, in test_layout_decks.)"""
-    paths = [golden_deck]
-    result = subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
-                             "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, paths)],
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
-    assert "Error" not in result.stdout + result.stderr
-    for path in paths:
-        pdf = tmp_path / f"{path.stem}.pdf"
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-        assert pages == len(Presentation(str(path)).slides), path.name
