@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from livedeck import __version__
+from livedeck.reports import Card
 from livedeck.files import write_atomic
 from livedeck.lesson import Lesson
 from livedeck.model import MODEL_VERSION, Block, outputs_from_json, outputs_to_json
@@ -90,11 +91,13 @@ def execution_key(lesson: Lesson, inputs: KeyInputs) -> str:
 
 
 def render_context(inputs: KeyInputs, templates: Path, formats: Iterable[str], pptx_template: Optional[Path],
-                   destinations: Iterable[str]) -> str:
-    """Hash of all a deck's bytes depend on besides its lesson file; computed once per build."""
+                   destinations: Iterable[str], settings: Iterable[Path] = ()) -> str:
+    """Hash of all a deck's bytes depend on besides its lesson file (`settings`: course.toml and its
+    logo); computed once per build."""
     template_files = [p for p in templates.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     extra = [pptx_template.read_bytes()] if pptx_template else [b""]
-    return _sha(inputs.digest.encode(), *_files(PACKAGE.rglob("*.py")),
+    extra += [part for p in settings for part in (str(p).encode(), p.read_bytes())]
+    return _sha(inputs.digest.encode(), *_files(sorted(PACKAGE.rglob("*.py")) + sorted(PACKAGE.rglob("*.mjs"))),
                 *[part for p in sorted(template_files) for part in (str(p.relative_to(templates)).encode(),
                                                                     p.read_bytes())],
                 ",".join(formats).encode(), ",".join(destinations).encode(), *extra)
@@ -179,29 +182,30 @@ def _manifest(cache: Path, name: str) -> Path:
     return cache / "built" / f"{name}.json"
 
 
-def up_to_date(cache: Path, name: str, key: str) -> Optional[str]:
-    """The lesson's title when its last build had this render key, and its outputs and the data files
-    it read are as that build left them."""
+def up_to_date(cache: Path, name: str, key: str) -> Optional[Card]:
+    """What the course page says of the lesson, when its last build had this render key and its outputs
+    and the data files it read are as that build left them."""
     try:
         built = json.loads(_manifest(cache, name).read_text(encoding="utf-8"))
         if built["render_key"] != key or not _same_files(built["outputs"]) or not _same_files(built["inputs"]):
             return None
-        return built["title"]
+        return Card(**built["card"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def last_title(cache: Path, name: str) -> Optional[str]:
-    """The title of the lesson's last good build (the index lists lessons this build did not touch)."""
+def last_card(cache: Path, name: str) -> Optional[Card]:
+    """The lesson's card as its last good build left it (the course page lists lessons a build did not touch)."""
     try:
-        return json.loads(_manifest(cache, name).read_text(encoding="utf-8"))["title"]
+        return Card(**json.loads(_manifest(cache, name).read_text(encoding="utf-8"))["card"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def record_build(cache: Path, name: str, key: str, title: str, outputs: Iterable[Path],
+def record_build(cache: Path, name: str, key: str, card: Card, outputs: Iterable[Path],
                  inputs: dict[str, str]) -> None:
-    built = {"render_key": key, "title": title, "outputs": {str(p): sha_file(p) for p in outputs}, "inputs": inputs}
+    built = {"render_key": key, "card": vars(card), "outputs": {str(p): sha_file(p) for p in outputs},
+             "inputs": inputs}
     try:
         write_atomic(_manifest(cache, name), json.dumps(built, indent=1, sort_keys=True).encode("utf-8"))
     except OSError:

@@ -120,8 +120,9 @@ def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist:
         except KeyboardInterrupt:
             click.echo("stopped")
         return
+    written: list[str] = []
     try:
-        reports = build(options, lambda r: _print_report(r, quiet), _warn)
+        reports = build(options, lambda r: _print_report(r, quiet), _warn, written.extend)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     failed = [r for r in reports if r.state == State.FAILED]
@@ -132,7 +133,7 @@ def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist:
         click.echo(f"{len(reports)} lesson{'s' if len(reports) != 1 else ''}: {counts[State.RAN]} ran, "
                    f"{counts[State.RENDERED]} re-rendered, {counts[State.CACHED]} up to date, "
                    f"{len(failed)} failed{shown} "
-                   f"→ {dist}/ in {time.perf_counter() - start:.1f} s")
+                   f"→ {', '.join(written)} in {dist}/, {time.perf_counter() - start:.1f} s")
     # 2: a lesson file is malformed or an output could not be written (like bad command-line input);
     # 1: a lesson failed or showed errors
     sys.exit(2 if any(r.bad_input or r.bad_output for r in failed) else 1 if failed or errors_shown else 0)

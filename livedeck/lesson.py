@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from livedeck.course import SettingsError, split_front_matter
 
 # Any alphabet's letters (`07_über.py`), digits, _ and -: the name is a file name in dist/ and a URL.
 LESSON_NAME = re.compile(r"^(?:\d+_)?([^\W_][\w-]*)$")
@@ -60,6 +62,7 @@ class Lesson:
     name: str
     path: Path
     cells: tuple[Cell, ...]
+    front_matter: dict = field(default_factory=dict, compare=False)  # checked keys of its `---` block
 
 
 def lesson_name(path: Path) -> str:
@@ -177,8 +180,19 @@ def read_lesson(path: Path) -> Lesson:
                 cells.append(Cell("code", source, line + removed + skipped, options))
         elif nb_cell.cell_type == "markdown" and nb_cell.source.strip():
             cells.append(Cell("markdown", nb_cell.source, line))
+    front_matter: dict = {}
     first_text = next((c for c in cells if c.kind == "markdown"), None)
-    if first_text is None or not first_text.source.lstrip().startswith("# "):
+    if first_text is not None:  # Quarto's `---` … `---` front matter, at the top of the first markdown cell
+        try:
+            front_matter, rest = split_front_matter(first_text.source, path, first_text.line)
+        except SettingsError as exc:
+            raise LessonError(path, exc.line, exc.message) from None
+        if front_matter:
+            index = cells.index(first_text)
+            cells[index:index + 1] = [replace(first_text, source=rest)] if rest.strip() else []
+            first_text = replace(first_text, source=rest)
+    if not front_matter.get("title") and (first_text is None or not first_text.source.lstrip().startswith("# ")):
         line = first_text.line if first_text else 1
-        raise LessonError(path, line, "the first markdown cell of a lesson starts with `# Title`")
-    return Lesson(name, path, tuple(cells))
+        raise LessonError(path, line, "the first markdown cell of a lesson starts with `# Title` "
+                                      "(or its front matter sets `title:`)")
+    return Lesson(name, path, tuple(cells), front_matter)

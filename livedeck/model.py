@@ -13,7 +13,7 @@ from typing import Union
 
 # Bump when a block gains, loses or renames a field: old JSON is then refused
 # (and a cache entry of the old shape simply re-executes).
-MODEL_VERSION = 5
+MODEL_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,14 @@ class Deck:
     source: str = ""  # lesson file, relative to the project
     slides: tuple[Slide, ...] = ()
     title_notes: str = ""
+    # Whose course it is (course.toml, the lesson's front matter): on the title slide and in footers
+    course: str = ""
+    author: tuple[str, ...] = ()
+    institute: str = ""
+    date: str = ""
+    footer: str = ""  # inline markdown
+    logo: str = ""  # an image file
+    lang: str = "en"
 
     @property
     def slide_count(self) -> int:

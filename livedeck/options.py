@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
+from livedeck.course import Settings
 from livedeck.theme import TEMPLATES
 
 
@@ -34,6 +35,7 @@ class BuildOptions:
     with_outputs: bool = False  # ipynb: with what each cell showed when it ran
     pdf_maker: str = ""  # "chromium" or "libreoffice", chosen once per build (writers/pdf.py)
     root: Path = Path(".")  # the folder the build started in (paths in messages are shown relative to it)
+    course: Settings = Settings()  # course.toml, read once per build (livedeck.course)
 
     @property
     def style(self) -> Optional[Path]:

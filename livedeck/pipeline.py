@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from livedeck import cache
+from livedeck.course import Settings, SettingsError, lesson_settings, read_course
 from livedeck.files import remove_stale_temporaries
 from livedeck.lesson import Lesson, LessonError
 from livedeck.model import Block, Error
 from livedeck.options import BuildOptions, UsageError, resolved
 from livedeck.plan import Rerender, make_plan, select_lessons, settle_formats
 from livedeck.publish import FormatError, OutputError, write_deck
-from livedeck.reports import Built, LessonReport, State
+from livedeck.reports import Built, Card, LessonReport, State
 from livedeck.workers import Job, Outcome, default_workers, run_all, start_server
 from livedeck.writers import BY_NAME, FORMATS, CourseLesson, Warn
 
@@ -52,15 +53,19 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
     from livedeck.structure import build_deck
 
     shown, side_files = cut_streams(outputs)
+    settings = options.course
+    if settings != Settings() or lesson.front_matter:  # a course that says whose it is also dates its decks
+        settings = lesson_settings(settings, lesson.front_matter, lesson.path)
     try:
-        deck = build_deck(lesson, shown, source=options.shown(lesson.path.resolve()))
-        written = write_deck(deck, lesson, outputs, files | side_files, options)
+        deck = build_deck(lesson, shown, source=options.shown(lesson.path.resolve()), settings=settings)
+        written, slides = write_deck(deck, lesson, outputs, files | side_files, options)
     except FormatError as exc:
         return Outcome(lesson.name, error=str(exc), seconds=time.perf_counter() - start)
     except OutputError as exc:
         return Outcome(lesson.name, error=f"{lesson.path}: {exc}", seconds=time.perf_counter() - start,
                        bad_output=True)
-    return Outcome(lesson.name, Built(deck.title, written, errors_shown, inputs), seconds=time.perf_counter() - start)
+    card = Card(deck.title, deck.subtitle, slides)
+    return Outcome(lesson.name, Built(card, written, errors_shown, inputs), seconds=time.perf_counter() - start)
 
 
 def _rerender(job: Rerender, options: BuildOptions) -> Outcome:
@@ -82,14 +87,14 @@ class _Progress:
     report: Callable[[LessonReport], None]
     render_keys: dict[str, str]
     reports: dict[str, LessonReport] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)
+    cards: dict[str, Card] = field(default_factory=dict)
 
     def done(self, result: LessonReport, built: Optional[Built] = None) -> None:
         self.reports[result.name] = result
         if built is not None:
-            self.titles[result.name] = built.title
+            self.cards[result.name] = built.card
             if built.written and not built.errors_shown:  # a deck showing errors is rebuilt next time
-                cache.record_build(self.options.cache, result.name, self.render_keys[result.name], built.title,
+                cache.record_build(self.options.cache, result.name, self.render_keys[result.name], built.card,
                                    built.written, built.inputs)
         self.report(result)
 
@@ -113,9 +118,9 @@ def _check_folders(options: BuildOptions) -> None:
         remove_stale_temporaries(folder)  # what a killed build left behind
 
 
-def _course(options: BuildOptions, titles: dict[str, str]) -> list[CourseLesson]:
-    """Every lesson of the course, built this time or not, with its title (for the course page)."""
-    return [CourseLesson(name, path, titles.get(name) or cache.last_title(options.cache, name) or name)
+def _course(options: BuildOptions, cards: dict[str, Card]) -> list[CourseLesson]:
+    """Every lesson of the course, built this time or not, with what the course page says of it."""
+    return [CourseLesson(name, path, cards.get(name) or cache.last_card(options.cache, name) or Card(name))
             for name, path in select_lessons(replace(options, lessons=()))[0]]
 
 
@@ -128,22 +133,29 @@ def _names_torch(lessons: list[tuple[str, Path]], options: BuildOptions) -> bool
 
 
 def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda r: None,
-          warn: Warn = lambda message: None) -> list[LessonReport]:
+          warn: Warn = lambda message: None,
+          formats: Callable[[tuple[str, ...]], None] = lambda names: None) -> list[LessonReport]:
     """Build the selected lessons; a failing lesson never stops the others nor touches its old deck.
-    `report` hears of each lesson as it finishes, `warn` of what builds but deserves a look."""
+    `report` hears of each lesson as it finishes, `warn` of what builds but deserves a look, `formats`
+    of the formats this build writes (those asked for, and those they are made from)."""
     options = resolved(options)
+    try:
+        options = replace(options, course=read_course(options.project))
+    except SettingsError as exc:
+        raise UsageError(f"{options.shown(exc.path)}:{exc.line}: {exc.message}") from None
     lessons, misnamed = select_lessons(options)
     if lessons and (options.force or not cache.has_executed(options.cache)):
         # nothing cached: every lesson runs, so start the torch import first of all
         start_server(_names_torch(lessons, options))
     _check_folders(options)
     options = settle_formats(options, warn)
+    formats(options.formats)
     plan = make_plan(lessons, options)
     progress = _Progress(options, report, plan.render_keys)
     for failed in misnamed + plan.unreadable:
         progress.done(failed)
-    for up_to_date, title in plan.up_to_date:
-        progress.done(up_to_date, Built(title, ()))
+    for up_to_date, card in plan.up_to_date:
+        progress.done(up_to_date, Built(card, ()))
     if plan.runs:
         start_server(_names_torch(lessons, options))  # its torch import overlaps what this process does meanwhile
         for name in options.formats:
@@ -159,5 +171,5 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
         progress.outcome(outcome, paths[outcome.name], State.RAN)
     changed = bool(jobs or plan.rerenders)
     for fmt in FORMATS:  # every format hears of it: the course page lists the files of them all
-        fmt.finish(lambda: _course(options, progress.titles), options, changed)
+        fmt.finish(lambda: _course(options, progress.cards), options, changed)
     return [progress.reports[name] for name, _ in lessons] + misnamed

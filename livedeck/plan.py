@@ -9,7 +9,7 @@ from livedeck import cache
 from livedeck.lesson import Lesson, LessonError
 from livedeck.model import Block
 from livedeck.options import BuildOptions, UsageError
-from livedeck.reports import LessonReport, State
+from livedeck.reports import Card, LessonReport, State
 from livedeck.writers import BY_NAME, FORMATS, Warn, in_build_order
 
 
@@ -33,7 +33,7 @@ class Rerender:
 @dataclass
 class Plan:
     render_keys: dict[str, str] = field(default_factory=dict)  # every lesson's, for its build record
-    up_to_date: list[tuple[LessonReport, str]] = field(default_factory=list)  # with the lesson's title
+    up_to_date: list[tuple[LessonReport, Card]] = field(default_factory=list)  # with what the course page says
     unreadable: list[LessonReport] = field(default_factory=list)  # malformed lesson files
     rerenders: list[Rerender] = field(default_factory=list)
     runs: list[LessonJob] = field(default_factory=list)
@@ -86,15 +86,16 @@ def make_plan(lessons: list[tuple[str, Path]], options: BuildOptions) -> Plan:
 
     inputs = cache.KeyInputs(options.style, tuple(sorted(options.slides.glob("_*.py"))), options.allow_errors)
     variants = ("handout",) * options.handout + ("with-outputs",) * options.with_outputs
+    settings = [options.project / "course.toml"] + ([Path(options.course.logo)] if options.course.logo else [])
     context = cache.render_context(inputs, options.templates, options.formats + variants, options.pptx_template,
-                                   [str(options.dist), str(options.figures)])
+                                   [str(options.dist), str(options.figures)], [p for p in settings if p.is_file()])
     plan = Plan()
     for name, path in lessons:
         # Up to date (same render key, outputs and data files intact): nothing to do, nothing heavy imported.
         plan.render_keys[name] = key = cache.render_key(path, context)
-        title = None if options.force else cache.up_to_date(options.cache, name, key)
-        if title is not None:
-            plan.up_to_date.append((LessonReport(name, path, State.CACHED), title))
+        card = None if options.force else cache.up_to_date(options.cache, name, key)
+        if card is not None:
+            plan.up_to_date.append((LessonReport(name, path, State.CACHED), card))
             continue
         try:
             lesson = read_lesson(path)

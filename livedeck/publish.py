@@ -25,9 +25,10 @@ class OutputError(Exception):
 
 
 def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes],
-               options: BuildOptions) -> tuple[Path, ...]:
+               options: BuildOptions) -> tuple[tuple[Path, ...], int]:
     """Make every requested format of a lesson, then publish them with its figures, all or nothing:
-    if any format fails, or the disk refuses a file, every previous output stays as it was."""
+    if any format fails, or the disk refuses a file, every previous output stays as it was. Returns the
+    files written and the deck's slide count as presented."""
     figures = options.figures / deck.name
     made: dict[str, bytes] = {}  # file name in dist/ → bytes
     with _staging(options.figures, deck.name, options) as stage:
@@ -49,7 +50,7 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
     except OSError as exc:
         raise OutputError(f"cannot write {options.shown(Path(exc.filename or options.dist))}: "
                           f"{exc.strerror or exc}") from None
-    return tuple(everything)
+    return tuple(everything), len(laid.slides) if laid is not None else deck.slide_count
 
 
 def _laid_out(deck: Deck, context: WriteContext):

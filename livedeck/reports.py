@@ -26,9 +26,18 @@ class LessonReport:
 
 
 @dataclass(frozen=True)
-class Built:
-    """A lesson built: its title, the files written, whether it shows errors, and the data files it read."""
+class Card:
+    """What the course page says of a lesson besides its files."""
     title: str
+    subtitle: str = ""  # markdown
+    slides: int = 0  # as presented, the title slide included
+
+
+@dataclass(frozen=True)
+class Built:
+    """A lesson built: what the course page says of it, the files written, whether it shows errors, and
+    the data files it read."""
+    card: Card
     written: tuple[Path, ...]
     errors_shown: bool = False
     inputs: dict[str, str] = field(default_factory=dict)  # path → sha256

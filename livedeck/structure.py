@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Iterator, Optional
 
+from livedeck.course import Settings
 from livedeck.lesson import Lesson
 from livedeck.markdown import parser
 from livedeck.model import Block, Code, ColumnBreak, Deck, Layout, Markdown, Math, Slide
@@ -165,8 +166,9 @@ class _Draft:
                      Layout.COLUMNS if self.columns else Layout.STACK)
 
 
-def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: str = "") -> Deck:
-    """Lay the lesson's cells and their captured outputs out as a deck."""
+def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: str = "",
+               settings: Settings = Settings()) -> Deck:
+    """The lesson's cells and their captured outputs as a deck's slides; `settings`: whose course it is."""
     title, subtitle, title_notes = lesson.name, [], []
     slides: list[_Draft] = []
     seen_title = False
@@ -192,11 +194,20 @@ def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: s
             slides.append(_Draft(""))  # visible code before any `##`: an untitled slide
         if code is not None or cell_outputs:
             slides[-1].add_cell(code, cell_outputs, cell.options.fragment)
+    source = source or str(lesson.path)
+    notes = "\n\n".join(title_notes + [f"Source: `{source}`"])  # the file, for the lecturer, not the room
     return Deck(
         name=lesson.name,
-        title=title,
-        subtitle="\n\n".join(subtitle),
-        source=source or str(lesson.path),
+        title=settings.title or title,
+        subtitle=settings.subtitle or "\n\n".join(subtitle),
+        source=source,
         slides=tuple(draft.freeze() for draft in slides),
-        title_notes="\n\n".join(title_notes),
+        title_notes=notes,
+        course=settings.course,
+        author=settings.author,
+        institute=settings.institute,
+        date=settings.date,
+        footer=settings.footer,
+        logo=settings.logo,
+        lang=settings.lang,
     )

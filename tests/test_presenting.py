@@ -193,6 +193,17 @@ def test_drawing_on_a_slide(page) -> None:
     assert inked
 
 
+@pytest.mark.browser
+def test_the_whiteboard_opens_at_once_after_a_slide_change(page) -> None:
+    board = "[...document.querySelectorAll('canvas')].some(c => c.parentElement.id === 'chalkboard' && " \
+            "getComputedStyle(c.parentElement).visibility === 'visible')"
+    page.evaluate("Reveal.slide(1)")
+    page.evaluate("Reveal.slide(2)")
+    page.keyboard.press("b")  # at once: the plugin used to ignore keys for 0.8 s after a change
+    assert page.evaluate(board)
+    page.keyboard.press("b")
+
+
 def open_speaker_view(page) -> str:
     with page.expect_popup() as popup:
         page.keyboard.press("s")

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Optional
 from livedeck.layout import measure
 from livedeck.layout.fit import Formulas, Placed, Planner, fit_slide
-from livedeck.layout.geometry import (DECK_TITLE_SIZES, MARGIN, SLIDE_HEIGHT, SLIDE_WIDTH, SOURCE_SIZE,
-                                      SUBTITLE_MAX_LINES, SUBTITLE_SIZE, TEXT_INSET, TITLE_SIZES, Box, body_box,
-                                      title_box)
+from livedeck.layout.geometry import (BYLINE_SIZE, DECK_TITLE_SIZES, FOOTER_SIZE, MARGIN, SLIDE_HEIGHT,
+                                      SLIDE_WIDTH, SUBTITLE_MAX_LINES, SUBTITLE_SIZE, TEXT_INSET, TITLE_SIZES, Box,
+                                      body_box, footer_band, title_box)
 from livedeck.layout.richtext import markdown_paragraphs, plain_text
 from livedeck.layout.formulas import Formula, Key, formulas_in, typeset
 from livedeck.model import Deck, Markdown, Math, Slide
@@ -44,6 +44,7 @@ class LaidSlide:
     notes: str = ""  # markdown
     continued: bool = False  # a "(cont.)" slide
     kind: SlideKind = SlideKind.CONTENT
+    footer: Optional["Footer"] = None  # when the course has a footer or a logo
 
 
 def _title_fit(text: str, sizes: tuple[float, ...], width: float, planner: Planner) -> tuple[float, int]:
@@ -61,42 +62,47 @@ def _title_lines(text: str, size: float, width: float, planner: Planner) -> int:
 
 
 def _title_slide(deck: Deck, planner: Planner, code_style: str) -> list[LaidSlide]:
-    """Title, a short subtitle and the lesson's file, centred; a subtitle too long for it gets a slide of its own."""
+    """Title, a short subtitle, and the author, institute and date, centred; a subtitle too long for
+    it gets a slide of its own."""
     width = SLIDE_WIDTH - 4 * MARGIN
     size, lines = _title_fit(deck.title, DECK_TITLE_SIZES, width - 2 * TITLE_INSET, planner)
     subtitle = Markdown(deck.subtitle) if deck.subtitle else None
-    sub_lines = sum(measure.wrapped_lines(p, SUBTITLE_SIZE, width - 2 * TEXT_INSET[0], planner.math_widths)
-                    for p in markdown_paragraphs(deck.subtitle)) if subtitle else 0
+    sub_lines = _lines(deck.subtitle, SUBTITLE_SIZE, width, planner)
     own_slide = sub_lines > SUBTITLE_MAX_LINES
+    byline = "\n\n".join(part for part in (", ".join(deck.author), deck.institute, deck.date) if part)
+    blocks = [(subtitle, SUBTITLE_SIZE, sub_lines)] if subtitle and not own_slide else []
+    if byline:
+        blocks.append((Markdown(byline), BYLINE_SIZE, _lines(byline, BYLINE_SIZE, width, planner)))
+    heights = [count * size_ * 1.2 + round(size_ * 0.3, 1) * count + 2 * TEXT_INSET[1] for _, size_, count in blocks]
     title_h = lines * size * 1.2 + 7.2
-    sub_h = 0.0 if own_slide or not subtitle else sub_lines * SUBTITLE_SIZE * 1.2 * 1.1 + 2 * TEXT_INSET[1]
-    source_h = SOURCE_SIZE * 1.2 + 2 * TEXT_INSET[1]
-    total = title_h + 16 + sub_h + (12 if sub_h else 0) + source_h
-    y = max(40.0, (SLIDE_HEIGHT - total) / 2)
-    x = 2 * MARGIN
+    y = max(40.0, (SLIDE_HEIGHT - title_h - sum(h + 16 for h in heights)) / 2)
+    title = Box(2 * MARGIN, y, width, title_h)
     items: list[Placed] = []
-    title = Box(x, y, width, title_h)
     y = title.bottom + 16
-    if sub_h:
-        items.append(Placed(subtitle, Box(x, y, width, sub_h), SUBTITLE_SIZE,
-                            paragraphs=tuple(markdown_paragraphs(deck.subtitle))))
-        y += sub_h + 12
-    items.append(Placed(Markdown(f"`{deck.source}`"), Box(x, y, width, source_h), SOURCE_SIZE,
-                        paragraphs=tuple(markdown_paragraphs(f"`{deck.source}`"))))
+    for (block, size_, _), height in zip(blocks, heights):
+        items.append(Placed(block, Box(2 * MARGIN, y, width, height), size_,
+                            paragraphs=tuple(markdown_paragraphs(block.text))))
+        y += height + 16
     slides = [LaidSlide(deck.title, title, size, tuple(items), deck.title_notes, kind=SlideKind.TITLE)]
     if own_slide:  # the long first paragraph: a slide of its own, laid out like any other
-        slides += _content(Slide(plain_text(deck.title), (subtitle,)), planner, code_style)
+        slides += _content(Slide(plain_text(deck.title), (subtitle,)), planner, code_style, footer=False)
     return slides
 
 
-def _content(slide: Slide, planner: Planner, code_style: str, figures: str = "") -> list[LaidSlide]:
+def _lines(markdown: str, size: float, width: float, planner: Planner) -> int:
+    return sum(measure.wrapped_lines(p, size, width - 2 * TEXT_INSET[0], planner.math_widths)
+               for p in markdown_paragraphs(markdown)) if markdown else 0
+
+
+def _content(slide: Slide, planner: Planner, code_style: str, figures: str = "",
+             footer: bool = False) -> list[LaidSlide]:
     width = SLIDE_WIDTH - 2 * MARGIN - 2 * TITLE_INSET
     size, lines = _title_fit(slide.title, TITLE_SIZES, width, planner)
-    pages = fit_slide(slide, body_box(title_box(lines, size)), planner, code_style, figures)
+    pages = fit_slide(slide, body_box(title_box(lines, size), footer), planner, code_style, figures)
     continued_lines = _title_lines(f"{slide.title} (cont.)", size, width, planner)
     if len(pages) > 1 and continued_lines > lines:  # "(cont.)" takes the title to another line: refit below it
         lines = continued_lines
-        pages = fit_slide(slide, body_box(title_box(lines, size)), planner, code_style, figures)
+        pages = fit_slide(slide, body_box(title_box(lines, size), footer), planner, code_style, figures)
     heading = title_box(lines, size)
     return [LaidSlide(slide.title if i == 0 else f"{slide.title} (cont.)", heading, size, tuple(items),
                       slide.notes if i == 0 else "", continued=slide.continued or i > 0)
@@ -108,10 +114,49 @@ def lay_out(deck: Deck, formulas: Formulas, code_style: str, figures: str = "") 
     (formulas_of(deck) lists them); `figures`: where the lesson's side files are published, as the
     note under a cut-off output names it."""
     planner = Planner(formulas)
+    band = bool(deck.footer or deck.logo)
     slides = _title_slide(deck, planner, code_style)
     for slide in deck.slides:
-        slides += _content(slide, planner, code_style, figures)
+        slides += _content(slide, planner, code_style, figures, band)
+    if band:
+        slides = [s if s.kind == SlideKind.TITLE else replace(s, footer=footer_of(deck, number, len(slides), planner))
+                  for number, s in enumerate(slides, start=1)]
     return tuple(slides)
+
+
+@dataclass(frozen=True)
+class Footer:
+    """The band at the foot of a content slide: the logo, the date, the footer's text, the slide number."""
+    text: str  # inline markdown
+    date: str
+    number: int
+    text_box: Box
+    date_box: Box
+    number_box: Box
+    logo_box: Optional[Box]
+    size: float = FOOTER_SIZE
+
+
+def footer_of(deck: Deck, number: int, total: int, planner: Planner) -> Footer:
+    band = footer_band()
+    logo = None
+    if deck.logo:
+        from PIL import Image
+
+        with Image.open(deck.logo) as image:
+            aspect = image.width / image.height
+        logo = Box(band.x, band.y, min(band.h * aspect, 4 * band.h), band.h)
+    date_x = logo.right + 12 if logo else band.x
+    date_w = measure.width(deck.date, FOOTER_SIZE) + 2 * TEXT_INSET[0] + 2 if deck.date else 0.0
+    number_w = measure.width(str(total), FOOTER_SIZE) + 2 * TEXT_INSET[0] + 12
+    # The footer's text, centred on the slide in the room the date and number leave on either side
+    side = max(date_x + date_w - band.x, number_w) + 12
+    text_box = Box(band.x + side, band.y, band.w - 2 * side, band.h)
+    # A long footer shrinks to fit its band (two lines at most, never below 8 pt)
+    size = next((s for s in (FOOTER_SIZE, 11.0, 10.0, 9.0, 8.0)
+                 if _lines(deck.footer, s, text_box.w, planner) * s * 1.2 + 2 * TEXT_INSET[1] <= band.h + 0.01), 8.0)
+    return Footer(deck.footer, deck.date, number, text_box, Box(date_x, band.y, date_w, band.h),
+                  Box(band.right - number_w, band.y, number_w, band.h), logo, size)
 
 
 def formulas_of(deck: Deck) -> list[Key]:

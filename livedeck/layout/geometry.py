@@ -21,7 +21,9 @@ BOTTOM = 18.0  # below the body
 DECK_TITLE_SIZES = (44.0, 40.0, 36.0, 32.0)  # the title slide's title, up to two lines
 SUBTITLE_SIZE = 24.0
 SUBTITLE_MAX_LINES = 4  # a longer first paragraph becomes a slide of its own
-SOURCE_SIZE = 14.0
+BYLINE_SIZE = 20.0  # the title slide's author, institute and date
+FOOTER_SIZE = 12.0  # the footer's text, date and slide number
+FOOTER_HEIGHT = 24.0  # the band at the foot of every content slide, when the course has a footer or a logo
 
 # (text, code and output, table) sizes in points, largest first: the short scale every slide
 # draws from. A slide steps down only as far as it must; code also shrinks on its own (to its
@@ -67,6 +69,12 @@ def title_box(lines: int, size: float) -> Box:
     return Box(MARGIN, TITLE_TOP, SLIDE_WIDTH - 2 * MARGIN, height)
 
 
-def body_box(title: Box) -> Box:
+def body_box(title: Box, footer: bool = False) -> Box:
+    """What a content slide has for its blocks: below its title, above the footer band if it has one."""
     top = title.bottom + TITLE_RULE
-    return Box(MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, SLIDE_HEIGHT - top - BOTTOM)
+    bottom = SLIDE_HEIGHT - BOTTOM - (FOOTER_HEIGHT + GAP if footer else 0.0)
+    return Box(MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, bottom - top)
+
+
+def footer_band() -> Box:
+    return Box(MARGIN, SLIDE_HEIGHT - BOTTOM - FOOTER_HEIGHT + 6, SLIDE_WIDTH - 2 * MARGIN, FOOTER_HEIGHT)

@@ -27,7 +27,7 @@ for (const {latex, display, png_scale} of input) {
     // Without MathJax's data attributes: they only repeat the source (unescaped `<` in data-latex
     // even breaks strict SVG readers such as resvg).
     const svg = MathJax.startup.adaptor.innerHTML(node).replace(/ data-(latex|mml-node|c|latex-item)="[^"]*"/g, '');
-    const mathml = await MathJax.tex2mmlPromise(latex, {display});
+    const mathml = (await MathJax.tex2mmlPromise(latex, {display})).replace(/ data-[\w-]+="[^"]*"/g, '');
     let png = '';
     if (display) {
       const [width, height] = svg.match(/viewBox="\S+ \S+ (\S+) (\S+)"/).slice(1).map((v) => Number(v) / 1000);  // em

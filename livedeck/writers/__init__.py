@@ -96,7 +96,7 @@ class CourseLesson:
     """A lesson of the course, as its page lists it (whether or not this build touched it)."""
     name: str
     path: Path
-    title: str
+    card: Any  # livedeck.reports.Card: its title, subtitle and slide count
 
 
 # In build order: a format comes after those it is made from.

@@ -43,17 +43,19 @@ def finish(course, options, changed: bool) -> None:
     from livedeck.files import write_atomic
     from livedeck.options import UsageError
     from livedeck.writers import all_files
-    from livedeck.writers.html.render import write_index
+    from livedeck.writers.html.render import IndexFile, IndexLesson, write_index
 
     decks = []
     for lesson in course():
         # A file older than its lesson was not rebuilt since the lesson changed (say, a PowerPoint
         # deck after `--format html`): the page says so rather than pass it off as current.
         edited = lesson.path.stat().st_mtime
-        files = [(label, file, (options.dist / file).stat().st_mtime < edited) for label, file in all_files(lesson.name)
-                 if (options.dist / file).exists()]
-        decks.append((lesson.name, lesson.title, files))
+        files = [IndexFile(label, file, (options.dist / file).stat().st_size,
+                           (options.dist / file).stat().st_mtime < edited)
+                 for label, file in all_files(lesson.name) if (options.dist / file).exists()]
+        number = lesson.path.stem.split("_", 1)[0]
+        decks.append(IndexLesson(number, lesson.card, files))
     try:
-        write_atomic(page, write_index(decks, options.templates))
+        write_atomic(page, write_index(decks, options.course, options.templates))
     except OSError as exc:
         raise UsageError(f"cannot write {options.shown(page)}: {exc.strerror or exc}") from None

@@ -5,12 +5,14 @@ measured with (shipped in assets/fonts): the browser draws the plan, it never ha
 from __future__ import annotations
 
 import base64
+import datetime
 import html
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Optional
+from typing import Any, Optional
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -157,6 +159,10 @@ def render_lines(item: Placed, full_output: str = "") -> Markup:
     return Markup("\n").join(lines)
 
 
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
+              ".gif": "image/gif", ".webp": "image/webp"}
+
+
 def data_uri(path: Path, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
@@ -191,14 +197,39 @@ def write_html(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
         kind=lambda block: type(block).__name__,
         px=_px,
         across=lambda item: Box(item.box.x, item.picture.y, item.box.w, item.picture.h),  # math, centred in its row
+        logo=data_uri(Path(deck.logo), LOGO_TYPES.get(Path(deck.logo).suffix.lower(), "image/png")) if deck.logo else "",
     )
     page = template.render(deck=deck, slides=laid.slides, title=plain_text(deck.title), theme=theme, assets="assets",
                            w=helpers)
     return page.encode("utf-8")
 
 
-def write_index(decks: list[tuple[str, str, list[tuple[str, str, bool]]]], templates: Path) -> bytes:
-    """dist/index.html: every lesson (name, title, files built as (label, file, stale)) in course order."""
-    page = _environment(templates).get_template("index.html.j2").render(decks=decks)
-    return page.encode("utf-8")
+@dataclass(frozen=True)
+class IndexFile:
+    label: str
+    file: str  # in dist/
+    size: int  # bytes
+    stale: bool  # older than its lesson: not rebuilt since the lesson changed
 
+
+@dataclass(frozen=True)
+class IndexLesson:
+    number: str  # from its file name: "01"
+    card: Any  # livedeck.reports.Card
+    files: list[IndexFile]
+
+
+def _size(size: int) -> str:
+    for unit in ("bytes", "kB", "MB"):
+        if size < 1000 or unit == "MB":
+            return f"{size:,} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1000
+    raise AssertionError("unreachable")
+
+
+def write_index(decks: list[IndexLesson], course, templates: Path) -> bytes:
+    """dist/index.html: the course (course.toml), then every lesson in course order with its files."""
+    built = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    page = _environment(templates).get_template("index.html.j2").render(decks=decks, course=course, built=built,
+                                                                          size=_size)
+    return page.encode("utf-8")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from copy import deepcopy
 from dataclasses import replace
 import os
 import zipfile
@@ -15,7 +16,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from livedeck.layout import LaidDeck, LaidSlide, SlideKind
+from livedeck.layout import Footer, LaidDeck, LaidSlide, SlideKind
 from livedeck.layout.fit import Placed
 from livedeck.layout.geometry import (BULLET_INDENT, CAPTION_SIZE, CELL_INSET, CODE_INSET, LINE_SPACING,
                                       PARAGRAPH_SPACING, TEXT_INSET, Box)
@@ -257,28 +258,82 @@ def _set_title(shape, slide: LaidSlide) -> None:
             run.font.size = Pt(slide.title_size)
 
 
-def _title_slide(prs, laid: LaidSlide, context: WriteContext, theme: Theme) -> None:
-    """The deck's title slide: its subtitle in the layout's subtitle placeholder, the lesson's file beneath."""
+def _title_slide(prs, laid: LaidSlide, deck: Deck, theme: Theme) -> None:
+    """The deck's title slide: its subtitle in the layout's subtitle placeholder, then the author,
+    institute and date."""
     slide = prs.slides.add_slide(prs.slide_layouts.get_by_name("Title Slide"))
     _set_title(slide.shapes.title, laid)
     slide.shapes.title.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
     subtitle = next((p for p in slide.placeholders if p.placeholder_format.idx == 1), None)
-    *described, source = laid.items
-    if subtitle is not None and described:
-        item = described[0]
-        subtitle.left, subtitle.top = emu(item.box.x), emu(item.box.y)
-        subtitle.width, subtitle.height = emu(item.box.w), emu(item.box.h)
-        subtitle.text_frame.auto_size = MSO_AUTO_SIZE.NONE
-        _write_paragraphs(subtitle.text_frame, item.paragraphs, item.size, theme, "333333",
+    for item in laid.items:
+        if subtitle is not None and item.block.text == deck.subtitle:
+            shape = subtitle
+            shape.left, shape.top, shape.width, shape.height = (emu(item.box.x), emu(item.box.y), emu(item.box.w),
+                                                                emu(item.box.h))
+            shape.text_frame.auto_size = MSO_AUTO_SIZE.NONE
+            subtitle = None
+        else:
+            shape = _text_box(slide, item.box, TEXT_INSET)
+        _write_paragraphs(shape.text_frame, item.paragraphs, item.size, theme, "333333",
                           round(item.size * PARAGRAPH_SPACING, 1))
-    elif subtitle is not None:  # no subtitle: no empty "Click to add subtitle" box
+        for paragraph in shape.text_frame.paragraphs:
+            paragraph.alignment = PP_ALIGN.CENTER
+    if subtitle is not None:  # no subtitle: no empty "Click to add subtitle" box
         subtitle._element.getparent().remove(subtitle._element)
-    shape = _text_box(slide, source.box, TEXT_INSET)
-    _write_paragraphs(shape.text_frame, source.paragraphs, source.size, theme, "555555")
-    for paragraph in shape.text_frame.paragraphs:
-        paragraph.alignment = PP_ALIGN.CENTER
     if laid.notes:
         slide.notes_slide.notes_text_frame.text = plain_text(laid.notes)
+
+
+FOOTER_PLACEHOLDERS = ("dt", "ftr", "sldNum")  # the layout's date, footer and slide-number placeholders
+
+
+def _footer(slide, layout, footer: Footer, theme: Theme) -> None:
+    """The footer band as the layout's own date, footer and slide-number placeholders (PowerPoint's
+    Header & Footer dialog edits them), where the layout stage put them; the logo is on the layout."""
+    wanted = {"dt": (footer.date_box, footer.date), "ftr": (footer.text_box, plain_text(footer.text)),
+              "sldNum": (footer.number_box, str(footer.number))}
+    for placeholder in layout.placeholders:
+        kind = placeholder._element.ph.get("type")
+        if kind not in wanted or not wanted[kind][1]:
+            continue
+        box, text = wanted.pop(kind)
+        element = deepcopy(placeholder._element)
+        element.nvSpPr.cNvPr.set("id", str(slide.shapes._next_shape_id))
+        slide.shapes._spTree.append(element)
+        shape = next(p for p in slide.placeholders if p._element is element)
+        shape.left, shape.top, shape.width, shape.height = emu(box.x), emu(box.y), emu(box.w), emu(box.h)
+        shape.text_frame.margin_left = shape.text_frame.margin_right = Pt(TEXT_INSET[0])
+        shape.text_frame.margin_top = shape.text_frame.margin_bottom = Pt(TEXT_INSET[1])
+        field = element.find(".//" + qn("a:fld"))
+        if kind == "sldNum" and field is not None:  # a field PowerPoint keeps numbering
+            field.find(qn("a:t")).text = text
+            properties = field.find(qn("a:rPr"))
+        else:
+            shape.text_frame.text = text
+            properties = shape.text_frame.paragraphs[0].runs[0]._r.get_or_add_rPr()
+        properties.set("sz", str(int(round(footer.size * 100))))
+    for kind, (box, text) in wanted.items():  # a theme without one of them: a plain text box
+        if text:
+            shape = _text_box(slide, box, TEXT_INSET)
+            _write_paragraphs(shape.text_frame, markdown_paragraphs(text), footer.size, theme, "555555")
+
+
+def _logo(layout, path: str, box: Box) -> None:
+    """The course's logo, once, on the layout every content slide uses (not copied onto each slide)."""
+    from pptx.oxml.shapes.picture import CT_Picture
+
+    _, rId = layout.part.get_or_add_image_part(path)
+    ids = [int(i) for i in layout._element.xpath("//p:cNvPr/@id")]
+    picture = CT_Picture.new_pic(max(ids, default=1) + 1, "Logo", "Logo", rId, emu(box.x), emu(box.y), emu(box.w),
+                                 emu(box.h))
+    layout.shapes._spTree.append(picture)
+
+
+def _language(prs, lang: str) -> None:
+    """The language of every run: spelling and screen readers use it."""
+    for slide in prs.slides:
+        for element in slide._element.iter(qn("a:rPr"), qn("a:endParaRPr")):
+            element.set("lang", lang)
 
 
 def _reproducible(prs, deck: Deck) -> None:
@@ -311,9 +366,12 @@ def write_pptx(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
     theme = load_theme(context.templates / "theme.toml")
     prs = load_template(context.pptx_template or context.templates / "pptx" / "livedeck.pptx")
     layout = prs.slide_layouts.get_by_name("Title Only")
+    band = next((planned.footer for planned in laid.slides if planned.footer is not None), None)
+    if band is not None and band.logo_box is not None:
+        _logo(layout, deck.logo, band.logo_box)
     for planned in laid.slides:
         if planned.kind == SlideKind.TITLE:
-            _title_slide(prs, planned, context, theme)
+            _title_slide(prs, planned, deck, theme)
             continue
         slide = prs.slides.add_slide(layout)
         _set_title(slide.shapes.title, planned)
@@ -323,8 +381,11 @@ def write_pptx(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
             for step, target in _targets(item, shapes):
                 clicks.setdefault(step, []).append(target)
         add_clicks(slide, [clicks[step] for step in sorted(clicks)])
+        if planned.footer is not None:
+            _footer(slide, layout, planned.footer, theme)
         if planned.notes:
             slide.notes_slide.notes_text_frame.text = plain_text(planned.notes)
+    _language(prs, deck.lang)
     _reproducible(prs, deck)
     buffer = io.BytesIO()
     prs.save(buffer)

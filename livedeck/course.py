@@ -1,0 +1,139 @@
+"""Whose course it is: `course.toml` at the project root, and each lesson's front matter.
+
+`course.toml` (optional) holds course-wide settings; a lesson's first markdown cell may start
+with a Quarto-style `---` … `---` YAML block that overrides them for that lesson. Both are
+checked like cell options: an unknown key or a wrong type names the file and the line.
+"""
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import subprocess
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Optional
+
+COURSE_FILE = "course.toml"
+
+
+class SettingsError(Exception):
+    """A course.toml or front-matter key that is unknown or of the wrong type; names the file and line."""
+
+    def __init__(self, path: Path, line: int, message: str):
+        super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a deck says of its course and lesson (course.toml, then the lesson's front matter)."""
+    course: str = ""  # the course's title
+    title: str = ""  # the lesson's, when its front matter sets one (else its `# Title`)
+    subtitle: str = ""
+    author: tuple[str, ...] = ()
+    institute: str = ""
+    date: str = ""
+    lang: str = "en"
+    logo: str = ""  # an image file, absolute
+    footer: str = ""  # inline markdown
+
+
+# key → (types allowed, where it may be set)
+COURSE_KEYS = {"title": str, "author": (str, list), "institute": str, "date": (str, datetime.date), "lang": str,
+               "logo": str, "footer": str}
+FRONT_MATTER_KEYS = {"title": str, "subtitle": str, "author": (str, list), "date": (str, datetime.date),
+                     "footer": str, "logo": str}
+
+
+def _line_of(text: str, key: str, first: int) -> int:
+    """The line (counted from `first`) where `key` is set in a TOML or YAML text."""
+    for number, line in enumerate(text.splitlines(), start=first):
+        if re.match(rf"\s*['\"]?{re.escape(key)}['\"]?\s*[:=]", line):
+            return number
+    return first
+
+
+def _checked(data: dict, keys: dict, text: str, path: Path, first: int, base: Path) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        line = _line_of(text, key, first)
+        if key not in keys:
+            raise SettingsError(path, line, f"unknown key {key!r} (known: {', '.join(sorted(keys))})")
+        if not isinstance(value, keys[key]) or (isinstance(value, list) and not all(isinstance(v, str) for v in value)):
+            wanted = {"author": "a name or a list of names", "date": "a date or a string"}.get(key, "a string")
+            raise SettingsError(path, line, f"{key!r} must be {wanted}, not {value!r}")
+        if key == "author":
+            value = (value,) if isinstance(value, str) else tuple(value)
+        elif key == "date":
+            value = str(value)
+        elif key == "logo":
+            logo = (base / value).resolve()
+            if not logo.is_file():
+                raise SettingsError(path, line, f"logo {value!r}: no such file")
+            value = str(logo)
+        values[key] = value
+    return values
+
+
+def read_course(project: Path) -> Settings:
+    """The project's course.toml, or no settings when there is none."""
+    path = project / COURSE_FILE
+    if not path.is_file():
+        return Settings()
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
+        raise SettingsError(path, line, f"not valid TOML: {exc}") from None
+    values = _checked(data, COURSE_KEYS, text, path, 1, project)
+    return Settings(course=values.pop("title", ""), **values)
+
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+
+
+def split_front_matter(markdown: str, path: Path, line: int) -> tuple[dict[str, Any], str]:
+    """A markdown cell's leading `---` … `---` YAML block, checked, and the cell without it."""
+    match = FRONT_MATTER.match(markdown)
+    if not match:
+        return {}, markdown
+    import yaml
+
+    try:
+        data = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise SettingsError(path, line + 1 + (mark.line if mark else 0), f"front matter is not valid YAML: "
+                                                                         f"{getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise SettingsError(path, line, "front matter is `key: value` lines between two `---` lines")
+    values = _checked(data, FRONT_MATTER_KEYS, match.group(1), path, line + 1, path.parent)
+    return values, markdown[match.end():]
+
+
+def lesson_settings(course: Settings, front_matter: dict[str, Any], lesson_file: Path) -> Settings:
+    """The course's settings with the lesson's front matter over them, and a date: set, or else the
+    lesson file's last commit, or SOURCE_DATE_EPOCH; never the clock, so rebuilds stay byte-identical."""
+    settings = replace(course, **front_matter)
+    if not settings.date:
+        settings = replace(settings, date=_committed(lesson_file) or _epoch_date() or "")
+    return settings
+
+
+def _committed(path: Path) -> Optional[str]:
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%cs", "--", path.name], cwd=path.parent,
+                              capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None
+
+
+def _epoch_date() -> Optional[str]:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not epoch.isdigit():
+        return None
+    return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc).date().isoformat()
