@@ -184,7 +184,7 @@ def from_json(text: str) -> Deck:
         slides = tuple(
             Slide(**{**s, "blocks": tuple(_block(b) for b in s["blocks"])}) for s in deck.pop("slides")
         )
-        return Deck(**deck, slides=slides)
+        return Deck(**{k: _tuples(v) for k, v in deck.items()}, slides=slides)
     except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
         raise ValueError(f"not a livedeck deck model: {exc}") from exc
 

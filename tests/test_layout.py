@@ -92,8 +92,7 @@ def test_titles_take_two_lines_at_most_and_a_long_subtitle_gets_its_own_slide(ti
         for item in slide.items:
             assert inside(item.box, SLIDE)
     opening = slides[0]
-    assert opening.items[-1].block.text.startswith("`")  # the lesson's file, under the title and subtitle
-    if len(opening.items) == 2:  # the subtitle stayed: it fits, under the title
+    if opening.items:  # the subtitle stayed: it fits, under the title
         assert opening.items[0].box.y >= opening.title_box.bottom
 
 

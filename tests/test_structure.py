@@ -50,7 +50,8 @@ def deck_of(tmp_path: Path) -> Deck:
 
 def test_title_slides_notes_math_and_hidden_code(tmp_path: Path) -> None:
     deck = deck_of(tmp_path)
-    assert (deck.name, deck.title, deck.subtitle, deck.title_notes) == ("s", "The Title", "A *subtitle*", "Title notes.")
+    assert (deck.name, deck.title, deck.subtitle) == ("s", "The Title", "A *subtitle*")
+    assert deck.title_notes.startswith("Title notes.\n\nSource: `") and deck.title_notes.endswith("03_s.py`")
     assert [s.title for s in deck.slides] == ["First slide", "Second slide"]
     first = deck.slides[0]
     assert first.blocks == (
