@@ -144,12 +144,12 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     except SettingsError as exc:
         raise UsageError(f"{options.shown(exc.path)}:{exc.line}: {exc.message}") from None
     lessons, misnamed = select_lessons(options)
-    if lessons and (options.force or not cache.has_executed(options.cache)):
-        # nothing cached: every lesson runs, so start the torch import first of all
-        start_server(_names_torch(lessons, options))
     _check_folders(options)
-    options = settle_formats(options, warn)
+    options = settle_formats(options, warn)  # the last of what may be a usage error: before any process starts
     formats(options.formats)
+    if lessons and (options.force or not cache.has_executed(options.cache)):
+        # nothing cached: every lesson runs, so start the torch import before the plan reads every lesson
+        start_server(_names_torch(lessons, options))
     plan = make_plan(lessons, options)
     progress = _Progress(options, report, plan.render_keys)
     for failed in misnamed + plan.unreadable:

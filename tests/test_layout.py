@@ -59,8 +59,8 @@ def check_slide(slide, planner: Planner) -> None:
 
 code_line = st.one_of(st.text(alphabet="abcdefghij _=()+*[].,0123456789", min_size=0, max_size=60),
                       st.text(alphabet="abcdefghij _=()+*[].,0123456789", min_size=60, max_size=300))
-code = st.lists(code_line, min_size=1, max_size=70).map(lambda lines: Code("\n".join(lines)))
-output = st.lists(code_line, min_size=1, max_size=80).map(lambda lines: Stream("\n".join(lines)))
+code = st.lists(code_line, min_size=1, max_size=40).map(lambda lines: Code("\n".join(lines)))
+output = st.lists(code_line, min_size=1, max_size=40).map(lambda lines: Stream("\n".join(lines)))
 words = st.lists(st.sampled_from(["word", "gradient", "a", "backward()", "**bold**", "`x.grad`", "$x^2$"]),
                  min_size=1, max_size=60).map(" ".join)
 text = st.lists(words, min_size=1, max_size=12).map(lambda items: Markdown("\n".join(f"- {i}" for i in items)))
@@ -73,8 +73,8 @@ figure = st.builds(lambda w, h, t: Figure("fig-01", w, h, text_size=t), st.float
 block = st.one_of(code, output, text, table, figure, st.just(Math(r"\frac{a}{b}")))
 
 
-@settings(max_examples=30, deadline=None)
-@given(st.lists(block, min_size=1, max_size=6), words)
+@settings(max_examples=25, deadline=None)
+@given(st.lists(block, min_size=1, max_size=5), words)
 def test_every_planned_block_fits_its_slide(blocks, title) -> None:
     planner = Planner(FORMULAS)
     for slide in laid(Slide(title, tuple(blocks)), title=title)[1:]:
