@@ -71,6 +71,22 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return shared_build(tmp_path_factory, "course", "-f", "html", "-f", "pptx", "-f", "json", "-f", "ipynb")
 
 
+MATERIAL = ["stress", "autograd_tutorial"]  # tests/fixtures/lessons: written to strain the layout, and a public tutorial
+
+
+@pytest.fixture(scope="session")
+def material(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The lessons of tests/fixtures/lessons, built once."""
+    return shared_build(tmp_path_factory, "material", "-f", "html", "-f", "pptx", "-f", "json",
+                        slides=ROOT / "tests" / "fixtures" / "lessons")
+
+
+@pytest.fixture(scope="session")
+def built(course: Path, material: Path) -> dict[str, Path]:
+    """Where each set of lessons was built: "course" (slides/) and "material" (tests/fixtures/lessons)."""
+    return {"course": course / "dist", "material": material / "dist"}
+
+
 def _required(variable: str) -> bool:
     return os.environ.get(variable, "") not in ("", "0")
 
@@ -161,6 +177,7 @@ def golden(golden_text):
 # The test files that take longest start first, so that `make test`'s parallel workers (pytest-xdist,
 # a file to a worker) do not end waiting on one long file started last.
 LONGEST_FIRST = ("test_layout_decks.py", "test_reliability.py", "test_interrupts.py", "test_pdf.py", "test_faults.py",
+                 "test_layout_libreoffice.py",
                  "test_notebook.py", "test_build.py", "test_cache.py", "test_pptx_decks.py")
 
 

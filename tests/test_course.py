@@ -165,3 +165,18 @@ def test_without_course_toml_the_date_is_never_the_clock(tmp_path: Path) -> None
     result = run_build("-f", "json", cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1700000000"})
     assert result.returncode == 0, result.stderr
     assert json.loads((tmp_path / "dist" / "a.json").read_text())["deck"]["date"] == "2023-11-14"
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_draws_the_footers_inside_their_placeholders(course: Path, soffice: str, poppler,
+                                                                  tmp_path: Path) -> None:
+    import subprocess
+
+    from pptx_checks import rendered_problems
+
+    deck = course / "dist" / "gradients.pptx"
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(deck)], check=True, capture_output=True, timeout=300)
+    assert rendered_problems(deck, tmp_path / "gradients.pdf") == []
+    text = subprocess.run(["pdftotext", str(tmp_path / "gradients.pdf"), "-"], capture_output=True, text=True).stdout
+    assert text.count("Deep Learning 101 · Week 3") == len(Presentation(str(deck)).slides) - 1

@@ -1,37 +1,23 @@
-"""Every slide of the bundled lessons, of a stress lesson and of a public tutorial, as Chromium and
-LibreOffice draw them: each HTML deck opened from disk with the network blocked, nothing outside its
-box, no line of code drawn on two lines, the same slides in both formats, and figure text legible
-from the back row."""
+"""Every slide of the bundled lessons, of a stress lesson and of a public tutorial, as Chromium draws
+them: each HTML deck opened from disk with the network blocked, nothing outside its box, no line of
+code drawn on two lines, the same slides as the PowerPoint deck, and figure text legible from the
+back row in both formats. (As LibreOffice draws the .pptx: test_layout_libreoffice.py.)"""
 from __future__ import annotations
 
 import json
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
 
-from conftest import ROOT, shared_build
+from conftest import MATERIAL
 from layout_checks import layout_problems
-from pptx_checks import rendered_problems
 from test_build import LESSONS
 
 pytestmark = pytest.mark.browser
-MATERIAL = ["stress", "autograd_tutorial"]  # tests/fixtures/lessons: written to strain, and a public tutorial
 DECKS = [("course", name) for name in LESSONS] + [("material", name) for name in MATERIAL]
-
-
-@pytest.fixture(scope="session")
-def material(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return shared_build(tmp_path_factory, "material", "-f", "html", "-f", "pptx", "-f", "json",
-                        slides=ROOT / "tests" / "fixtures" / "lessons")
-
-
-@pytest.fixture(scope="session")
-def built(course: Path, material: Path) -> dict[str, Path]:
-    return {"course": course / "dist", "material": material / "dist"}
 
 
 @dataclass
@@ -127,21 +113,3 @@ def test_figure_text_is_at_least_12_points_in_both_formats(opened: Opened) -> No
         block = figures[figure]
         if block["text_size"]:
             assert block["text_size"] * width / (block["width"] * 72) >= 11.99, (figure, width)
-
-
-@pytest.fixture(scope="session")
-def rendered(built: dict[str, Path], soffice: str, poppler, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every deck's .pptx as LibreOffice draws it: one soffice run for all of them."""
-    out = tmp_path_factory.mktemp("rendered")
-    decks = [str(built[where] / f"{name}.pptx") for where, name in DECKS]
-    subprocess.run([soffice, f"-env:UserInstallation={(out / 'profile').as_uri()}", "--headless", "--convert-to",
-                    "pdf", "--outdir", str(out), *decks], check=True, capture_output=True, timeout=300)
-    return out
-
-
-@pytest.mark.parametrize("where, name", DECKS, ids=[name for _, name in DECKS])
-def test_libreoffice_draws_every_text_inside_its_shape(built, rendered: Path, where: str, name: str) -> None:
-    pptx, pdf = built[where] / f"{name}.pptx", rendered / f"{name}.pdf"
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) == len(Presentation(str(pptx)).slides)
-    assert rendered_problems(pptx, pdf) == []
