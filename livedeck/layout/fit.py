@@ -59,10 +59,15 @@ class Piece:
 
 def to_pieces(block: Block, code_style: str, figures: str, width: float) -> list[Piece]:
     """A block as the pieces layout moves: a table too wide for the slide is cut into column groups."""
+    return list(_pieces(block, code_style, figures, width))
+
+
+@lru_cache(maxsize=1024)  # a slide is fitted several ways (stacked, side by side, paginated): highlighted once
+def _pieces(block: Block, code_style: str, figures: str, width: float) -> tuple[Piece, ...]:
     if isinstance(block, Markdown):
-        return [Piece(block, tuple(markdown_paragraphs(block.text)))]
+        return (Piece(block, tuple(markdown_paragraphs(block.text))),)
     if isinstance(block, Code):
-        return [Piece(block, tuple(code_paragraphs(block.source, block.language, code_style)))]
+        return (Piece(block, tuple(code_paragraphs(block.source, block.language, code_style))),)
     if isinstance(block, Stream):
         lines = mono_paragraphs(block.text)
         if block.truncated or block.full:  # cut short: a note says so, and where all of it is
@@ -70,12 +75,12 @@ def to_pieces(block: Block, code_style: str, figures: str, width: float) -> list
                     else "… long lines cut short")
             where = f" (all of it: {figures}/{block.full})" if block.full else ""
             lines.append(Paragraph((Run(note + where, italic=True, code=True),)))
-        return [Piece(block, tuple(lines))]
+        return (Piece(block, tuple(lines)),)
     if isinstance(block, (Value, Error)):
-        return [Piece(block, tuple(mono_paragraphs(block.text)))]
+        return (Piece(block, tuple(mono_paragraphs(block.text))),)
     if isinstance(block, Table):
-        return [Piece(block, header=h, rows=r) for h, r in column_groups(block, width)]
-    return [Piece(block)]
+        return tuple(Piece(block, header=h, rows=r) for h, r in column_groups(block, width))
+    return (Piece(block),)
 
 
 def column_groups(table: Table, width: float) -> list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]:
@@ -153,6 +158,7 @@ class Planner:
     def __init__(self, formulas: Formulas):
         self.formulas = formulas
         self.math_widths = {latex: f.width for (latex, display), f in formulas.items() if not display}
+        self._heights: dict[tuple[Piece, float, int], float] = {}  # a piece is measured many times while fitting
 
     @staticmethod
     def inset(piece: Piece) -> tuple[float, float]:
@@ -184,6 +190,12 @@ class Planner:
         return piece.paragraphs
 
     def text_height(self, piece: Piece, width: float, level: int) -> float:
+        key = (piece, width, level)
+        if key not in self._heights:
+            self._heights[key] = self._text_height(piece, width, level)
+        return self._heights[key]
+
+    def _text_height(self, piece: Piece, width: float, level: int) -> float:
         size = self.font(piece, level, width)
         inset_x, inset_y = self.inset(piece)
         if piece.mono:

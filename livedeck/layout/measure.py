@@ -27,7 +27,12 @@ def _font(mono: bool, bold: bool, italic: bool) -> ImageFont.FreeTypeFont:
 
 def width(text: str, size: float, mono: bool = False, bold: bool = False, italic: bool = False) -> float:
     """Width in points of `text` at `size` points."""
-    return _font(mono, bold, italic).getlength(text) * size / _UNITS
+    return _length(text, mono, bold, italic) * size / _UNITS
+
+
+@lru_cache(maxsize=65536)  # the same words are measured at every size a slide tries: measured once
+def _length(text: str, mono: bool, bold: bool, italic: bool) -> float:
+    return _font(mono, bold, italic).getlength(text)
 
 
 MathWidths = Mapping[str, float]  # an inline formula's LaTeX → its typeset width, in em
@@ -78,25 +83,30 @@ def _hard_lines(paragraph: Paragraph, math: tuple[tuple[str, float], ...]) -> li
     """The paragraph's lines between hard breaks, each a list of words with their leading spaces
     (`math`: the width of each of its formulas)."""
     ems = dict(math)
-    lines: list[list[list[Segment]]] = [[]]
+    lines: list[list[list[list]]] = [[]]  # words as [style, text] pieces, made Segments at the end
+    has_text = False  # whether the word being read has more than spaces: a space then starts the next one
     for run in paragraph.runs:
         if run.math:
-            words = lines[-1]
-            if not words or any(not s.text.isspace() for s in words[-1]):
-                words.append([])
-            words[-1].append(Segment(run.text, em=ems.get(run.math, 0.0)))
+            if not lines[-1] or has_text:
+                lines[-1].append([])
+            lines[-1][-1].append([("math", ems.get(run.math, 0.0)), run.text])
+            has_text = True
             continue
+        style = (run.code, run.bold, run.italic)
         for index, piece in enumerate(run.text.split("\n")):
             if index:
                 lines.append([])
+                has_text = False
             for char in piece:
                 words = lines[-1]
-                if not words or (char == " " and any(not s.text.isspace() for s in words[-1])):
+                if not words or (char == " " and has_text):
                     words.append([])
+                    has_text = False
                 word = words[-1]
-                style = Segment("", run.code, run.bold, run.italic)
-                if word and replace(word[-1], text="") == style:
-                    word[-1] = replace(word[-1], text=word[-1].text + char)
+                if word and word[-1][0] == style:
+                    word[-1][1] += char
                 else:
-                    word.append(replace(style, text=char))
-    return lines
+                    word.append([style, char])
+                has_text = has_text or not char.isspace()
+    return [[[Segment(text, em=style[1]) if style[0] == "math" else Segment(text, *style) for style, text in word]
+             for word in words] for words in lines]

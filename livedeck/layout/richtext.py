@@ -87,6 +87,11 @@ def _merged(runs: list[Run]) -> tuple[Run, ...]:
 
 def markdown_paragraphs(text: str) -> list[Paragraph]:
     """Paragraphs, list items (with their bullet or number and nesting level) and display math lines."""
+    return list(_markdown_paragraphs(text))
+
+
+@lru_cache(maxsize=2048)  # titles and captions are measured at several sizes: parsed once
+def _markdown_paragraphs(text: str) -> tuple[Paragraph, ...]:
     paragraphs: list[Paragraph] = []
     lists: list[list] = []  # stack of [kind, next number]
     for token in parser().parse(text):
@@ -108,7 +113,7 @@ def markdown_paragraphs(text: str) -> list[Paragraph]:
             paragraphs.append(Paragraph((Run(latex_to_unicode(token.content), italic=True, math=token.content),)))
         elif token.type in ("fence", "code_block"):
             paragraphs.extend(Paragraph((Run(line, code=True),)) for line in token.content.rstrip("\n").split("\n"))
-    return paragraphs
+    return tuple(paragraphs)
 
 
 def plain_text(markdown: str) -> str:
