@@ -9,7 +9,6 @@ previous deck and figures byte-identical, and nothing written outside dist/, fig
 """
 import http.client
 import os
-import re
 import subprocess
 import sys
 import threading

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import write_lesson
 from livedeck.lesson import read_lesson
-from livedeck.model import MODEL_VERSION, Code, Deck, Figure, Markdown, Math, Value, from_json, to_json
+from livedeck.model import MODEL_VERSION, Code, Deck, Markdown, Math, Value, from_json, to_json
 from livedeck.structure import build_deck
 
 LESSON = '''

@@ -4,7 +4,9 @@ deck model → layout → writers. It decides, once for every format, which bloc
 which slide, where and at what size, and where content continues onto "(cont.)" slides;
 HTML and PowerPoint draw this one plan, so both have the same slides, splits and sizes.
 It measures text with the DejaVu fonts that the HTML deck ships and draws with (fit.py,
-measure.py); geometry.py holds the slide and its type scale.
+measure.py); geometry.py holds the slide and its type scale; formulas.py typesets the
+deck's formulas, so that their sizes are known too. This module lays out a whole deck:
+its title slide, each slide's title, and the footer band a course may ask for.
 """
 from __future__ import annotations
 
@@ -13,13 +15,14 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Optional
+
 from livedeck.layout import measure
 from livedeck.layout.fit import Formulas, Placed, Planner, fit_slide
+from livedeck.layout.formulas import Formula, Key, formulas_in, typeset
 from livedeck.layout.geometry import (BYLINE_SIZE, DECK_TITLE_SIZES, FOOTER_SIZE, MARGIN, SLIDE_HEIGHT,
                                       SLIDE_WIDTH, SUBTITLE_MAX_LINES, SUBTITLE_SIZE, TEXT_INSET, TITLE_SIZES, Box,
                                       body_box, footer_band, title_box)
 from livedeck.layout.richtext import markdown_paragraphs, plain_text
-from livedeck.layout.formulas import Formula, Key, formulas_in, typeset
 from livedeck.model import Deck, Markdown, Math, Slide
 
 TITLE_INSET = 7.2  # left and right inside a title box
@@ -35,6 +38,19 @@ class FormulaError(Exception):
 
 
 @dataclass(frozen=True)
+class Footer:
+    """The band at the foot of a content slide: the logo, the date, the footer's text, the slide number."""
+    text: str  # inline markdown
+    date: str
+    number: int
+    text_box: Box
+    date_box: Box
+    number_box: Box
+    logo_box: Optional[Box]
+    size: float = FOOTER_SIZE
+
+
+@dataclass(frozen=True)
 class LaidSlide:
     """One slide as drawn: its title in `title_box` at `title_size`, and its placed blocks."""
     title: str  # inline markdown
@@ -44,7 +60,7 @@ class LaidSlide:
     notes: str = ""  # markdown
     continued: bool = False  # a "(cont.)" slide
     kind: SlideKind = SlideKind.CONTENT
-    footer: Optional["Footer"] = None  # when the course has a footer or a logo
+    footer: Optional[Footer] = None  # when the course has a footer or a logo
 
 
 def _title_fit(text: str, sizes: tuple[float, ...], width: float, planner: Planner) -> tuple[float, int]:
@@ -122,19 +138,6 @@ def lay_out(deck: Deck, formulas: Formulas, code_style: str, figures: str = "") 
         slides = [s if s.kind == SlideKind.TITLE else replace(s, footer=footer_of(deck, number, len(slides), planner))
                   for number, s in enumerate(slides, start=1)]
     return tuple(slides)
-
-
-@dataclass(frozen=True)
-class Footer:
-    """The band at the foot of a content slide: the logo, the date, the footer's text, the slide number."""
-    text: str  # inline markdown
-    date: str
-    number: int
-    text_box: Box
-    date_box: Box
-    number_box: Box
-    logo_box: Optional[Box]
-    size: float = FOOTER_SIZE
 
 
 def footer_of(deck: Deck, number: int, total: int, planner: Planner) -> Footer:
