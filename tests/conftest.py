@@ -46,10 +46,12 @@ def run_build(*args: str, cwd: Path = ROOT, timeout: float = 600,
                           capture_output=True, text=True, timeout=timeout)
 
 
-def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str, slides: Path = ROOT / "slides") -> Path:
+def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str, slides: Path = ROOT / "slides",
+                 cache: Optional[Path] = None) -> Path:
     """Lessons (the four real ones, unless `slides` says otherwise) built once per test run, whichever
     test process asks first (with pytest-xdist, the others wait for it and read the same folder);
-    tests only read it."""
+    tests only read it. Its cache is `out/cache`, or `cache`: another shared build's, whose lessons'
+    results it then re-renders rather than runs again."""
     run = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         run = run.parent  # the run's folder, shared by its workers (each has a basetemp inside it)
@@ -59,7 +61,7 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str
         if not (out / "complete").exists():
             shutil.rmtree(out, ignore_errors=True)
             result = run_build("--slides", str(slides), "--out", str(out / "dist"), "--figures",
-                               str(out / "figures"), *args)
+                               str(out / "figures"), "--cache", str(cache or out / "cache"), *args)
             assert result.returncode == 0, result.stdout + result.stderr
             (out / "complete").write_text("")
     return out
@@ -132,9 +134,11 @@ def poppler() -> None:
 
 
 @pytest.fixture(scope="session")
-def printed(tmp_path_factory: pytest.TempPathFactory, browser, poppler) -> Path:
-    """The four real lessons built as PDFs, handouts and student notebooks (needs Chromium)."""
-    return shared_build(tmp_path_factory, "printed", "-f", "pdf", "-f", "ipynb", "-f", "json", "--handout") / "dist"
+def printed(tmp_path_factory: pytest.TempPathFactory, course: Path, browser, poppler) -> Path:
+    """The four real lessons built as PDFs, handouts and student notebooks (needs Chromium), from the
+    results the course's build cached."""
+    return shared_build(tmp_path_factory, "printed", "-f", "pdf", "-f", "ipynb", "-f", "json", "--handout",
+                        cache=course / "cache") / "dist"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
