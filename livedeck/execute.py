@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import csv
 import hashlib
 import io
 import linecache
@@ -33,7 +32,8 @@ from livedeck.helpers.tables import without_address
 MAX_CAPTURE_CHARS = 2_000_000  # a cell printing without end must not exhaust memory
 PNG_DPI = 200
 MAX_FIGURE_PIXELS = 4000  # longest side of a figure's PNG: a 100-inch figure is scaled, not 20 000 px wide
-MAX_TABLE_ROWS = 30  # rows a table shows; the rest is counted, and all of it kept as CSV beside the figures
+MAX_TABLE_ROWS_KEPT = 100_000  # rows a captured table keeps (memory); what slides show is the layout's choice
+PICTURE_ROWS = 30  # the table's picture in figures/ shows its first rows
 
 
 @dataclass(frozen=True)
@@ -231,21 +231,13 @@ class _Run:
             name = self.name("table", self.tables, label, index, len(tables))
             data = display.TableData(tuple(printable(c) for c in data.header),
                                      tuple(tuple(printable(c) for c in row) for row in data.rows), data.caption)
-            if len(data.rows) > MAX_TABLE_ROWS:
-                data = self.cut_table(data, name)
-            _draw_table(data, name, self.files)
+            if len(data.rows) > MAX_TABLE_ROWS_KEPT:
+                note = f"the first {MAX_TABLE_ROWS_KEPT:,} of {len(data.rows):,} rows were kept"
+                data = display.TableData(data.header, data.rows[:MAX_TABLE_ROWS_KEPT],
+                                         f"{data.caption} ({note})" if data.caption else note.capitalize())
+            _draw_table(display.TableData(data.header, data.rows[:PICTURE_ROWS], data.caption), name, self.files)
             blocks.append(Table(name, data.header, data.rows, data.caption))
         return blocks
-
-    def cut_table(self, data: display.TableData, name: str) -> display.TableData:
-        """The first rows and a row of ⋮; all of them go to NAME.csv beside the figures."""
-        text = io.StringIO()
-        csv.writer(text, lineterminator="\n").writerows(([data.header] if data.header else []) + list(data.rows))
-        self.files[f"{name}.csv"] = text.getvalue().encode("utf-8")
-        columns = len(data.rows[0])
-        note = f"first {MAX_TABLE_ROWS} of {len(data.rows):,} rows; all of them in {name}.csv"
-        return display.TableData(data.header, data.rows[:MAX_TABLE_ROWS] + (("⋮",) * columns,),
-                                 f"{data.caption} ({note})" if data.caption else note.capitalize())
 
     def capture(self, cell: Cell, out: CappedText, err: CappedText, tables: list[display.TableData],
                 value: Any) -> list[Block]:

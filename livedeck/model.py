@@ -88,7 +88,8 @@ class Figure:
 
 @dataclass(frozen=True)
 class Table:
-    """A table; also drawn as figures/<lesson>/<name>.svg and .png."""
+    """A table, as the executor recorded it (all its rows) or as slides show it (livedeck.layout.regions);
+    also drawn as figures/<lesson>/<name>.svg and .png."""
     name: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]

@@ -49,10 +49,10 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
            inputs: dict[str, str], options: BuildOptions, errors_shown: bool, start: float) -> Outcome:
     """Lay the deck out and write every format: one error path for lessons that ran and lessons
     re-rendered from the cache. A format that fails is this lesson's failure."""
-    from livedeck.layout.regions import cut_streams
+    from livedeck.layout.regions import cut_for_slides
     from livedeck.structure import build_deck
 
-    shown, side_files = cut_streams(outputs)
+    shown, side_files = cut_for_slides(outputs)
     settings = options.course
     if settings != Settings() or lesson.front_matter:  # a course that says whose it is also dates its decks
         settings = lesson_settings(settings, lesson.front_matter, lesson.path)

@@ -128,3 +128,17 @@ def test_the_executor_keeps_all_output_and_the_layout_cuts_it(tmp_path: Path) ->
     assert same == wide and none == {}  # a 200-character line is shown whole (it wraps on the slide)
     ((narrow,),), kept = cut_streams(((replace(wide, text="y" * 5000),),))
     assert narrow.text == "y" * 399 + "…" and narrow.truncated == 0 and kept[narrow.full] == b"y" * 5000 + b"\n"
+
+
+def test_the_executor_keeps_every_row_and_the_layout_cuts_the_table(tmp_path: Path) -> None:
+    """A table is recorded whole; slides show its first rows, and all of them go to a CSV file."""
+    from livedeck.layout.regions import MAX_TABLE_ROWS, cut_for_slides
+
+    lesson, done = run(tmp_path, "# %%\nfrom livedeck import table\ntable([[i, i * i] for i in range(100)], "
+                                 "header=['i', 'square'], caption='Squares')\n")
+    [[recorded]] = code_outputs(lesson, done)
+    assert len(recorded.rows) == 100 and recorded.caption == "Squares"
+    ((shown,),), files = cut_for_slides(((recorded,),))
+    assert shown.rows[:MAX_TABLE_ROWS] == recorded.rows[:MAX_TABLE_ROWS] and shown.rows[-1] == ("⋮", "⋮")
+    assert shown.caption == f"Squares (first {MAX_TABLE_ROWS} of 100 rows; all of them in {recorded.name}.csv)"
+    assert files[f"{recorded.name}.csv"].decode().splitlines()[-1] == "99,9801"

@@ -1,17 +1,21 @@
-"""The regions an author asked for, and what a slide shows of printed text.
+"""The regions an author asked for, and what slides show of long output.
 
 The deck model records what the author asked for (`:::: columns`, column widths); the
-shares of the slide that follow from it are decided here. Printed text is recorded whole;
-what slides show of it is cut here.
+shares of the slide that follow from it are decided here. Printed text and tables are
+recorded whole by the executor; what slides show of them is cut here, and the rest kept
+in files beside the figures.
 """
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import replace
 
-from livedeck.model import Block, ColumnBreak, Layout, Slide, Stream
+from livedeck.model import Block, ColumnBreak, Layout, Slide, Stream, Table
 
 MAX_STREAM_LINES = 60  # printed lines shown (on "(cont.)" slides past the first); the rest is counted, and kept in a file
 MAX_LINE_CHARS = 400  # a longer line is cut (and kept whole in that file); shorter ones wrap
+MAX_TABLE_ROWS = 30  # rows a table shows (on "(cont.)" slides past the first); all of them go to a CSV file
 
 Columns = tuple[tuple[float, tuple[Block, ...]], ...]
 
@@ -58,3 +62,28 @@ def cut_streams(outputs: Outputs) -> tuple[Outputs, dict[str, bytes]]:
         return replace(block, text="\n".join(kept), truncated=truncated, full=full)
 
     return tuple(tuple(cut(block) for block in cell) for cell in outputs), files
+
+
+def cut_tables(outputs: Outputs) -> tuple[Outputs, dict[str, bytes]]:
+    """What slides show of a long table: its first rows and a row of ⋮, the caption saying how many
+    there were; all of them are kept as `NAME.csv` beside the figures (the second value)."""
+    files: dict[str, bytes] = {}
+
+    def cut(block: Block) -> Block:
+        if not isinstance(block, Table) or len(block.rows) <= MAX_TABLE_ROWS:
+            return block
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\n").writerows(([block.header] if block.header else []) + list(block.rows))
+        files[f"{block.name}.csv"] = text.getvalue().encode("utf-8")
+        note = f"first {MAX_TABLE_ROWS} of {len(block.rows):,} rows; all of them in {block.name}.csv"
+        return replace(block, rows=block.rows[:MAX_TABLE_ROWS] + (("⋮",) * len(block.rows[0]),),
+                       caption=f"{block.caption} ({note})" if block.caption else note.capitalize())
+
+    return tuple(tuple(cut(block) for block in cell) for cell in outputs), files
+
+
+def cut_for_slides(outputs: Outputs) -> tuple[Outputs, dict[str, bytes]]:
+    """What slides show of everything the executor recorded in full, and the files that keep the rest."""
+    streams, text_files = cut_streams(outputs)
+    shown, table_files = cut_tables(streams)
+    return shown, text_files | table_files
