@@ -97,7 +97,7 @@ def render_context(inputs: KeyInputs, templates: Path, formats: Iterable[str], p
     template_files = [p for p in templates.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     extra = [pptx_template.read_bytes()] if pptx_template else [b""]
     extra += [part for p in settings for part in (str(p).encode(), p.read_bytes())]
-    return _sha(inputs.digest.encode(), *_files(sorted(PACKAGE.rglob("*.py")) + sorted(PACKAGE.rglob("*.mjs"))),
+    return _sha(inputs.digest.encode(), *_files([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.mjs")]),
                 *[part for p in sorted(template_files) for part in (str(p.relative_to(templates)).encode(),
                                                                     p.read_bytes())],
                 ",".join(formats).encode(), ",".join(destinations).encode(), *extra)

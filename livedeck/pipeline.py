@@ -160,6 +160,10 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
         start_server(_names_torch(lessons, options))  # its torch import overlaps what this process does meanwhile
         for name in options.formats:
             BY_NAME[name].head_start([job.lesson for job in plan.runs], options)
+        if any(BY_NAME[name].draws_slides for name in options.formats):  # the layout stage's own head start
+            from livedeck.layout.formulas import warm
+
+            warm([job.lesson for job in plan.runs], options.cache / "math")
     for job in plan.rerenders:
         progress.outcome(_rerender(job, options), job.lesson.path, State.RENDERED)
     jobs = [Job(job.lesson.name, job.lesson.path, job) for job in plan.runs]

@@ -26,6 +26,9 @@ from livedeck.model import Block, Code, ColumnBreak, Error, Figure, Markdown, Ma
 Formulas = Mapping[Key, Formula]  # every formula of the deck, typeset
 CONTINUATION_COLOR = "8A8F98"
 SIDE_BY_SIDE_GAIN = 1.1  # code beside its figure only when the figure gets this much more area
+# Room left unused on a line of code: renderers differ in rounding, and a line that only just fits
+# here must not wrap there.
+MONO_SLACK = 0.98
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,8 @@ def _pieces(block: Block, code_style: str, figures: str, width: float) -> tuple[
 def column_groups(table: Table, width: float) -> list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]:
     """(header, rows) of each part of a table, cut by columns where it is wider than `width` at the
     smallest table size; each part repeats the row labels (a first column with an empty header)."""
-    size = LEVELS[-1][2]
-    count = max([len(table.header)] + [len(r) for r in table.rows])
-    widths = [_column_width(table.header, table.rows, i, size) for i in range(count)]
+    widths = column_widths(table.header, table.rows, LEVELS[-1][2])
+    count = len(widths)
     labels = 1 if table.header and table.header[0] == "" and count > 1 else 0
     if sum(widths) <= width:
         return [(table.header, table.rows)]
@@ -105,11 +107,14 @@ def column_groups(table: Table, width: float) -> list[tuple[tuple[str, ...], tup
     return [(pick(table.header, g) if table.header else (), tuple(pick(r, g) for r in table.rows)) for g in groups]
 
 
-def _column_width(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], index: int, size: float) -> float:
-    cells = [(header[index], True)] if index < len(header) else []
-    cells += [(row[index], False) for row in rows if index < len(row)]
-    return max((measure.width(text, size, mono=True, bold=bold) for text, bold in cells), default=0.0) \
-        + 2 * CELL_INSET[0] + 2
+def column_widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], size: float) -> list[float]:
+    """Each column's width at `size`: its widest cell (the header bold), and the cell's insets."""
+    def width(index: int) -> float:
+        cells = [(header[index], True)] if index < len(header) else []
+        cells += [(row[index], False) for row in rows if index < len(row)]
+        return max((measure.width(text, size, mono=True, bold=bold) for text, bold in cells), default=0.0)
+
+    return [width(i) + 2 * CELL_INSET[0] + 2 for i in range(max([len(header)] + [len(r) for r in rows]))]
 
 
 @lru_cache(maxsize=4096)
@@ -177,8 +182,8 @@ class Planner:
         return text
 
     def room(self, piece: Piece, width: float) -> float:
-        # 2 % slack: renderers differ in rounding, and a line that only just fits here must not wrap there.
-        return (width - 2 * self.inset(piece)[0]) * 0.98
+        """The width a piece's lines may take in a box `width` wide."""
+        return (width - 2 * self.inset(piece)[0]) * MONO_SLACK
 
     def wraps(self, piece: Piece, width: float) -> bool:
         """Whether a code or output piece must wrap even at the floor."""
@@ -222,9 +227,7 @@ class Planner:
         return tallest
 
     def column_widths(self, piece: Piece, level: int) -> list[float]:
-        size = LEVELS[level][2]
-        count = max([len(piece.header)] + [len(r) for r in piece.rows])
-        return [_column_width(piece.header, piece.rows, i, size) for i in range(count)]
+        return column_widths(piece.header, piece.rows, LEVELS[level][2])
 
     def table_height(self, piece: Piece, level: int, width: float) -> float:
         """The table's rows, and its caption beneath when it has one (as wide as the table's box)."""
@@ -267,7 +270,7 @@ class Planner:
         at the largest size the box allows."""
         caption = self.caption_height(figure.caption, box.w)
         aspect = figure.width / figure.height
-        legible = figure.width * 72 * FIGURE_TEXT_MIN / figure.text_size if figure.text_size else 0.0
+        legible = legible_width(figure)
         if legible > box.w:
             return (min(box.w / aspect, box.h - caption) if alone else float("inf")) + caption
         height = max(FIGURE_MIN_HEIGHT, legible / aspect)
@@ -361,7 +364,7 @@ def side_by_side(pieces: list[Piece], box: Box, planner: Planner) -> Optional[li
     left = [p for p in pieces[first_code:] if p is not figures[0]]
     room = box.w - COLUMN_GAP
     for size in CODE_SIZES:
-        widest = max(longest_line(p, size) + 2 * CODE_INSET[0] for p in left if p.mono) / 0.98
+        widest = max(longest_line(p, size) + 2 * CODE_INSET[0] for p in left if p.mono) / MONO_SLACK
         share = min(max(widest / room, 0.36), 0.62)
         if any(planner.wraps(p, share * room) for p in left):
             continue
@@ -371,12 +374,14 @@ def side_by_side(pieces: list[Piece], box: Box, planner: Planner) -> Optional[li
     return None
 
 
+def legible_width(figure: Figure) -> float:
+    """The least width, in points, at which the figure shows its smallest text at FIGURE_TEXT_MIN points."""
+    return figure.width * 72 * FIGURE_TEXT_MIN / figure.text_size if figure.text_size else 0.0
+
+
 def legible(item: Placed) -> bool:
-    """Whether a placed figure shows its smallest text at FIGURE_TEXT_MIN points or more."""
-    block = item.block
-    if not isinstance(block, Figure) or not block.text_size:
-        return True
-    return block.text_size * item.picture.w / (block.width * 72) >= FIGURE_TEXT_MIN - 0.01
+    """Whether a placed block, if a figure, is shown at least as wide as keeps its text legible."""
+    return not isinstance(item.block, Figure) or item.picture.w >= legible_width(item.block) - 0.01
 
 
 MIN_PART = 3  # lines, items or rows: a shorter start of a block waits for the next slide

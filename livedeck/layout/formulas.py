@@ -136,20 +136,13 @@ def formulas_in(markdown: str) -> list[Key]:
     return found
 
 
-_warmed: set[tuple[Path, str]] = set()
-
-
 def warm(lessons: Iterable, cache: Path) -> None:
     """Typeset every formula of the lessons' markdown into the cache, in one batch: the workers then
-    find them there (each format that draws slides asks; it is done once). Only a head start: a formula
-    that fails is reported by its own lesson's build."""
+    find them there. Only a head start: a formula that fails is reported by its own lesson's build."""
     from livedeck.structure import Kind, split_markdown
 
     keys: list[Key] = []
     for lesson in lessons:
-        if (cache, str(lesson.path)) in _warmed:
-            continue
-        _warmed.add((cache, str(lesson.path)))
         for cell in lesson.cells:
             if cell.kind == "markdown":
                 for piece in split_markdown(cell.source):

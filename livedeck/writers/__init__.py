@@ -102,7 +102,7 @@ class CourseLesson:
 # In build order: a format comes after those it is made from.
 FORMATS = (
     Format("html", "Slides", "livedeck.writers.html", hooks=("prepare", "head_start", "finish"), draws_slides=True),
-    Format("pptx", "PowerPoint", "livedeck.writers.pptx", hooks=("prepare", "head_start"), draws_slides=True),
+    Format("pptx", "PowerPoint", "livedeck.writers.pptx", hooks=("prepare",), draws_slides=True),
     Format("pdf", "PDF", "livedeck.writers.pdf", (Extra("Handout (PDF)", "-handout.pdf", "handout"),),
            hooks=("prepare",), draws_slides=True),
     Format("ipynb", "Notebook", "livedeck.writers.notebook"),

@@ -26,12 +26,8 @@ def prepare(options, warn):
 
 
 def head_start(lessons, options) -> None:
-    """While the lesson workers start: load the writer (it also writes the course page), and typeset
-    the lessons' formulas into the cache."""
-    from livedeck.layout.formulas import warm
+    """Load the writer, while the lesson workers start: it also writes the course page."""
     from livedeck.writers.html import render  # noqa: F401
-
-    warm(lessons, options.cache / "math")
 
 
 def finish(course, options, changed: bool) -> None:

@@ -32,10 +32,3 @@ def prepare(options, warn):
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         warn(f"--template {shown}: not valid OOXML, PowerPoint may offer to repair it: {errors[0]}{more}")
     return options
-
-
-def head_start(lessons, options) -> None:
-    """Typeset the lessons' formulas into the cache, on the core that is free while the workers start."""
-    from livedeck.layout.formulas import warm
-
-    warm(lessons, options.cache / "math")
