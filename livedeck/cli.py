@@ -23,6 +23,10 @@ SVG and PNG in figures/NAME/. On request: a PDF (dist/NAME.pdf, and with
 --handout dist/NAME-handout.pdf) and a student notebook (dist/NAME.ipynb).
 dist/index.html links every file of every lesson.
 
+An optional course.toml beside slides/ (title, author, institute, date, lang,
+logo, footer), and a lesson's own `---` front matter, put the course on the
+title slide, in a footer on every other slide, and on dist/index.html.
+
 \b
 Examples:
   python build.py                          # every lesson, HTML and PowerPoint
