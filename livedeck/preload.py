@@ -6,6 +6,7 @@ instead of once per lesson in every forked worker.
 """
 import io
 import os
+import sys
 
 os.environ.setdefault("MPLBACKEND", "agg")
 
@@ -18,6 +19,7 @@ import livedeck.cli  # noqa: E402,F401  (build.py is re-run in each worker: make
 import livedeck.execute  # noqa: E402,F401
 import livedeck.pipeline  # noqa: E402,F401
 import livedeck.structure  # noqa: E402,F401
+import livedeck.workers  # noqa: E402
 import livedeck.writers.html.render  # noqa: E402,F401
 import livedeck.writers.pptx.draw  # noqa: E402,F401
 
@@ -39,3 +41,5 @@ def _warm_up() -> None:
 
 
 _warm_up()
+# Only the fork server imports this module; its workers catch their own exceptions (workers._child).
+sys.excepthook = livedeck.workers.quiet_when_the_build_vanished

@@ -12,6 +12,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -52,6 +53,16 @@ def _child(conn: multiprocessing.connection.Connection, function: Callable[[Job]
         conn.close()
     except OSError:  # the build was stopped meanwhile; what this worker wrote is complete
         pass
+
+
+def quiet_when_the_build_vanished(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+    """The fork server's excepthook (set by livedeck.preload). When the build that started the server
+    is killed (kill -9, a closed terminal) while asking for a worker, the request arrives cut short
+    and the server ends on EOFError: that is the build's end, not an error to show the user.
+    Any other exception keeps its traceback."""
+    if issubclass(kind, (EOFError, ConnectionError)):
+        return
+    sys.__excepthook__(kind, value, tb)
 
 
 def crash_message(path: Path, exitcode: Optional[int]) -> str:
