@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from livedeck.describe import describe_figure
 from livedeck.helpers import display
 from livedeck.lesson import Cell, Lesson, LessonError
 from livedeck.model import Block, Error, Figure, Stream, Table, Value
@@ -219,7 +220,7 @@ class _Run:
             width, height = fig.get_size_inches()
             caption = cell.options.fig_cap
             blocks.append(Figure(name, round(float(width), 3), round(float(height), 3),
-                                 caption, cell.options.fig_alt or caption, _smallest_text(fig)))
+                                 caption, cell.options.fig_alt or describe_figure(fig), _smallest_text(fig)))
             plt.close(fig)
         return blocks
 

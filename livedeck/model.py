@@ -81,7 +81,7 @@ class Figure:
     width: float  # inches, as drawn
     height: float
     caption: str = ""
-    alt: str = ""
+    alt: str = ""  # the lesson's fig-alt, or what livedeck.describe read in the figure: never empty
     text_size: float = 0.0  # its smallest text, in points as drawn (0: no text); layout keeps it legible
     step: int = 0
 

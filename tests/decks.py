@@ -77,7 +77,7 @@ def stress_deck() -> Deck:
             Slide("Many bullets", (Markdown(bullets),)),
             Slide("Wide table", (wide,)),
             Slide("Figures", (Code("plt.plot(x)"), Figure("fig-01", 4.0, 3.0, alt="A plot"),
-                              Figure("fig-01", 6.0, 3.0, caption="Again"), Error("ValueError: bad"))),
+                              Figure("fig-01", 6.0, 3.0, caption="Again", alt="The same plot again"), Error("ValueError: bad"))),
         ),
     )
 

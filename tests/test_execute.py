@@ -45,7 +45,8 @@ def test_figures_captured_with_or_without_show(tmp_path: Path) -> None:
     first, second = code_outputs(lesson, done)
     figures = [b for b in first if isinstance(b, Figure)]
     assert [f.name for f in figures] == ["fig-01", "fig-02"]
-    assert figures[0].caption == "Two lines" and figures[0].alt == "Two lines"
+    assert figures[0].caption == "Two lines"
+    assert figures[0].alt == "Line plot: x axis from 0 to 1, y axis from 1 to 2."  # its own content, not the caption
     assert [b.name for b in second] == ["fig-03"]  # figures were closed after the first cell
     assert done.files["fig-01.svg"].startswith(b"<?xml") and done.files["fig-01.png"][:4] == b"\x89PNG"
     # plotting calls' return values (Line2D lists) are not shown as values

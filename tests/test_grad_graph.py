@@ -10,6 +10,7 @@ import torch  # noqa: E402
 from matplotlib.text import Annotation  # noqa: E402
 
 from livedeck import grad_graph  # noqa: E402
+from livedeck.describe import describe_figure  # noqa: E402
 from livedeck.helpers.autograd_graph import layers, walk  # noqa: E402
 
 
@@ -162,4 +163,21 @@ def test_leaf_names_come_from_the_callers_variables():
     _, boxes = _drawn(fig)
     labels = {b.get_text().split("\n")[0] for b in boxes}
     assert {"weight", "out", "MulBackward0"} == labels
+    plt.close(fig)
+
+
+def test_the_figure_says_its_graph_in_words_in_gradient_flow_order():
+    u = torch.tensor(2.0, requires_grad=True)
+    v = torch.tensor(3.0, requires_grad=True)
+    z = u * v
+    y = z + u ** 2
+    y.backward()
+    lesson = {"grad_graph": grad_graph, "u": u, "v": v, "z": z, "y": y}
+    exec("grad_graph(y, show_values=True, title='y = uv + u²')", lesson)
+    fig = plt.gcf()
+    assert describe_figure(fig) == (
+        '"y = uv + u²": Autograd graph, arrows as gradients flow in backward(): y (output, scalar) → AddBackward0; '
+        "AddBackward0 → MulBackward0 (makes z), PowBackward0; "
+        "MulBackward0 (makes z) → u (leaf, scalar, grad = 7.0), v (leaf, scalar, grad = 2.0); "
+        "PowBackward0 → u (leaf, scalar, grad = 7.0).")
     plt.close(fig)

@@ -55,7 +55,7 @@ def test_markdown_runs_lists_and_math(context: WriteContext) -> None:
     assert [p.runs[0].text for p in bullets] == ["one", "two"]
     assert [p.runs[0].text for p in numbers] == ["first", "second"]
     math = next(s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
-    assert math._element.nvPicPr.cNvPr.get("descr") == "\\frac{dy}{dx} = 2x"  # LaTeX source as alt text
+    assert math._element.nvPicPr.cNvPr.get("descr") == "d y over d x equals 2 x"  # in words, not LaTeX
 
 
 def test_code_is_coloured_text_and_output_is_boxed(context: WriteContext) -> None:

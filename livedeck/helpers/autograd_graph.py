@@ -11,6 +11,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from livedeck.describe import attach
 from livedeck.helpers.tables import format_tensor, shape_text
 
 MAX_NODES = 60  # beyond ~30 a slide is unreadable anyway; far beyond, refuse clearly
@@ -124,6 +125,26 @@ def layers(graph: Graph) -> list[list[int]]:
     return columns
 
 
+def describe(graph: Graph) -> str:
+    """The graph in words, in the order gradients flow: "Autograd graph, arrows as gradients flow in
+    backward(): y (output, scalar) → AddBackward0; AddBackward0 → MulBackward0, PowBackward0; …"."""
+    def said(key: int) -> str:
+        node = by_key[key]
+        detail = node.detail.replace("\n", ", ").replace(" · ", ", ")  # "leaf, scalar, grad = 7.0"
+        if node.kind == "output":
+            detail = f"output, {detail}"
+        return f"{node.label} ({detail})" if detail else node.label
+
+    by_key = {node.key: node for node in graph.nodes}
+    if not graph.edges:
+        return f"Autograd graph: only {said(graph.nodes[0].key)}; nothing was recorded behind it."
+    targets: dict[int, list[int]] = {}
+    for a, b in graph.edges:  # walk() found them breadth-first from the output: gradient-flow order
+        targets.setdefault(a, []).append(b)
+    steps = [f"{said(a)} → {', '.join(said(b) for b in bs)}" for a, bs in targets.items()]
+    return "Autograd graph, arrows as gradients flow in backward(): " + "; ".join(steps) + "."
+
+
 def _caller_namespace() -> dict[str, Any]:
     """The lesson's variables, for naming leaves: the locals and globals of grad_graph's caller."""
     frame = inspect.currentframe()
@@ -191,3 +212,4 @@ def grad_graph(tensor: Any, show_values: bool = False, title: str = "") -> None:
     ax.text(-0.55, -0.45 - margin / ROW_INCHES, legend, ha="left", va="bottom", fontsize=13, color="#555555")
     if title:
         fig.suptitle(title, fontsize=15)
+    attach(fig, (f'"{title}": ' if title else "") + describe(graph))

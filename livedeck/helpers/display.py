@@ -32,8 +32,8 @@ def as_text(table: TableData) -> str:
 
 
 def as_html(table: TableData) -> str:
-    """A plain HTML table, as Jupyter shows it."""
-    head = "".join(f"<th>{escape(c)}</th>" for c in table.header)
+    """A plain HTML table, as Jupyter shows it, its header cells marked as column headers."""
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in table.header)
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in table.rows)
     caption = f"<caption>{escape(table.caption)}</caption>" if table.caption else ""
     return f"<table>{caption}" + (f"<thead><tr>{head}</tr></thead>" if head else "") + f"<tbody>{body}</tbody></table>"

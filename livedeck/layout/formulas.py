@@ -33,6 +33,7 @@ class Formula:
     display: bool
     svg: str = ""
     mathml: str = ""
+    speech: str = ""  # the formula in words (ClearSpeak), for pictures' alt text
     png: bytes = b""  # display formulas only, PNG_SCALE pixels per em
     width: float = 0.0
     height: float = 0.0
@@ -49,10 +50,11 @@ class MathEngineMissing(Exception):
 
 @lru_cache(maxsize=1)
 def _engine_version() -> str:
-    packages = [NODE_MODULES / "@mathjax" / "src" / "package.json", NODE_MODULES / "@resvg" / "resvg-js" / "package.json"]
-    versions = [json.loads(p.read_text())["version"] if p.exists() else "missing" for p in packages]
+    packages = ["@mathjax/src", "@resvg/resvg-js", "speech-rule-engine"]
+    versions = [json.loads(p.read_text())["version"] if p.exists() else "missing"
+                for p in (NODE_MODULES / name / "package.json" for name in packages)]
     engine = hashlib.sha256(ENGINE.read_bytes()).hexdigest()[:16]
-    return f"typeset {engine} mathjax-{versions[0]} resvg-{versions[1]} {PNG_SCALE}"
+    return f"typeset {engine} " + " ".join(f"{n}-{v}" for n, v in zip(packages, versions)) + f" {PNG_SCALE}"
 
 
 def _cache_file(cache: Path, key: Key) -> Path:
@@ -90,7 +92,7 @@ def _formula(key: Key, data: dict) -> Formula:
     if data["error"]:
         return Formula(key[0], key[1], error=data["error"])
     _, top, width, height = (float(v) / 1000 for v in _VIEWBOX.search(data["svg"]).groups())
-    return Formula(key[0], key[1], data["svg"], data["mathml"], base64.b64decode(data["png"]),
+    return Formula(key[0], key[1], data["svg"], data["mathml"], data["speech"], base64.b64decode(data["png"]),
                    width, height, height + top)
 
 

@@ -1,9 +1,12 @@
-// Typeset TeX formulas with MathJax (SVG output, and MathML for screen readers), and draw display
-// formulas as PNG with resvg: livedeck's one math engine, for every format.
+// Typeset TeX formulas with MathJax (SVG output, and MathML for screen readers), say them in words with
+// speech-rule-engine (the alt text of formula pictures), and draw display formulas as PNG with resvg:
+// livedeck's one math engine, for every format.
 // Reads a JSON list of {latex, display, png_scale} on stdin; writes a JSON list of
-// {svg, mathml, png (base64, display formulas only), error} in the same order on stdout.
+// {svg, mathml, speech, png (base64, display formulas only), error} in the same order on stdout.
+import 'speech-rule-engine/lib/require.mjs';  // SRE's ES modules find its locale files through require
 import MathJax from '@mathjax/src';
 import {Resvg} from '@resvg/resvg-js';
+import * as SRE from 'speech-rule-engine/js/common/system.js';
 
 const input = JSON.parse(await new Promise((resolve) => {
   let text = '';
@@ -20,6 +23,10 @@ await MathJax.init({
   startup: {typeset: false},
 });
 
+// ClearSpeak: the rules written for students' mathematics ("d y over d x equals 2 x").
+await SRE.setupEngine({locale: 'en', domain: 'clearspeak', modality: 'speech', markup: 'none'});
+await SRE.engineReady();
+
 const results = [];
 for (const {latex, display, png_scale} of input) {
   try {
@@ -28,6 +35,7 @@ for (const {latex, display, png_scale} of input) {
     // even breaks strict SVG readers such as resvg).
     const svg = MathJax.startup.adaptor.innerHTML(node).replace(/ data-(latex|mml-node|c|latex-item)="[^"]*"/g, '');
     const mathml = (await MathJax.tex2mmlPromise(latex, {display})).replace(/ data-[\w-]+="[^"]*"/g, '');
+    const speech = SRE.toSpeech(mathml).trim();
     let png = '';
     if (display) {
       const [width, height] = svg.match(/viewBox="\S+ \S+ (\S+) (\S+)"/).slice(1).map((v) => Number(v) / 1000);  // em
@@ -36,9 +44,9 @@ for (const {latex, display, png_scale} of input) {
                        .replace(/ style="[^"]*"/, '');
       png = Buffer.from(new Resvg(sized, {background: 'rgba(0,0,0,0)'}).render().asPng()).toString('base64');
     }
-    results.push({svg, mathml, png, error: ''});
+    results.push({svg, mathml, speech, png, error: ''});
   } catch (error) {
-    results.push({svg: '', mathml: '', png: '', error: String(error.message || error)});
+    results.push({svg: '', mathml: '', speech: '', png: '', error: String(error.message || error)});
   }
 }
 process.stdout.write(JSON.stringify(results));

@@ -45,7 +45,9 @@ def _outputs(blocks: tuple[Block, ...], files: dict[str, bytes], count: int) -> 
             outputs.append(v4.new_output("execute_result", {"text/plain": block.text}, execution_count=count))
         elif isinstance(block, Figure) and f"{block.name}.png" in files:
             png = base64.b64encode(files[f"{block.name}.png"]).decode("ascii")
-            outputs.append(v4.new_output("display_data", {"image/png": png, "text/plain": block.alt or block.name}))
+            # The figure's alt text where a reader shows no picture (text/plain), and beside the picture
+            outputs.append(v4.new_output("display_data", {"image/png": png, "text/plain": block.alt},
+                                         metadata={"image/png": {"alt": block.alt}}))
         elif isinstance(block, Table):
             data = TableData(block.header, block.rows, block.caption)
             outputs.append(v4.new_output("display_data", {"text/html": as_html(data), "text/plain": as_text(data)}))

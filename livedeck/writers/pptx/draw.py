@@ -147,7 +147,7 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: di
         picture = slide.shapes.add_picture(str(context.figures / f"{block.name}.png"), emu(item.picture.x),
                                            emu(item.picture.y), emu(item.picture.w), emu(item.picture.h))
         picture.name = block.name  # as in figures/: a lecturer finds the figure by its file's name
-        _describe(picture, block.alt or block.caption or f"Figure {block.name}")
+        _describe(picture, block.alt)
         if not item.caption:
             return [picture]
         caption = _text_box(slide, item.caption, TEXT_INSET)
@@ -156,10 +156,10 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: di
             paragraph.alignment = PP_ALIGN.CENTER
         return [picture, caption]
     if isinstance(block, Math):
-        png = formulas[(block.latex, True)].png
-        picture = slide.shapes.add_picture(io.BytesIO(png), emu(item.picture.x), emu(item.picture.y),
+        formula = formulas[(block.latex, True)]
+        picture = slide.shapes.add_picture(io.BytesIO(formula.png), emu(item.picture.x), emu(item.picture.y),
                                            emu(item.picture.w), emu(item.picture.h))
-        _describe(picture, block.latex)
+        _describe(picture, formula.speech)  # in words: a screen reader would spell LaTeX out symbol by symbol
         return [picture]
     if isinstance(block, Table):
         return _draw_table(slide, item, theme)
