@@ -61,7 +61,7 @@ def _laid_out(deck: Deck, context: WriteContext):
 
     theme = load_theme(context.templates / "theme.toml")
     try:
-        return lay_out_deck(deck, context.cache, theme.pygments_style, context.figures_shown or context.figures.as_posix())
+        return lay_out_deck(deck, context.cache, theme.code_style, context.figures_shown or context.figures.as_posix())
     except (FormulaError, MathEngineMissing) as exc:
         raise FormatError(f"{deck.source}: {exc}") from None
     except Exception as exc:  # livedeck's own failure, this lesson's alone

@@ -9,6 +9,15 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 @dataclass(frozen=True)
+class CodeStyle:
+    """How the layout colours code: a Pygments style's token colours, each made legible on the background
+    code is drawn on; lines outside a code-line step in `dimmed`."""
+    pygments: str = "default"
+    background: str = "F4F6F8"
+    dimmed: str = "687078"
+
+
+@dataclass(frozen=True)
 class Theme:
     pygments_style: str
     code_background: str
@@ -19,6 +28,11 @@ class Theme:
     output_border: str
     pptx_text_font: str
     pptx_code_font: str
+    code_dimmed: str
+
+    @property
+    def code_style(self) -> CodeStyle:
+        return CodeStyle(self.pygments_style, self.code_background, self.code_dimmed)
 
 
 def load_theme(path: Path = TEMPLATES / "theme.toml") -> Theme:
@@ -34,4 +48,5 @@ def load_theme(path: Path = TEMPLATES / "theme.toml") -> Theme:
         output_border=output["border"],
         pptx_text_font=pptx["text_font"],
         pptx_code_font=pptx["code_font"],
+        code_dimmed=code["dimmed"],
     )

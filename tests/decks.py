@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from livedeck.model import ColumnBreak, Code, Deck, Error, Figure, Markdown, Math, Slide, Stream, Table, Value
+from livedeck.theme import CodeStyle
 
 # A 4:3 figure drawn as a plain rectangle, saved as SVG and PNG.
 SVG = (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300" '
@@ -86,4 +87,4 @@ def drawn(writer, deck: Deck, context) -> bytes:
     """A writer's file for a hand-made deck: laid out first, as the build lays every deck out."""
     from livedeck.layout import lay_out_deck
 
-    return writer(deck, lay_out_deck(deck, None, "default", "figures/" + deck.name), context)
+    return writer(deck, lay_out_deck(deck, None, CodeStyle(), "figures/" + deck.name), context)

@@ -6,6 +6,7 @@ ships), not with livedeck's measuring code, so a wrong measure in the writer sho
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 from pathlib import Path
 
@@ -170,4 +171,111 @@ def rendered_problems(pptx: Path, pdf: Path) -> list[str]:
             for paragraph in shape.text_frame.paragraphs:
                 if paragraph.text.split() and paragraph.text.split() not in drawn:
                     problems.append(f"slide {number}: {paragraph.text[:40]!r} is not drawn on one line")
+    return problems
+
+
+# PowerPoint's own accessibility rules (its "Check Accessibility" pane), as a check over python-pptx.
+NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+      "p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
+MIN_CONTRAST = 4.5  # WCAG 2.1 AA, normal-size text
+LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2.1's contrast ratio of two sRGB colours given as RRGGBB."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _solid(element) -> str:
+    """The RRGGBB of an element's own solid fill (a shape's spPr, a cell's tcPr, a run's rPr), or ""."""
+    if element is None:
+        return ""
+    found = element.find("a:solidFill/a:srgbClr", NS)
+    return found.get("val").upper() if found is not None else ""
+
+
+def _master_colours(prs) -> tuple[str, str]:
+    """The colours text has where a run names none: the master's title colour, and its body text's."""
+    master = prs.slide_master.element
+    title = master.find("p:txStyles/p:titleStyle/a:lvl1pPr/a:defRPr", NS)
+    body = master.find("p:txStyles/p:otherStyle/a:lvl1pPr/a:defRPr", NS)
+    return _solid(title) or "000000", _solid(body) or "000000"
+
+
+def _reading_order(slide, number: int) -> list[str]:
+    """Shape order is reading order: no shape comes after one below it in the same column, or after
+    one to its right at the same height."""
+    problems = []
+    shapes = [s for s in slide.shapes if s.width and s.height]
+    for i, earlier in enumerate(shapes):
+        for later in shapes[i + 1:]:
+            across = min(earlier.left + earlier.width, later.left + later.width) - max(earlier.left, later.left)
+            down = min(earlier.top + earlier.height, later.top + later.height) - max(earlier.top, later.top)
+            if across > PT and later.top + later.height <= earlier.top + PT:
+                problems.append(f"slide {number}: {later.name} is read after {earlier.name}, which is below it")
+            elif down > PT and later.left + later.width <= earlier.left + PT:
+                problems.append(f"slide {number}: {later.name} is read after {earlier.name}, right of it")
+    return problems
+
+
+def _contrast(shape, number: int, colours: tuple[str, str]) -> list[str]:
+    """Every run's colour against what is behind it (its cell's fill, its shape's, or the white slide)."""
+    problems = []
+    frames = []
+    if shape.has_text_frame:
+        frames.append((shape.text_frame, _solid(shape._element.find("p:spPr", NS))))
+    if shape.has_table:
+        for row in shape.table.rows:
+            for cell in row.cells:
+                frames.append((cell.text_frame, _solid(cell._tc.find("a:tcPr", NS))))
+    default = colours[0] if shape.is_placeholder and shape.placeholder_format.type == 1 else colours[1]
+    for frame, background in frames:
+        for paragraph in frame.paragraphs:
+            for run in paragraph.runs:
+                if not run.text.strip():
+                    continue
+                colour = _solid(run._r.find("a:rPr", NS)) or default
+                ratio = contrast(colour, background or "FFFFFF")
+                if ratio < MIN_CONTRAST:
+                    problems.append(f"slide {number}: {run.text[:30]!r} in #{colour} on #{background or 'FFFFFF'}: "
+                                    f"contrast {ratio:.2f}")
+    return problems
+
+
+def accessibility_problems(path: Path) -> list[str]:
+    """What PowerPoint's accessibility checker would flag: a slide without a title in its title
+    placeholder, two slides with one title, a picture without a description (or with LaTeX as one),
+    a table without a header row, shapes out of reading order, text below 4.5:1 contrast."""
+    prs = Presentation(str(path))
+    colours = _master_colours(prs)
+    problems = []
+    titles: dict[str, int] = {}
+    for number, slide in enumerate(prs.slides, start=1):
+        title = slide.shapes.title
+        if title is None or not title.text_frame.text.strip():
+            problems.append(f"slide {number}: no title in its title placeholder")
+        elif title.text_frame.text in titles:
+            problems.append(f"slide {number}: the title of slide {titles[title.text_frame.text]} again: "
+                            f"{title.text_frame.text!r}")
+        else:
+            titles[title.text_frame.text] = number
+        for shape in slide.shapes:
+            if shape.shape_type == MSO_SHAPE_TYPE.PICTURE:
+                description = shape._element.nvPicPr.cNvPr.get("descr", "")
+                if not description.strip() or LATEX_COMMAND.search(description):
+                    problems.append(f"slide {number}: picture {shape.name} described as {description!r}")
+            if shape.has_table and not shape.table.first_row:
+                problems.append(f"slide {number}: table {shape.name} has no header row")
+            problems += _contrast(shape, number, colours)
+        problems += _reading_order(slide, number)
+    for layout in prs.slide_layouts:
+        for shape in layout.shapes:
+            if shape.shape_type == MSO_SHAPE_TYPE.PICTURE and not shape._element.nvPicPr.cNvPr.get("descr", "").strip():
+                problems.append(f"layout {layout.name!r}: picture {shape.name} has no description")
     return problems

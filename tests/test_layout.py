@@ -14,6 +14,7 @@ from livedeck.layout.fit import Piece, Planner
 from livedeck.layout.formulas import Formula
 from livedeck.layout.geometry import CODE_FLOOR, FIGURE_TEXT_MIN, LEVELS, SLIDE_HEIGHT, SLIDE_WIDTH, Box
 from livedeck.model import Code, Deck, Figure, Markdown, Math, Slide, Stream, Table
+from livedeck.theme import CodeStyle
 
 FORMULAS = {("x^2", False): Formula("x^2", False, width=1.2, height=1.1, depth=0.2),
             (r"\frac{a}{b}", True): Formula(r"\frac{a}{b}", True, width=1.5, height=2.3, depth=0.8)}
@@ -21,7 +22,7 @@ SLIDE = Box(0, 0, SLIDE_WIDTH, SLIDE_HEIGHT)
 
 
 def laid(*slides: Slide, title: str = "A deck", subtitle: str = "") -> tuple:
-    return lay_out(Deck("t", title, subtitle, "t.py", tuple(slides)), FORMULAS, "default", "figures/t")
+    return lay_out(Deck("t", title, subtitle, "t.py", tuple(slides)), FORMULAS, CodeStyle(), "figures/t")
 
 
 def inside(box: Box, outer: Box) -> bool:
@@ -126,10 +127,17 @@ def test_code_shrinks_to_its_longest_line_then_wraps_with_a_mark() -> None:
 
 def test_long_output_continues_on_more_slides() -> None:
     slides = laid(Slide("Out", (Code("for i in range(50): print(i)"), Stream("\n".join(map(str, range(50)))))))
-    assert slides[1].title == "Out" and len(slides) > 2
-    assert all(s.title == "Out (cont.)" and s.continued for s in slides[2:])
+    assert len(slides) > 3 and all(s.continued for s in slides[2:])
+    # every title differs from the others: listeners, and PowerPoint's accessibility checker, go by titles
+    assert [s.title for s in slides[1:]] == ["Out", "Out (cont.)"] + [f"Out (cont. {n})" for n in range(2, len(slides) - 1)]
     shown = [p.text for s in slides[1:] for item in s.items if isinstance(item.block, Stream) for p in item.paragraphs]
     assert shown == [str(i) for i in range(50)]
+
+
+def test_an_untitled_slide_goes_on_under_the_title_before_it() -> None:
+    slides = laid(Slide("Setup", (Markdown("One"),)), Slide("", (Code("x = 1"),)), Slide("Setup", (Markdown("Two"),)),
+                  title="Setup")
+    assert [s.title for s in slides] == ["Setup", "Setup (cont.)", "Setup (cont. 2)", "Setup (cont. 3)"]
 
 
 def test_a_wide_table_splits_by_columns_repeating_the_row_labels() -> None:

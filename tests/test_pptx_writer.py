@@ -98,7 +98,8 @@ def test_too_much_code_continues_on_more_slides(context: WriteContext, tmp_path:
     path.write_bytes(drawn(write_pptx, deck, context))
     slides = list(Presentation(str(path)).slides)[1:]
     assert len(slides) >= 2
-    assert [s.shapes.title.text for s in slides] == ["A listing"] + ["A listing (cont.)"] * (len(slides) - 1)
+    assert [s.shapes.title.text for s in slides] == ["A listing", "A listing (cont.)"] + [
+        f"A listing (cont. {n})" for n in range(2, len(slides))]
     sizes = {r.font.size.pt for s in slides for sh in s.shapes if not sh.is_placeholder
              for p in sh.text_frame.paragraphs for r in p.runs}
     assert min(sizes) >= 12 and len(sizes) == 1  # never below the floor, the same size on every part

@@ -7,6 +7,7 @@ from conftest import write_lesson
 from livedeck.lesson import read_lesson
 from livedeck.model import MODEL_VERSION, Code, Deck, Markdown, Math, Value, from_json, to_json
 from livedeck.structure import build_deck
+from livedeck.theme import CodeStyle
 
 LESSON = '''
 # %% [markdown]
@@ -93,5 +94,5 @@ def test_text_after_the_columns_close_spans_the_slide_again(tmp_path: Path) -> N
     top, cols, bottom = columns(slide)
     assert [[b.text for b in col] for _, col in cols] == [["Left words."], ["Right words."]]
     assert [b.text for b in bottom] == ["The conclusion, across the slide."]
-    left, right, below = fit_slide(slide, Box(36, 100, 888, 400), Planner({}), "default")[0]
+    left, right, below = fit_slide(slide, Box(36, 100, 888, 400), Planner({}), CodeStyle())[0]
     assert below.box.y >= max(left.box.bottom, right.box.bottom) and below.box.w > 2 * left.box.w

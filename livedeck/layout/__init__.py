@@ -24,6 +24,7 @@ from livedeck.layout.geometry import (BYLINE_SIZE, DECK_TITLE_SIZES, FOOTER_SIZE
                                       body_box, footer_band, title_box)
 from livedeck.layout.richtext import markdown_paragraphs, plain_text
 from livedeck.model import Deck, Markdown, Math, Slide
+from livedeck.theme import CodeStyle
 
 TITLE_INSET = 7.2  # left and right inside a title box
 
@@ -77,7 +78,7 @@ def _title_lines(text: str, size: float, width: float, planner: Planner) -> int:
     return sum(measure.wrapped_lines(p, size, width, planner.math_widths) for p in paragraphs) or 1
 
 
-def _title_slide(deck: Deck, planner: Planner, code_style: str) -> list[LaidSlide]:
+def _title_slide(deck: Deck, planner: Planner, code_style: CodeStyle) -> list[LaidSlide]:
     """Title, a short subtitle, and the author, institute and date, centred; a subtitle too long for
     it gets a slide of its own."""
     width = SLIDE_WIDTH - 4 * MARGIN
@@ -101,7 +102,7 @@ def _title_slide(deck: Deck, planner: Planner, code_style: str) -> list[LaidSlid
         y += height + 16
     slides = [LaidSlide(deck.title, title, size, tuple(items), deck.title_notes, kind=SlideKind.TITLE)]
     if own_slide:  # the long first paragraph: a slide of its own, laid out like any other
-        slides += _content(Slide(plain_text(deck.title), (subtitle,)), planner, code_style, footer=False)
+        slides += _content(Slide(plain_text(deck.title), (subtitle,)), planner, code_style, earlier=1)
     return slides
 
 
@@ -110,30 +111,44 @@ def _lines(markdown: str, size: float, width: float, planner: Planner) -> int:
                for p in markdown_paragraphs(markdown)) if markdown else 0
 
 
-def _content(slide: Slide, planner: Planner, code_style: str, figures: str = "",
-             footer: bool = False) -> list[LaidSlide]:
+def numbered(title: str, earlier: int) -> str:
+    """A slide's title, told apart from the `earlier` slides that had it: "T", "T (cont.)", "T (cont. 3)"."""
+    return title if earlier == 0 else f"{title} (cont.)" if earlier == 1 else f"{title} (cont. {earlier})"
+
+
+def _content(slide: Slide, planner: Planner, code_style: CodeStyle, figures: str = "",
+             footer: bool = False, earlier: int = 0) -> list[LaidSlide]:
+    """The slide laid out on as many slides as it needs; `earlier`: how many slides before it had its
+    title (each title is numbered apart: listeners, and PowerPoint's accessibility checker, tell
+    slides apart by their titles)."""
     width = SLIDE_WIDTH - 2 * MARGIN - 2 * TITLE_INSET
-    size, lines = _title_fit(slide.title, TITLE_SIZES, width, planner)
+    size, lines = _title_fit(numbered(slide.title, earlier), TITLE_SIZES, width, planner)
     pages = fit_slide(slide, body_box(title_box(lines, size), footer), planner, code_style, figures)
-    continued_lines = _title_lines(f"{slide.title} (cont.)", size, width, planner)
-    if len(pages) > 1 and continued_lines > lines:  # "(cont.)" takes the title to another line: refit below it
-        lines = continued_lines
+    last_lines = _title_lines(numbered(slide.title, earlier + len(pages) - 1), size, width, planner)
+    if last_lines > lines:  # the "(cont.)" takes the title to another line: refit below it
+        lines = last_lines
         pages = fit_slide(slide, body_box(title_box(lines, size), footer), planner, code_style, figures)
     heading = title_box(lines, size)
-    return [LaidSlide(slide.title if i == 0 else f"{slide.title} (cont.)", heading, size, tuple(items),
-                      slide.notes if i == 0 else "", continued=slide.continued or i > 0)
+    return [LaidSlide(numbered(slide.title, earlier + i), heading, size, tuple(items),
+                      slide.notes if i == 0 else "", continued=slide.continued or earlier + i > 0)
             for i, items in enumerate(pages)]
 
 
-def lay_out(deck: Deck, formulas: Formulas, code_style: str, figures: str = "") -> tuple[LaidSlide, ...]:
+def lay_out(deck: Deck, formulas: Formulas, code_style: CodeStyle, figures: str = "") -> tuple[LaidSlide, ...]:
     """Every slide of the deck as drawn, the title slide first. `formulas`: the deck's formulas, typeset
     (formulas_of(deck) lists them); `figures`: where the lesson's side files are published, as the
     note under a cut-off output names it."""
     planner = Planner(formulas)
     band = bool(deck.footer or deck.logo)
     slides = _title_slide(deck, planner, code_style)
+    title = deck.title
+    used = {plain_text(title): len(slides)}  # slides so far with each title
     for slide in deck.slides:
-        slides += _content(slide, planner, code_style, figures, band)
+        title = slide.title if slide.title.strip() else title  # untitled: goes on under the title before it
+        earlier = used.get(plain_text(title), 0)
+        laid = _content(replace(slide, title=title), planner, code_style, figures, band, earlier)
+        used[plain_text(title)] = earlier + len(laid)
+        slides += laid
     if band:
         slides = [s if s.kind == SlideKind.TITLE else replace(s, footer=footer_of(deck, number, len(slides), planner))
                   for number, s in enumerate(slides, start=1)]
@@ -182,7 +197,7 @@ class LaidDeck:
     formulas: dict[Key, Formula]
 
 
-def lay_out_deck(deck: Deck, cache: Optional[Path], code_style: str, figures: str = "") -> LaidDeck:
+def lay_out_deck(deck: Deck, cache: Optional[Path], code_style: CodeStyle, figures: str = "") -> LaidDeck:
     """The layout stage: the deck's formulas typeset (one batch, cached in `cache`), then its slides laid out."""
     formulas = typeset(formulas_of(deck), cache)
     bad = next((f for f in formulas.values() if f.error), None)

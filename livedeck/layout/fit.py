@@ -22,9 +22,10 @@ from livedeck.layout.geometry import (BULLET_INDENT, CAPTION_SIZE, CELL_INSET, C
 from livedeck.layout.regions import columns
 from livedeck.layout.richtext import Paragraph, Run, code_paragraphs, markdown_paragraphs, mono_paragraphs
 from livedeck.model import Block, Code, ColumnBreak, Error, Figure, Markdown, Math, Slide, Stream, Table, Value
+from livedeck.theme import CodeStyle
 
 Formulas = Mapping[Key, Formula]  # every formula of the deck, typeset
-CONTINUATION_COLOR = "8A8F98"
+CONTINUATION_COLOR = CodeStyle.dimmed  # grey, yet 4.5:1 on the code and output backgrounds
 SIDE_BY_SIDE_GAIN = 1.1  # code beside its figure only when the figure gets this much more area
 # Room left unused on a line of code: renderers differ in rounding, and a line that only just fits
 # here must not wrap there.
@@ -60,13 +61,13 @@ class Piece:
         return isinstance(self.block, (Code, Stream, Value, Error))
 
 
-def to_pieces(block: Block, code_style: str, figures: str, width: float) -> list[Piece]:
+def to_pieces(block: Block, code_style: CodeStyle, figures: str, width: float) -> list[Piece]:
     """A block as the pieces layout moves: a table too wide for the slide is cut into column groups."""
     return list(_pieces(block, code_style, figures, width))
 
 
 @lru_cache(maxsize=1024)  # a slide is fitted several ways (stacked, side by side, paginated): highlighted once
-def _pieces(block: Block, code_style: str, figures: str, width: float) -> tuple[Piece, ...]:
+def _pieces(block: Block, code_style: CodeStyle, figures: str, width: float) -> tuple[Piece, ...]:
     if isinstance(block, Markdown):
         return (Piece(block, tuple(markdown_paragraphs(block.text))),)
     if isinstance(block, Code):
@@ -440,7 +441,7 @@ def paginate(pieces: list[Piece], planner: Planner, box: Box, level: int) -> lis
     return [page for page in pages if page]
 
 
-def fit_slide(slide: Slide, box: Box, planner: Planner, code_style: str, figures: str = "") -> list[list[Placed]]:
+def fit_slide(slide: Slide, box: Box, planner: Planner, code_style: CodeStyle, figures: str = "") -> list[list[Placed]]:
     """One model slide's blocks placed in `box`: a list of placed blocks per slide drawn (more than one
     when the content continues on "(cont.)" slides)."""
     def pieces_of(blocks: tuple[Block, ...]) -> list[Piece]:

@@ -29,7 +29,6 @@ from livedeck.writers.pptx.animation import Target, add_clicks
 EMU_PER_PT = 12700
 LAYOUTS = ("Title Slide", "Title Only")  # the theme's layouts livedeck uses, by name
 NO_TABLE_STYLE = "{5940675A-B579-460E-94D1-54222C63F5DA}"  # "No Style, Table Grid": we style cells
-DIMMED = "A0A8B0"  # code lines outside the emphasised group
 
 
 class TemplateError(Exception):
@@ -178,14 +177,14 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: di
     spacing = round(item.size * PARAGRAPH_SPACING, 1) if not code_like else 0.0
     paragraphs = item.paragraphs
     if isinstance(block, Code) and block.line_steps:
-        paragraphs = _emphasise(paragraphs, block.line_steps[0])
+        paragraphs = _emphasise(paragraphs, block.line_steps[0], theme.code_dimmed)
     _write_paragraphs(shape.text_frame, paragraphs, item.size, theme, color, spacing)
     return [shape]
 
 
-def _emphasise(paragraphs: tuple[Paragraph, ...], lines: tuple[int, ...]) -> tuple[Paragraph, ...]:
+def _emphasise(paragraphs: tuple[Paragraph, ...], lines: tuple[int, ...], dimmed: str) -> tuple[Paragraph, ...]:
     """Code-line steps in PowerPoint: the whole code, its first group of lines in colour, the rest grey."""
-    return tuple(p if p.line in lines else replace(p, runs=tuple(replace(r, color=DIMMED) for r in p.runs))
+    return tuple(p if p.line in lines else replace(p, runs=tuple(replace(r, color=dimmed) for r in p.runs))
                  for p in paragraphs)
 
 
