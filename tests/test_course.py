@@ -77,7 +77,7 @@ def text_of(html: str) -> str:
 
 def sections(page: str) -> list[str]:
     """Each slide's HTML, without its speaker notes."""
-    return [re.sub(r'<aside class="notes">.*?</aside>', "", s, flags=re.S)
+    return [re.sub(r'<aside class="notes"[^>]*>.*?</aside>', "", s, flags=re.S)
             for s in re.findall(r"<section .*?</section>", page, re.S)]
 
 

@@ -71,7 +71,7 @@ def test_math_code_notes_and_assets_are_local(page: str) -> None:
     assert page.count('<span class="ld-formula"><svg') == 3 and page.count("<math") == 3
     assert "\\frac" not in re.sub(r"<math.*?</math>", "", page, flags=re.S)
     assert '<span style="color:#008000">print</span>' in page  # Pygments' colours
-    assert page.count('<aside class="notes">') == 3
+    assert page.count('<aside class="notes" role="note" aria-label="Speaker notes">') == 3
     # Nothing is fetched from the network: every URL outside the lesson's own link is local
     local = re.sub(r'xmlns(:\w+)?="[^"]*"', "", page.replace('href="https://example.org"', ""))  # names, not links
     remote = re.findall(r"""(?:https?:)?//[^\s"'()<>]+""", local)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from conftest import MATERIAL
+from conftest import MATERIAL, ROOT
 from layout_checks import layout_problems
 from test_build import LESSONS
 
@@ -78,6 +78,12 @@ def test_speaker_notes_are_present(opened: Opened) -> None:
     expected = sum(bool(s["notes"]) for s in opened.model["slides"]) + bool(opened.model["title_notes"])
     assert opened.page.evaluate("document.querySelectorAll('section > aside.notes').length") == expected
     assert opened.page.evaluate("typeof RevealNotes") != "undefined"
+    # reachable: in the speaker view (S), and by a screen reader, as notes (not display:none, as reveal.js has them)
+    shown = opened.page.evaluate("[...document.querySelectorAll('aside.notes')].map(a => "
+                                 "getComputedStyle(a).display !== 'none' && a.getAttribute('aria-label'))")
+    assert set(shown) <= {"Speaker notes"}
+    # and the deck is a region a screen reader can browse, not reveal.js's role="application" (which stops that)
+    assert opened.page.evaluate("Reveal.getRevealElement().getAttribute('role')") == "region"
 
 
 def test_every_slide_fits_as_chromium_draws_it(opened: Opened) -> None:
@@ -113,3 +119,39 @@ def test_figure_text_is_at_least_12_points_in_both_formats(opened: Opened) -> No
         block = figures[figure]
         if block["text_size"]:
             assert block["text_size"] * width / (block["width"] * 72) >= 11.99, (figure, width)
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # from npm, run offline in the page
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_SLIDE = """async ([index, tags]) => {
+  Reveal.slide(index);
+  while (Reveal.nextFragment()) {}  // every step shown: what appears on a click is checked too
+  const result = await axe.run(Reveal.getCurrentSlide(), {runOnly: {type: "tag", values: tags}});
+  // a background axe-core could not see is no pass: reported too (text of symbols only, such as a
+  // table's "⋮" row, axe-core leaves undecided for a human to look at: screenshots did)
+  const unseen = result.incomplete.filter(v => v.id === "color-contrast").map(v => ({...v, nodes: v.nodes.filter(
+    n => n.any.some(a => /background color could not be determined/.test(a.message)))})).filter(v => v.nodes.length);
+  return result.violations.concat(unseen).map(v => `slide ${index + 1}: ${v.id} (${v.help}): ` +
+                                              v.nodes.map(n => n.target.join(" ")).slice(0, 3).join(", "));
+}"""
+# The chalkboard's drawing layer: transparent and empty until the lecturer draws, but a canvas over the
+# slide, through which axe-core cannot see the colours behind the text.
+WITHOUT_DRAWING_LAYER = ".reveal .r-overlay { display: none !important; }"
+
+
+def test_every_slide_passes_axe_cores_wcag_aa_rules(opened: Opened) -> None:
+    page = opened.page
+    page.add_script_tag(path=str(AXE))
+    style = page.add_style_tag(content=WITHOUT_DRAWING_LAYER)
+    options = {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
+    whole = page.evaluate("async (o) => (await axe.run(document, o)).violations.map(v => v.id + ': ' + v.help + ' ' "
+                          "+ v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))", options)
+    per_slide = [p for i in range(page.evaluate("Reveal.getTotalSlides()"))
+                 for p in page.evaluate(AXE_SLIDE, [i, WCAG_AA])]
+    style.evaluate("s => s.remove()")
+    page.evaluate("Reveal.slide(0)")
+    assert whole + per_slide == []
+    # no figure passes as decorative (alt=""), which axe-core would allow: only the course logo, on every slide, is
+    unsaid = page.evaluate("[...document.querySelectorAll('.slides img:not(.ld-logo)')].filter(i => !i.alt.trim())"
+                           ".map(i => i.src)")
+    assert unsaid == []
