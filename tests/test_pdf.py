@@ -119,6 +119,39 @@ def test_handout_two_slides_a_page_with_notes(printed: Path, name: str) -> None:
         assert all(w in text for w in words(slide["title"]).split() if w.isalpha())
 
 
+def figure_alt_texts(path: Path) -> list[str]:
+    """The alt text of every Figure in the PDF's structure tree (its tags), in reading order."""
+    from pypdf import PdfReader
+
+    found: list[str] = []
+
+    def walk(element) -> None:
+        element = element.get_object()
+        if not isinstance(element, dict):
+            return  # a marked-content id: a leaf
+        if element.get("/S") == "/Figure":
+            found.append(str(element.get("/Alt", "")))
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            walk(kid)
+
+    walk(PdfReader(str(path)).trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", LESSONS)
+def test_pdfs_and_handouts_are_tagged_and_every_figure_has_its_alt_text(printed: Path, name: str) -> None:
+    figures = [b["alt"] for s in deck(printed, name)["slides"] for b in s["blocks"] if b["type"] == "Figure"]
+    assert figures
+    for pdf in (printed / f"{name}.pdf", printed / f"{name}-handout.pdf"):
+        assert pdf_info(pdf)["Tagged"].strip() == "yes", pdf.name
+        alts = figure_alt_texts(pdf)
+        assert all(alt.strip() for alt in alts), pdf.name  # no Figure without alt text: formulas say themselves
+        assert set(figures) <= set(alts), pdf.name
+        assert any(" equals " in alt for alt in alts), pdf.name  # a formula, in words
+
+
 @pytest.mark.browser
 def test_index_links_every_format_of_every_lesson(printed: Path) -> None:
     index = (printed / "index.html").read_text()
@@ -164,6 +197,7 @@ def test_without_chromium_libreoffice_makes_the_pdf_from_the_pptx(tmp_path: Path
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / "dist" / "tiny.pdf"
     assert pages(pdf) == 2 and "One slide" in text_of(pdf)
+    assert pdf_info(pdf)["Tagged"].strip() == "yes"
     assert not (tmp_path / "dist" / "tiny.html").exists()  # nothing printed from HTML: no HTML needed
 
 

@@ -86,14 +86,19 @@ def _print(deck: Path, handout_script: Optional[Path], sync_playwright) -> list[
             page.wait_for_function("document.querySelector('.reveal .slides .pdf-page') !== null"
                                    " && window.livedeckPdfReady === true", timeout=PRINT_TIMEOUT_MS)
             page.evaluate("document.fonts.ready")
-            printed = [page.pdf(prefer_css_page_size=True, print_background=True)]
+            # Tagged: headings, reading order, tables and alt text reach screen readers; outline: bookmarks
+            printed = [page.pdf(prefer_css_page_size=True, print_background=True, tagged=True, outline=True)]
             if handout_script is not None:
                 page.add_script_tag(content=handout_script.read_text(encoding="utf-8"))
                 page.wait_for_function("window.livedeckHandoutReady === true", timeout=PRINT_TIMEOUT_MS)
-                printed.append(page.pdf(prefer_css_page_size=True, print_background=True))
+                printed.append(page.pdf(prefer_css_page_size=True, print_background=True, tagged=True, outline=True))
             return printed
         finally:
             browser.close()
+
+
+# A tagged PDF (headings, reading order, alt text for screen readers), as Chromium prints one too
+TAGGED_PDF = 'pdf:impress_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 
 
 def convert_pptx(pptx: bytes, name: str) -> bytes:
@@ -105,7 +110,7 @@ def convert_pptx(pptx: bytes, name: str) -> bytes:
         profile = Path(folder, "profile").as_uri()
         try:
             subprocess.run([libreoffice(), f"-env:UserInstallation={profile}", "--headless",
-                            "--convert-to", "pdf", "--outdir", folder, str(source)],
+                            "--convert-to", TAGGED_PDF, "--outdir", folder, str(source)],
                            check=True, capture_output=True, timeout=PRINT_TIMEOUT_MS / 1000)
             return (Path(folder) / f"{name}.pdf").read_bytes()
         except (subprocess.SubprocessError, OSError) as exc:

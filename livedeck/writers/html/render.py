@@ -66,7 +66,7 @@ def box_style(box: Box, size: float = 0.0, within: Optional[Box] = None) -> Mark
 
 def render_formula(formula: Formula, size: Optional[Box] = None) -> Markup:
     """MathJax's SVG, sized in em of the text around it (or to `size`, a display formula's box), with its
-    MathML beside it for screen readers."""
+    MathML beside it for screen readers, and the formula in words for the printed PDF's tags."""
     if size is not None:
         dimensions = f'width="{_px(size.w)}" height="{_px(size.h)}"'
         align = ""
@@ -75,7 +75,8 @@ def render_formula(formula: Formula, size: Optional[Box] = None) -> Markup:
         align = f' style="vertical-align:{-formula.depth:.3f}em"'
     svg = re.sub(r'^<svg style="[^"]*"', f"<svg{align}", formula.svg)
     svg = re.sub(r' width="[^"]*" height="[^"]*"', " " + dimensions + ' aria-hidden="true"', svg, count=1)
-    return Markup(f'<span class="ld-formula">{svg}<span class="ld-mathml">{formula.mathml}</span></span>')
+    return Markup(f'<span class="ld-formula" data-speech="{html.escape(formula.speech)}">{svg}'
+                  f'<span class="ld-mathml">{formula.mathml}</span></span>')
 
 
 def render_runs(runs: tuple[Run, ...], formulas: dict) -> Markup:
