@@ -67,8 +67,10 @@ def test_printed_text_is_escaped(page: str) -> None:
 
 
 def test_math_code_notes_and_assets_are_local(page: str) -> None:
-    # Formulas typeset at build time: MathJax's SVG to see, its MathML for screen readers, no TeX left
-    assert page.count('<span class="ld-formula"><svg') == 3 and page.count("<math") == 3
+    # Formulas typeset at build time: MathJax's SVG to see, its MathML for screen readers, its words for
+    # the printed PDF's tags, no TeX left
+    assert len(re.findall(r'<span class="ld-formula" data-speech="[^"]+"><svg', page)) == 3
+    assert page.count("<math") == 3 and 'data-speech="d y over d x equals 2 x"' in page
     assert "\\frac" not in re.sub(r"<math.*?</math>", "", page, flags=re.S)
     assert '<span style="color:#008000">print</span>' in page  # Pygments' colours
     assert page.count('<aside class="notes" role="note" aria-label="Speaker notes">') == 3
