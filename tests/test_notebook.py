@@ -104,7 +104,9 @@ def test_with_outputs_has_what_each_cell_showed(tmp_path: Path) -> None:
     table, figure = code[3].outputs  # as Jupyter orders them: shown while running, then the figure
     png = base64.b64decode(figure.data["image/png"])
     assert png.startswith(b"\x89PNG") and png == (tmp_path / "figures" / "tiny" / "fig-01.png").read_bytes()
-    assert "<table>" in table.data["text/html"] and "requires_grad" in table.data["text/plain"]
+    # the figure's alt text where no picture is shown, and beside the picture
+    assert figure.data["text/plain"].startswith("Line plot") and figure.metadata["image/png"]["alt"] == figure.data["text/plain"]
+    assert '<table><thead><tr><th scope="col">' in table.data["text/html"] and "requires_grad" in table.data["text/plain"]
     assert [cell.execution_count for cell in code] == [1, 2, 3, 4]
 
 
