@@ -123,15 +123,13 @@ def test_figure_text_is_at_least_12_points_in_both_formats(opened: Opened) -> No
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # from npm, run offline in the page
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE_SLIDE = """async ([index, tags]) => {
-  Reveal.slide(index);
-  while (Reveal.nextFragment()) {}  // every step shown: what appears on a click is checked too
-  const result = await axe.run(Reveal.getCurrentSlide(), {runOnly: {type: "tag", values: tags}});
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
   // a background axe-core could not see is no pass: reported too (text of symbols only, such as a
   // table's "⋮" row, axe-core leaves undecided for a human to look at: screenshots did)
   const unseen = result.incomplete.filter(v => v.id === "color-contrast").map(v => ({...v, nodes: v.nodes.filter(
     n => n.any.some(a => /background color could not be determined/.test(a.message)))})).filter(v => v.nodes.length);
-  return result.violations.concat(unseen).map(v => `slide ${index + 1}: ${v.id} (${v.help}): ` +
+  return result.violations.concat(unseen).map(v => `${v.id} (${v.help}): ` +
                                               v.nodes.map(n => n.target.join(" ")).slice(0, 3).join(", "));
 }"""
 # The chalkboard's drawing layer: transparent and empty until the lecturer draws, but a canvas over the
@@ -139,19 +137,27 @@ AXE_SLIDE = """async ([index, tags]) => {
 WITHOUT_DRAWING_LAYER = ".reveal .r-overlay { display: none !important; }"
 
 
-def test_every_slide_passes_axe_cores_wcag_aa_rules(opened: Opened) -> None:
-    page = opened.page
+def _axe(page) -> list[str]:
     page.add_script_tag(path=str(AXE))
     style = page.add_style_tag(content=WITHOUT_DRAWING_LAYER)
-    options = {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
-    whole = page.evaluate("async (o) => (await axe.run(document, o)).violations.map(v => v.id + ': ' + v.help + ' ' "
-                          "+ v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))", options)
-    per_slide = [p for i in range(page.evaluate("Reveal.getTotalSlides()"))
-                 for p in page.evaluate(AXE_SLIDE, [i, WCAG_AA])]
+    found = page.evaluate(AXE_RUN, WCAG_AA)
     style.evaluate("s => s.remove()")
-    page.evaluate("Reveal.slide(0)")
-    assert whole + per_slide == []
+    return found
+
+
+def test_every_slide_passes_axe_cores_wcag_aa_rules(opened: Opened, browser) -> None:
+    """axe-core over the deck as presented (the page: language, title, landmarks, what is hidden), and over
+    its print view, where every slide and every step is shown at once (as in the PDF)."""
+    assert _axe(opened.page) == []
+    printed = browser.new_page(viewport={"width": 1280, "height": 720})
+    printed.goto((opened.dist / f"{opened.name}.html").as_uri() + "?print-pdf")
+    printed.wait_for_function("window.livedeckPdfReady === true", timeout=20_000)
+    try:
+        assert printed.evaluate("document.querySelectorAll('.pdf-page').length") > 1
+        assert _axe(printed) == []
+    finally:
+        printed.close()
     # no figure passes as decorative (alt=""), which axe-core would allow: only the course logo, on every slide, is
-    unsaid = page.evaluate("[...document.querySelectorAll('.slides img:not(.ld-logo)')].filter(i => !i.alt.trim())"
-                           ".map(i => i.src)")
+    unsaid = opened.page.evaluate("[...document.querySelectorAll('.slides img:not(.ld-logo)')]"
+                                  ".filter(i => !i.alt.trim()).map(i => i.src)")
     assert unsaid == []
