@@ -1,6 +1,7 @@
 """The one Markdown dialect of a lesson, parsed the same way wherever it is read.
 
-CommonMark (raw HTML stays text), `$…$` and `$$…$$` math, and Quarto's `::: notes` and
+CommonMark (raw HTML stays text), `$…$` and `$$…$$` math, amsmath environments written bare
+(`\\begin{align}…\\end{align}`, as Jupyter shows them: display math), and Quarto's `::: notes` and
 `::: incremental` divs. Slide structure, the HTML writer and the PowerPoint writer all parse
 with `parser()`, so a text means the same in every format.
 """
@@ -10,6 +11,7 @@ from functools import lru_cache
 from typing import Callable, Optional
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.amsmath import amsmath_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
@@ -26,6 +28,7 @@ def parser(math: Optional[Callable[[str, dict], str]] = None) -> MarkdownIt:
     """The lesson dialect's parser; `math` renders formulas when the parser renders HTML."""
     md = MarkdownIt("commonmark", {"html": False}).use(dollarmath_plugin, double_inline=True,
                                                           **({"renderer": math} if math else {}))
+    md.use(amsmath_plugin, **({"renderer": lambda content: math(content, {"display_mode": True})} if math else {}))
     for name in DIVS:
         md.use(container_plugin, name, validate=_is_div(name))
     return md

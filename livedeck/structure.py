@@ -100,7 +100,7 @@ def _split_segment(source: str) -> Iterator[Piece]:
         elif token.type == "container_incremental_open":
             yield from flush()
             yield Piece(Kind.INCREMENTAL, inner)
-        elif token.type == "math_block":
+        elif token.type in ("math_block", "amsmath"):  # `$$…$$`, or a bare \begin{align}…\end{align}
             yield from flush()
             yield Piece(Kind.MATH, token.content.strip())
         elif token.type == "paragraph_open" and tokens[index + 1].content.strip() == ". . .":

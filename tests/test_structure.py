@@ -96,3 +96,27 @@ def test_text_after_the_columns_close_spans_the_slide_again(tmp_path: Path) -> N
     assert [b.text for b in bottom] == ["The conclusion, across the slide."]
     left, right, below = fit_slide(slide, Box(36, 100, 888, 400), Planner({}), CodeStyle())[0]
     assert below.box.y >= max(left.box.bottom, right.box.bottom) and below.box.w > 2 * left.box.w
+
+
+def test_amsmath_written_bare_is_display_math_as_in_jupyter(tmp_path: Path) -> None:
+    lesson = read_lesson(write_lesson(tmp_path, "04_a.py", '''
+# %% [markdown]
+# # A
+# ## Derivation
+# The loss:
+#
+# \\begin{align}
+# L &= (y - \\hat y)^2 \\\\
+# =
+# \\end{align}
+#
+# \\begin{equation*}
+# x = 1
+# \\end{equation*}
+'''))
+    slide = build_deck(lesson, tuple(() for _ in lesson.cells)).slides[0]
+    # a line holding only `=` stays inside the formula: it does not make the line above a heading
+    assert slide.title == "Derivation"
+    assert slide.blocks == (Markdown("The loss:"),
+                            Math("\\begin{align}\nL &= (y - \\hat y)^2 \\\\\n=\n\\end{align}"),
+                            Math("\\begin{equation*}\nx = 1\n\\end{equation*}"))

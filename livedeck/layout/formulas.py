@@ -130,7 +130,7 @@ def formulas_in(markdown: str) -> list[Key]:
     what richtext makes math runs of."""
     found = []
     for token in parser().parse(markdown):
-        if token.type in ("math_block", "math_block_label"):
+        if token.type in ("math_block", "math_block_label", "amsmath"):
             found.append((token.content, False))
         for child in token.children or ():
             if child.type in ("math_inline", "math_inline_double"):

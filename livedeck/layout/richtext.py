@@ -111,7 +111,7 @@ def _markdown_paragraphs(text: str) -> tuple[Paragraph, ...]:
                 bullet, number = lists[-1][0], lists[-1][1]
                 lists[-1][1] += 1
             paragraphs.append(Paragraph(_inline(token), bullet, max(0, len(lists) - 1), number))
-        elif token.type in ("math_block", "math_block_label"):
+        elif token.type in ("math_block", "math_block_label", "amsmath"):
             paragraphs.append(Paragraph((Run(latex_to_unicode(token.content), italic=True, math=token.content),)))
         elif token.type in ("fence", "code_block"):
             paragraphs.extend(Paragraph((Run(line, code=True),)) for line in token.content.rstrip("\n").split("\n"))
