@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from livedeck.files import publish, remove_others
-from livedeck.lesson import Lesson
+from livedeck.lesson import Lesson, markdown_line
 from livedeck.model import Block, Deck
 from livedeck.options import BuildOptions
 from livedeck.writers import BY_NAME, Sources, WriteContext
@@ -39,7 +39,7 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
             raise OutputError(f"cannot write {options.shown(figures)}/: {exc.strerror or exc}") from None
         context = WriteContext(figures=stage, templates=options.templates, pptx_template=options.pptx_template,
                                cache=options.cache / "math", figures_shown=options.shown(figures))
-        laid = _laid_out(deck, context) if any(BY_NAME[name].draws_slides for name in options.formats) else None
+        laid = _laid_out(deck, lesson, context) if any(BY_NAME[name].draws_slides for name in options.formats) else None
         for name in options.formats:
             made.update(_make(name, Sources(deck, context, options, lesson, outputs, files, laid, dict(made))))
     everything = {figures / name: data for name, data in sorted(files.items())}
@@ -53,7 +53,7 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
     return tuple(everything), len(laid.slides) if laid is not None else deck.slide_count
 
 
-def _laid_out(deck: Deck, context: WriteContext):
+def _laid_out(deck: Deck, lesson: Lesson, context: WriteContext):
     """The layout stage, once for every format that draws slides."""
     from livedeck.layout import FormulaError, lay_out_deck
     from livedeck.layout.formulas import MathEngineMissing
@@ -62,7 +62,13 @@ def _laid_out(deck: Deck, context: WriteContext):
     theme = load_theme(context.templates / "theme.toml")
     try:
         return lay_out_deck(deck, context.cache, theme.code_style, context.figures_shown or context.figures.as_posix())
-    except (FormulaError, MathEngineMissing) as exc:
+    except FormulaError as exc:
+        where = f"{lesson.path}:{markdown_line(lesson, exc.latex)}"
+        source = " ".join(exc.latex.split())
+        source = source if len(source) <= 80 else source[:79] + "…"  # a formula may be one 9,000-character word
+        raise FormatError(f"{where}: a formula cannot be typeset: {source}\n"
+                          f"  {exc.message}") from None
+    except MathEngineMissing as exc:
         raise FormatError(f"{deck.source}: {exc}") from None
     except Exception as exc:  # livedeck's own failure, this lesson's alone
         raise FormatError(f"the slides of {deck.source} could not be laid out: {type(exc).__name__}: {exc}") from exc

@@ -181,3 +181,48 @@ def test_names_cannot_write_outside_the_output_folders(tmp_path: Path) -> None:
     one_line_error(result, "cell option 'label' names files")
     assert not list(tmp_path.rglob("escaped*"))
     one_line_error(run_build("--lesson", "../escape", cwd=tmp_path), "unknown lesson '../escape'")
+
+
+DEEP = "\\sqrt{" * 200 + "x" + "}" * 200
+LONG = " + ".join(f"x_{{{i}}}^{{2}}" for i in range(600))  # about 7,000 characters
+
+
+def formula_lesson(title: str, formula: str) -> str:
+    return f"# %% [markdown]\n# # {title}\n# ## The slide\n# Some text.\n#\n# $${formula}$$\n"
+
+
+def test_a_formula_no_slide_can_show_is_that_lessons_error(course: Path) -> None:
+    """Malformed, 200 levels deep, 7,000 characters long: each its lesson's error, at its file and line;
+    the other lessons build, the failing lesson's previous deck stays, nothing crashes."""
+    before = {k: v for k, v in snapshot(course).items() if "faulty" in k}
+    (course / "slides" / "02_faulty.py").write_text(formula_lesson("Faulty", "\\sqrt[ \\$x^{\\$"))
+    write_lesson(course / "slides", "03_deep.py", formula_lesson("Deep", DEEP))
+    write_lesson(course / "slides", "04_long.py", formula_lesson("Long", LONG))
+    (course / "slides" / "01_good.py").write_text(GOOD.replace("fine", "still fine"))
+    assert len(LONG) > 7000
+    result = run_build(cwd=course)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "slides/02_faulty.py:6: a formula cannot be typeset: \\sqrt[ \\$x^{\\$\n" \
+           "  Could not find closing ']' for argument to \\sqrt" in result.stderr
+    assert "slides/03_deep.py:6: a formula cannot be typeset: \\sqrt{\\sqrt{" in result.stderr
+    assert "slides/04_long.py:6: a formula cannot be typeset: x_{0}^{2} + x_{1}^{2}" in result.stderr
+    assert result.stderr.count("more than a slide shows legibly") == 2
+    assert "still fine" in (course / "dist" / "good.html").read_text()  # the other lesson built
+    assert_kept(course, before)
+    assert not (course / "dist" / "deep.html").exists() and not (course / "dist" / "long.pptx").exists()
+
+
+def test_a_damaged_formula_in_the_cache_is_typeset_again(course: Path) -> None:
+    (course / "slides" / "02_faulty.py").write_text(formula_lesson("Faulty", "\\frac{\\partial y}{\\partial x} = 2x"))
+    assert run_build(cwd=course).returncode == 0
+    cached = list((course / ".livedeck-cache" / "math").glob("*.json"))
+    assert cached
+    for entry in cached:
+        entry.write_bytes(entry.read_bytes()[:100])  # cut short, as by a full disk or a killed build
+    (course / "slides" / "02_faulty.py").write_text(formula_lesson("Faulty", "\\frac{\\partial y}{\\partial x} = 2x")
+                                                   .replace("Some text.", "Other text."))
+    result = run_build(cwd=course)
+    assert result.returncode == 0, result.stderr
+    assert "partial differential y" in (course / "dist" / "faulty.html").read_text()  # typeset again, in words
+    assert all(len(entry.read_bytes()) > 100 for entry in cached)  # and cached whole again

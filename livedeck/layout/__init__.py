@@ -10,7 +10,6 @@ its title slide, each slide's title, and the footer band a course may ask for.
 """
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Optional
 
 from livedeck.layout import measure
 from livedeck.layout.fit import Formulas, Placed, Planner, fit_slide
-from livedeck.layout.formulas import Formula, Key, formulas_in, typeset
+from livedeck.layout.formulas import Formula, FormulaError, Key, formulas_in, typeset
 from livedeck.layout.geometry import (BYLINE_SIZE, DECK_TITLE_SIZES, FOOTER_SIZE, MARGIN, SLIDE_HEIGHT,
                                       SLIDE_WIDTH, SUBTITLE_MAX_LINES, SUBTITLE_SIZE, TEXT_INSET, TITLE_SIZES, Box,
                                       body_box, footer_band, title_box)
@@ -32,10 +31,6 @@ TITLE_INSET = 7.2  # left and right inside a title box
 class SlideKind(StrEnum):
     TITLE = "title"  # the deck's title slide
     CONTENT = "content"
-
-
-class FormulaError(Exception):
-    """A formula the math engine cannot typeset; the message names it and says why."""
 
 
 @dataclass(frozen=True)
@@ -202,5 +197,5 @@ def lay_out_deck(deck: Deck, cache: Optional[Path], code_style: CodeStyle, figur
     formulas = typeset(formulas_of(deck), cache)
     bad = next((f for f in formulas.values() if f.error), None)
     if bad is not None:
-        raise FormulaError(f"a formula cannot be typeset: {textwrap.shorten(bad.latex, 80)}: {bad.error}")
+        raise FormulaError(bad.latex, bad.error)
     return LaidDeck(lay_out(deck, formulas, code_style, figures), formulas)

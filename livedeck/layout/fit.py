@@ -15,10 +15,10 @@ from functools import lru_cache
 from typing import Callable, Mapping, Optional
 
 from livedeck.layout import measure
-from livedeck.layout.formulas import Formula, Key
+from livedeck.layout.formulas import Formula, FormulaError, Key
 from livedeck.layout.geometry import (BULLET_INDENT, CAPTION_SIZE, CELL_INSET, CODE_FLOOR, CODE_INSET, CODE_SIZES,
                                       COLUMN_GAP, CONTINUATION, FIGURE_MIN_HEIGHT, FIGURE_TEXT_MIN, GAP, LEVELS,
-                                      LINE_SPACING, MATH_SIZE_FACTOR, PARAGRAPH_SPACING, TEXT_INSET, Box)
+                                      LINE_SPACING, MATH_FLOOR, MATH_SIZE_FACTOR, PARAGRAPH_SPACING, TEXT_INSET, Box)
 from livedeck.layout.regions import columns
 from livedeck.layout.richtext import Paragraph, Run, code_paragraphs, markdown_paragraphs, mono_paragraphs
 from livedeck.model import Block, Code, ColumnBreak, Error, Figure, Markdown, Math, Slide, Stream, Table, Value
@@ -237,10 +237,15 @@ class Planner:
         return rows * (size * LINE_SPACING + 2 * CELL_INSET[1]) + 2 + self.caption_height(piece.block.caption, width)
 
     def math_box(self, piece: Piece, width: float, level: int) -> tuple[float, float]:
-        """A display formula's size as typeset, scaled down to the width when it is wider."""
+        """A display formula's size as typeset, scaled down to the width when it is wider, not below
+        MATH_FLOOR (the math engine refused what a whole slide cannot show at that size)."""
         formula, size = self.formulas[(piece.block.latex, True)], self.font(piece, level, width)
         natural_w, natural_h = formula.width * size, formula.height * size
         scale = min(1.0, width / natural_w) if natural_w else 1.0
+        if size * scale < MATH_FLOOR - 0.01:
+            raise FormulaError(piece.block.latex, f"it is {formula.width:.0f} em wide: at 12 pt it needs "
+                               f"{formula.width * MATH_FLOOR:.0f} pt, its column has {width:.0f} pt; "
+                               "widen the column, or set the formula below the columns")
         return natural_w * scale, natural_h * scale
 
     def fixed_height(self, piece: Piece, width: float, level: int) -> Optional[float]:

@@ -18,12 +18,27 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from livedeck.files import write_atomic
+from livedeck.layout.geometry import LEVELS, MATH_FLOOR, TEXT_INSET, TITLE_SIZE, body_box, title_box
 from livedeck.markdown import parser
 
 ENGINE = Path(__file__).with_name("typeset.mjs")
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 PNG_SCALE = 200.0  # pixels per em of a display formula's picture: sharp at twice the largest size shown
 TIMEOUT = 120  # seconds for one batch
+# The largest formula a slide shows legibly, in em: a display formula alone on a slide at MATH_FLOOR, an
+# inline one (it cannot wrap) on one line of the smallest text. Anything larger is the lesson's error,
+# found before a picture of it is drawn (a 200-deep \sqrt would be a billion-pixel PNG).
+_BODY = body_box(title_box(1, TITLE_SIZE), footer=True)
+LARGEST = {True: (_BODY.w / MATH_FLOOR, _BODY.h / MATH_FLOOR),
+           False: ((_BODY.w - 2 * TEXT_INSET[0]) / LEVELS[-1][0], 6.0)}
+
+
+class FormulaError(Exception):
+    """A formula the lesson cannot have: the math engine cannot typeset it, or no slide can show it."""
+
+    def __init__(self, latex: str, message: str):
+        super().__init__(f"a formula cannot be typeset: {latex}: {message}")
+        self.latex, self.message = latex, message
 
 
 @dataclass(frozen=True)
@@ -54,7 +69,7 @@ def _engine_version() -> str:
     versions = [json.loads(p.read_text())["version"] if p.exists() else "missing"
                 for p in (NODE_MODULES / name / "package.json" for name in packages)]
     engine = hashlib.sha256(ENGINE.read_bytes()).hexdigest()[:16]
-    return f"typeset {engine} " + " ".join(f"{n}-{v}" for n, v in zip(packages, versions)) + f" {PNG_SCALE}"
+    return f"typeset {engine} " + " ".join(f"{n}-{v}" for n, v in zip(packages, versions)) + f" {PNG_SCALE} {LARGEST}"
 
 
 def _cache_file(cache: Path, key: Key) -> Path:
@@ -117,7 +132,8 @@ def _run_engine(keys: list[Key]) -> list[dict]:
     node = shutil.which("node")
     if node is None or not (NODE_MODULES / "@mathjax" / "src").is_dir():
         raise MathEngineMissing("typesetting math needs node and MathJax: run `npm ci` (or `make deck`)")
-    request = json.dumps([{"latex": latex, "display": display, "png_scale": PNG_SCALE} for latex, display in keys])
+    request = json.dumps([{"latex": latex, "display": display, "png_scale": PNG_SCALE, "largest": LARGEST[display]}
+                          for latex, display in keys])
     done = subprocess.run([node, str(ENGINE)], input=request, capture_output=True, text=True, timeout=TIMEOUT,
                           cwd=ENGINE.parent, check=False)
     if done.returncode != 0:

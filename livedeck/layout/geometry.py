@@ -34,6 +34,7 @@ CODE_FLOOR = 14.0
 CAPTION_SIZE = 14.0
 MATH_SIZE_FACTOR = 1.25  # display math a little larger than body text
 FIGURE_TEXT_MIN = 12.0  # figure text as shown, in points
+MATH_FLOOR = 12.0  # a display formula scales down to fit, never below this size
 FIGURE_MIN_HEIGHT = 130.0
 
 LINE_SPACING = 1.2  # single line spacing, as a multiple of the font size

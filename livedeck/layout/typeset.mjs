@@ -1,7 +1,7 @@
 // Typeset TeX formulas with MathJax (SVG output, and MathML for screen readers), say them in words with
 // speech-rule-engine (the alt text of formula pictures), and draw display formulas as PNG with resvg:
 // livedeck's one math engine, for every format.
-// Reads a JSON list of {latex, display, png_scale} on stdin; writes a JSON list of
+// Reads a JSON list of {latex, display, png_scale, largest: [width, height] in em} on stdin; writes a JSON list of
 // {svg, mathml, speech, png (base64, display formulas only), error} in the same order on stdout.
 import 'speech-rule-engine/lib/require.mjs';  // SRE's ES modules find its locale files through require
 import MathJax from '@mathjax/src';
@@ -28,17 +28,22 @@ await SRE.setupEngine({locale: 'en', domain: 'clearspeak', modality: 'speech', m
 await SRE.engineReady();
 
 const results = [];
-for (const {latex, display, png_scale} of input) {
+for (const {latex, display, png_scale, largest} of input) {
   try {
     const node = await MathJax.tex2svgPromise(latex, {display});
     // Without MathJax's data attributes: they only repeat the source (unescaped `<` in data-latex
     // even breaks strict SVG readers such as resvg).
     const svg = MathJax.startup.adaptor.innerHTML(node).replace(/ data-(latex|mml-node|c|latex-item)="[^"]*"/g, '');
     const mathml = (await MathJax.tex2mmlPromise(latex, {display})).replace(/ data-[\w-]+="[^"]*"/g, '');
+    const [width, height] = svg.match(/viewBox="\S+ \S+ (\S+) (\S+)"/).slice(1).map((v) => Number(v) / 1000);  // em
+    if (width > largest[0] || height > largest[1]) {
+      throw new Error(`it is ${width.toFixed(0)} em wide and ${height.toFixed(0)} em tall, more than a slide ` +
+                      `shows legibly (${largest[0].toFixed(0)} × ${largest[1].toFixed(0)} em` +
+                      (display ? ' at 12 pt' : ', inline') + '): break it into lines, or shorten it');
+    }
     const speech = SRE.toSpeech(mathml).trim();
     let png = '';
     if (display) {
-      const [width, height] = svg.match(/viewBox="\S+ \S+ (\S+) (\S+)"/).slice(1).map((v) => Number(v) / 1000);  // em
       const sized = svg.replace(/ width="[^"]*"/, ` width="${(width * png_scale).toFixed(2)}"`)
                        .replace(/ height="[^"]*"/, ` height="${(height * png_scale).toFixed(2)}"`)
                        .replace(/ style="[^"]*"/, '');
