@@ -46,8 +46,8 @@ def _print_report(report: LessonReport, quiet: bool) -> None:
         # The message starts with the lesson file and line: "slides/02_partials.py:41: ZeroDivisionError: …"
         click.secho(f"✗ {report.message}", fg="red", err=True)
     elif report.errors_shown:  # built, but not good: the exit status is 1, and the line says why
-        click.secho(f"✗ {report.name}: {STATES[report.state].format(report.seconds)}, showing a cell's error "
-                    "on its slide (--allow-errors)", fg="red", err=True)
+        click.secho(f"✗ {report.name}: {STATES[report.state].format(report.seconds)}, showing errors (a cell's "
+                    "or a formula's) on its slides (--allow-errors)", fg="red", err=True)
     elif not quiet:
         click.echo(f"✓ {report.name}: {STATES[report.state].format(report.seconds)}")
 
@@ -88,8 +88,9 @@ def _warn(message: str) -> None:
                    "named \"Title Slide\" and \"Title Only\". A theme that is not valid OOXML gets a "
                    "warning naming the part; the decks are still built. Default: templates/pptx/livedeck.pptx.")
 @click.option("--allow-errors", is_flag=True,
-              help="Build a lesson whose cell raises, with the error shown on the slide where it happened "
-                   "(the build still exits 1), instead of keeping its previous deck.")
+              help="Build a lesson whose cell raises, or whose formula cannot be typeset, with the error shown "
+                   "in red on the slide where it happened (the build still exits 1), instead of keeping its "
+                   "previous deck.")
 @click.option("--force", is_flag=True,
               help="Run every lesson again, even when its code and its cached results are unchanged.")
 @click.option("--cache", type=click.Path(path_type=Path), default=Path(".livedeck-cache"), show_default=True,

@@ -58,7 +58,8 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
         settings = lesson_settings(settings, lesson.front_matter, lesson.path)
     try:
         deck = build_deck(lesson, shown, source=options.shown(lesson.path.resolve()), settings=settings)
-        written, slides = write_deck(deck, lesson, outputs, files | side_files, options)
+        written, slides, formula_errors = write_deck(deck, lesson, outputs, files | side_files, options)
+        errors_shown = errors_shown or formula_errors
     except FormatError as exc:
         return Outcome(lesson.name, error=str(exc), seconds=time.perf_counter() - start)
     except OutputError as exc:

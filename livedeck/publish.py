@@ -25,10 +25,10 @@ class OutputError(Exception):
 
 
 def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes],
-               options: BuildOptions) -> tuple[tuple[Path, ...], int]:
+               options: BuildOptions) -> tuple[tuple[Path, ...], int, bool]:
     """Make every requested format of a lesson, then publish them with its figures, all or nothing:
     if any format fails, or the disk refuses a file, every previous output stays as it was. Returns the
-    files written and the deck's slide count as presented."""
+    files written, the deck's slide count as presented, and whether its slides show a formula's error."""
     figures = options.figures / deck.name
     made: dict[str, bytes] = {}  # file name in dist/ → bytes
     with _staging(options.figures, deck.name, options) as stage:
@@ -39,7 +39,7 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
             raise OutputError(f"cannot write {options.shown(figures)}/: {exc.strerror or exc}") from None
         context = WriteContext(figures=stage, templates=options.templates, pptx_template=options.pptx_template,
                                cache=options.cache / "math", figures_shown=options.shown(figures))
-        laid = _laid_out(deck, lesson, context) if any(BY_NAME[name].draws_slides for name in options.formats) else None
+        laid = _laid_out(deck, lesson, context, options.allow_errors) if any(BY_NAME[name].draws_slides for name in options.formats) else None
         for name in options.formats:
             made.update(_make(name, Sources(deck, context, options, lesson, outputs, files, laid, dict(made))))
     everything = {figures / name: data for name, data in sorted(files.items())}
@@ -50,10 +50,12 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
     except OSError as exc:
         raise OutputError(f"cannot write {options.shown(Path(exc.filename or options.dist))}: "
                           f"{exc.strerror or exc}") from None
-    return tuple(everything), len(laid.slides) if laid is not None else deck.slide_count
+    if laid is None:
+        return tuple(everything), deck.slide_count, False
+    return tuple(everything), len(laid.slides), bool(laid.errors_shown)
 
 
-def _laid_out(deck: Deck, lesson: Lesson, context: WriteContext):
+def _laid_out(deck: Deck, lesson: Lesson, context: WriteContext, allow_errors: bool):
     """The layout stage, once for every format that draws slides."""
     from livedeck.layout import FormulaError, lay_out_deck
     from livedeck.layout.formulas import MathEngineMissing
@@ -61,7 +63,8 @@ def _laid_out(deck: Deck, lesson: Lesson, context: WriteContext):
 
     theme = load_theme(context.templates / "theme.toml")
     try:
-        return lay_out_deck(deck, context.cache, theme.code_style, context.figures_shown or context.figures.as_posix())
+        return lay_out_deck(deck, context.cache, theme.code_style, context.figures_shown or context.figures.as_posix(),
+                            allow_errors)
     except FormulaError as exc:
         where = f"{lesson.path}:{markdown_line(lesson, exc.latex)}"
         source = " ".join(exc.latex.split())

@@ -21,7 +21,7 @@ class LessonReport:
     seconds: float = 0.0
     message: str = ""
     bad_input: bool = False  # failed before running: the lesson file itself is malformed
-    errors_shown: bool = False  # built with --allow-errors, and a cell raised
+    errors_shown: bool = False  # built with --allow-errors, and a cell raised or a formula could not be typeset
     bad_output: bool = False  # its outputs could not be written (full disk, refused folder)
 
 

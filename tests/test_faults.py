@@ -226,3 +226,18 @@ def test_a_damaged_formula_in_the_cache_is_typeset_again(course: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "partial differential y" in (course / "dist" / "faulty.html").read_text()  # typeset again, in words
     assert all(len(entry.read_bytes()) > 100 for entry in cached)  # and cached whole again
+
+
+def test_allow_errors_shows_a_bad_formula_in_red_on_its_slide(course: Path) -> None:
+    (course / "slides" / "02_faulty.py").write_text(
+        formula_lesson("Faulty", "\\sqrt[ x").replace("Some text.", "Inline $\\frac{a}{$ here."))
+    result = run_build("--allow-errors", cwd=course)
+    assert result.returncode == 1 and "faulty" in result.stderr and "showing errors" in result.stderr, result.stderr
+    page = (course / "dist" / "faulty.html").read_text()
+    errors = [text for kind, text in outputs_shown(page) if kind == "error"]
+    assert any("$$\\sqrt[ x$$" in t and "Could not find closing ']'" in t for t in errors), errors
+    assert any("$\\frac{a}{$" in t and "Missing close brace" in t for t in errors), errors
+    assert "<code>$\\frac{a}{$</code>" in page  # the sentence keeps the formula, as its source
+    texts = [sh.text_frame.text for s in Presentation(str(course / "dist" / "faulty.pptx")).slides
+             for sh in s.shapes if sh.has_text_frame]
+    assert any("Could not find closing ']'" in t for t in texts) and any("Missing close brace" in t for t in texts)

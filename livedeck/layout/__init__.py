@@ -22,7 +22,7 @@ from livedeck.layout.geometry import (BYLINE_SIZE, DECK_TITLE_SIZES, FOOTER_SIZE
                                       SLIDE_WIDTH, SUBTITLE_MAX_LINES, SUBTITLE_SIZE, TEXT_INSET, TITLE_SIZES, Box,
                                       body_box, footer_band, title_box)
 from livedeck.layout.richtext import markdown_paragraphs, plain_text
-from livedeck.model import Deck, Markdown, Math, Slide
+from livedeck.model import Block, Deck, Error, Markdown, Math, Slide
 from livedeck.theme import CodeStyle
 
 TITLE_INSET = 7.2  # left and right inside a title box
@@ -190,12 +190,38 @@ class LaidDeck:
     """What the layout stage makes of a deck: its slides as drawn, and its formulas typeset."""
     slides: tuple[LaidSlide, ...]
     formulas: dict[Key, Formula]
+    errors_shown: tuple[str, ...] = ()  # with allow_errors: the formulas shown as errors, with why
 
 
-def lay_out_deck(deck: Deck, cache: Optional[Path], code_style: CodeStyle, figures: str = "") -> LaidDeck:
-    """The layout stage: the deck's formulas typeset (one batch, cached in `cache`), then its slides laid out."""
+def lay_out_deck(deck: Deck, cache: Optional[Path], code_style: CodeStyle, figures: str = "",
+                 allow_errors: bool = False) -> LaidDeck:
+    """The layout stage: the deck's formulas typeset (one batch, cached in `cache`), then its slides laid out.
+    A formula that cannot be typeset is a FormulaError; with `allow_errors`, its slide shows it in red."""
     formulas = typeset(formulas_of(deck), cache)
-    bad = next((f for f in formulas.values() if f.error), None)
-    if bad is not None:
-        raise FormulaError(bad.latex, bad.error)
-    return LaidDeck(lay_out(deck, formulas, code_style, figures), formulas)
+    bad = {latex: f.error for (latex, _), f in formulas.items() if f.error}
+    if bad and not allow_errors:
+        latex = next(iter(bad))
+        raise FormulaError(latex, bad[latex])
+    if bad:
+        deck = _showing_bad_formulas(deck, bad)
+    return LaidDeck(lay_out(deck, formulas, code_style, figures), formulas,
+                    tuple(f"{latex}: {message}" for latex, message in bad.items()))
+
+
+def _showing_bad_formulas(deck: Deck, bad: dict[str, str]) -> Deck:
+    """--allow-errors: a display formula that cannot be typeset becomes its source and the engine's message,
+    in red (an Error block, as a cell's error is shown); an inline one stays as code, followed by the same."""
+    def shown(block: Block) -> tuple[Block, ...]:
+        if isinstance(block, Math) and block.latex in bad:
+            return (Error(f"$${block.latex}$$\n{bad[block.latex]}", step=block.step),)
+        if isinstance(block, Markdown):
+            found = [latex for latex, _ in formulas_in(block.text) if latex in bad]
+            text = block.text
+            for latex in found:
+                text = text.replace(f"${latex}$", f"`${latex}$`")
+            return (replace(block, text=text),) + tuple(Error(f"${latex}$\n{bad[latex]}", step=block.step)
+                                                        for latex in dict.fromkeys(found))
+        return (block,)
+
+    return replace(deck, slides=tuple(replace(slide, blocks=tuple(b for block in slide.blocks for b in shown(block)))
+                                      for slide in deck.slides))
