@@ -87,7 +87,22 @@ class KeyInputs:
 def execution_key(lesson: Lesson, inputs: KeyInputs) -> str:
     """Hash of the code cells and their options only: prose edits keep the key."""
     cells = [[c.source, sorted(vars(c.options).items())] for c in lesson.cells if c.kind == "code"]
-    return _sha(json.dumps(cells).encode(), inputs.digest.encode())
+    return _sha(json.dumps(cells).encode(), inputs.digest.encode(), b"code-cell outputs")
+
+
+def code_outputs(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...]) -> tuple[tuple[Block, ...], ...]:
+    """What the cache keeps of a run: the outputs of the code cells alone, which the key covers exactly.
+    (Kept cell by cell, a prose edit that splits a markdown cell in two would shift every output.)"""
+    return tuple(shown for cell, shown in zip(lesson.cells, outputs) if cell.kind == "code")
+
+
+def cell_outputs(lesson: Lesson, kept: tuple[tuple[Block, ...], ...]) -> Optional[tuple[tuple[Block, ...], ...]]:
+    """The cached code-cell outputs put back beside every cell of the lesson as it is now (markdown
+    cells show nothing); None if they do not match its code cells."""
+    if len(kept) != sum(cell.kind == "code" for cell in lesson.cells):
+        return None
+    shown = iter(kept)
+    return tuple(next(shown) if cell.kind == "code" else () for cell in lesson.cells)
 
 
 def render_context(inputs: KeyInputs, templates: Path, formats: Iterable[str], pptx_template: Optional[Path],

@@ -41,7 +41,8 @@ def execute_job(job: Job) -> Outcome:
         return Outcome(job.name, error=executed.failure.message(), seconds=time.perf_counter() - start)
     errors_shown = any(isinstance(block, Error) for cell in executed.outputs for block in cell)
     if not errors_shown:  # a run with errors shown (--allow-errors) is never cached
-        cache.store_executed(options.cache, key, executed.outputs, executed.files, executed.inputs)
+        cache.store_executed(options.cache, key, cache.code_outputs(lesson, executed.outputs), executed.files,
+                             executed.inputs)
     return render(lesson, executed.outputs, executed.files, executed.inputs, options, errors_shown, start)
 
 

@@ -104,8 +104,9 @@ def make_plan(lessons: list[tuple[str, Path]], options: BuildOptions) -> Plan:
             continue
         execution_key = cache.execution_key(lesson, inputs)
         cached = None if options.force else cache.load_executed(options.cache, execution_key)
-        if cached is None:
+        outputs = cache.cell_outputs(lesson, cached[0]) if cached is not None else None
+        if outputs is None:
             plan.runs.append(LessonJob(lesson, options, execution_key))
         else:
-            plan.rerenders.append(Rerender(lesson, *cached))
+            plan.rerenders.append(Rerender(lesson, outputs, *cached[1:]))
     return plan

@@ -1,5 +1,6 @@
 """The content-hash cache: hits, misses, what invalidates it, corruption, and a no-op that imports nothing heavy."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_build, write_lesson
+from conftest import ROOT, outputs_shown, run_build, write_lesson
 from livedeck import cache
 from livedeck.lesson import read_lesson
 
@@ -142,3 +143,25 @@ def test_execution_key_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.undo()
     monkeypatch.setattr(cache, "library_versions", lambda: b"torch==0.0;matplotlib==0.0")
     assert key_of(path) != base
+
+
+def test_a_markdown_cell_added_keeps_every_output_beside_its_code(tmp_path: Path) -> None:
+    """Prose edits keep the cached results, even one that adds or splits markdown cells: each output
+    stays with the code that printed it (and two lessons with the same code share nothing else)."""
+    lesson = ("# %% [markdown]\n# # Outputs\n# ## First\n\n# %%\nprint('one')\n\n"
+              "# %% [markdown]\n# ## Second\n\n# %%\nprint('two')\n")
+    write_lesson(tmp_path / "slides", "01_outputs.py", lesson)
+    assert run_build("-f", "html", cwd=tmp_path).returncode == 0
+    edited = lesson.replace("# ## First\n", "# ## First\n# Prose.\n\n# %% [markdown]\n# ## Inserted\n# More prose.\n")
+    write_lesson(tmp_path / "slides", "01_outputs.py", edited)
+    write_lesson(tmp_path / "slides", "02_twin.py", "# %% [markdown]\n# # Twin\n# ## Only prose\n# Text.\n"
+                 "\n# %% [markdown]\n# ## More\n# Text.\n")
+    result = run_build("-f", "html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert states(result)["outputs"].startswith("re-rendered")  # not run again
+    page = (tmp_path / "dist" / "outputs.html").read_text()
+    slides = page.split("<section")[1:]
+    titled = {re.search(r'<h2[^>]*><span>(.*?)</span>', s).group(1): outputs_shown(s) for s in slides[1:]}
+    assert titled == {"First": [], "Inserted": [("stdout", "one")], "Second": [("stdout", "two")]}, titled
+    twin = (tmp_path / "dist" / "twin.html").read_text()
+    assert "Only prose" in twin and ">More<" in twin  # a lesson of prose alone: every slide of its own
