@@ -32,7 +32,10 @@ def test_native_structure(context: WriteContext, tmp_path: Path) -> None:
     slides = list(prs.slides)
     assert [s.shapes.title.text for s in slides] == [
         "A small deck", "Text and math", "Code and output", "A figure beside its code", "A table"]
-    assert slides[0].placeholders[1].text_frame.text.startswith("With x² in the subtitle")  # inline math as Unicode
+    subtitle = slides[0].placeholders[1].text_frame
+    assert subtitle.text.startswith("With x2 in the subtitle")  # inline math as text: x, then a raised 2
+    raised = [r for r in subtitle.paragraphs[0].runs if r._r.rPr.get("baseline") == "30000"]
+    assert [r.text for r in raised] == ["2"] and raised[0].font.italic is False
     for slide in slides[1:]:
         assert slide.shapes.title.placeholder_format.type == PP_PLACEHOLDER.TITLE
     # notes pages

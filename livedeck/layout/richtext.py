@@ -13,6 +13,7 @@ from pygments.styles import get_style_by_name
 
 from livedeck.colour import legible
 from livedeck.markdown import parser
+from livedeck.layout.mathtext import Script
 from livedeck.layout.unimath import latex_to_unicode
 from livedeck.theme import CodeStyle
 
@@ -25,7 +26,8 @@ class Run:
     code: bool = False  # monospace
     link: str = ""
     color: str = ""  # RRGGBB, for highlighted code
-    math: str = ""  # inline math: its LaTeX (HTML typesets it; `text` is its Unicode reading, for PowerPoint)
+    math: str = ""  # inline math: its LaTeX (HTML typesets it; `text` is its Unicode reading, for notes)
+    script: Script = Script.NONE  # a superscript or subscript (PowerPoint's inline math: mathtext.py)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 import datetime
 import io
 from copy import deepcopy
-from dataclasses import replace
 import os
 import zipfile
+from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 
 from lxml import etree
 from pptx import Presentation
@@ -17,16 +18,18 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from livedeck.layout import Footer, LaidDeck, LaidSlide, SlideKind
-from livedeck.layout.fit import Placed
+from livedeck.layout.fit import Formulas, Placed
 from livedeck.layout.geometry import (BULLET_INDENT, CAPTION_SIZE, CELL_INSET, CODE_INSET, LINE_SPACING,
                                       PARAGRAPH_SPACING, TEXT_INSET, Box)
-from livedeck.layout.richtext import Paragraph, markdown_paragraphs, plain_text
+from livedeck.layout.mathtext import Script, math_text
+from livedeck.layout.richtext import Paragraph, Run, markdown_paragraphs, plain_text
 from livedeck.model import Code, Deck, Error, Figure, Markdown, Math, Stream, Table, Value
 from livedeck.theme import Theme, load_theme
 from livedeck.writers import WriteContext
 from livedeck.writers.pptx.animation import Target, add_clicks
 
 EMU_PER_PT = 12700
+BASELINE = {Script.SUPER: "30000", Script.SUB: "-25000"}  # a run raised or lowered, in thousandths of a percent
 LAYOUTS = ("Title Slide", "Title Only")  # the theme's layouts livedeck uses, by name
 NO_TABLE_STYLE = "{5940675A-B579-460E-94D1-54222C63F5DA}"  # "No Style, Table Grid": we style cells
 
@@ -112,6 +115,8 @@ def _fill_paragraph(paragraph, model: Paragraph, size: float, theme: Theme, colo
             etree.SubElement(fill, qn("a:srgbClr"), val=(run_model.color or color).upper())
         etree.SubElement(properties, qn("a:latin"),
                          typeface=theme.pptx_code_font if run_model.code else theme.pptx_text_font)
+        if run_model.script:
+            properties.set("baseline", BASELINE[run_model.script])
         if run_model.link:
             run.hyperlink.address = run_model.link
 
@@ -127,11 +132,27 @@ def _text_box(slide, box: Box, inset: tuple[float, float]):
     return shape
 
 
-def _write_paragraphs(frame, paragraphs, size: float, theme: Theme, color: str = "", spacing: float = 0.0) -> None:
+def _math_as_text(paragraph: Paragraph, formulas: Formulas) -> Paragraph:
+    """Inline formulas as styled text runs: scripts raised or lowered, bold symbols bold (mathtext.py)."""
+    if not any(run.math for run in paragraph.runs):
+        return paragraph
+    runs: list[Run] = []
+    for run in paragraph.runs:
+        formula = formulas.get((run.math, False)) if run.math else None
+        if formula is None or not formula.mathml:
+            runs.append(run)
+            continue
+        runs += [replace(run, text=piece.text, bold=piece.bold or run.bold, italic=piece.italic, script=piece.script)
+                 for piece in math_text(formula.mathml).runs]
+    return replace(paragraph, runs=tuple(runs))
+
+
+def _write_paragraphs(frame, paragraphs, size: float, theme: Theme, color: str = "", spacing: float = 0.0,
+                      formulas: Formulas = MappingProxyType({})) -> None:
     for index, model in enumerate(paragraphs):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         last = index == len(paragraphs) - 1
-        _fill_paragraph(paragraph, model, size, theme, color, 0.0 if last else spacing)
+        _fill_paragraph(paragraph, _math_as_text(model, formulas), size, theme, color, 0.0 if last else spacing)
 
 
 def _describe(shape, text: str) -> None:
@@ -150,7 +171,8 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: di
         if not item.caption:
             return [picture]
         caption = _text_box(slide, item.caption, TEXT_INSET)
-        _write_paragraphs(caption.text_frame, markdown_paragraphs(block.caption), item.size, theme, "333333")
+        _write_paragraphs(caption.text_frame, markdown_paragraphs(block.caption), item.size, theme, "333333",
+                          formulas=formulas)
         for paragraph in caption.text_frame.paragraphs:
             paragraph.alignment = PP_ALIGN.CENTER
         return [picture, caption]
@@ -178,7 +200,7 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: di
     paragraphs = item.paragraphs
     if isinstance(block, Code) and block.line_steps:
         paragraphs = _emphasise(paragraphs, block.line_steps[0], theme.code_dimmed)
-    _write_paragraphs(shape.text_frame, paragraphs, item.size, theme, color, spacing)
+    _write_paragraphs(shape.text_frame, paragraphs, item.size, theme, color, spacing, formulas)
     return [shape]
 
 
@@ -257,7 +279,7 @@ def _set_title(shape, slide: LaidSlide) -> None:
             run.font.size = Pt(slide.title_size)
 
 
-def _title_slide(prs, laid: LaidSlide, deck: Deck, theme: Theme) -> None:
+def _title_slide(prs, laid: LaidSlide, deck: Deck, theme: Theme, formulas: Formulas) -> None:
     """The deck's title slide: its subtitle in the layout's subtitle placeholder, then the author,
     institute and date."""
     slide = prs.slides.add_slide(prs.slide_layouts.get_by_name("Title Slide"))
@@ -274,7 +296,7 @@ def _title_slide(prs, laid: LaidSlide, deck: Deck, theme: Theme) -> None:
         else:
             shape = _text_box(slide, item.box, TEXT_INSET)
         _write_paragraphs(shape.text_frame, item.paragraphs, item.size, theme, "333333",
-                          round(item.size * PARAGRAPH_SPACING, 1))
+                          round(item.size * PARAGRAPH_SPACING, 1), formulas)
         for paragraph in shape.text_frame.paragraphs:
             paragraph.alignment = PP_ALIGN.CENTER
     if subtitle is not None:  # no subtitle: no empty "Click to add subtitle" box
@@ -370,7 +392,7 @@ def write_pptx(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
         _logo(layout, deck.logo, band.logo_box)
     for planned in laid.slides:
         if planned.kind == SlideKind.TITLE:
-            _title_slide(prs, planned, deck, theme)
+            _title_slide(prs, planned, deck, theme, laid.formulas)
             continue
         slide = prs.slides.add_slide(layout)
         _set_title(slide.shapes.title, planned)

@@ -1,0 +1,126 @@
+"""Math on material we did not write: sixty-odd formulas as PyTorch's tutorials and documentation write
+them (tests/fixtures/formulas, BSD-3, sources in its notes), built once into HTML and PowerPoint."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from conftest import ROOT, run_build
+
+CORPUS = ROOT / "tests" / "fixtures" / "formulas" / "01_formula_corpus.py"
+LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+
+# Each inline formula as PowerPoint text, written by hand: ^{…} a raised run, _{…} a lowered one, **…** bold.
+INLINE = [
+    (r"\langle u, v \rangle", "⟨u, v⟩"),
+    (r"\|x\|_2", "‖x‖_{2}"),
+    (r"D_1 \in \{0, 1\}", "D_{1} ∈ {0, 1}"),
+    (r"x_1, \dots, x_n", "x_{1}, …, x_{n}"),
+    (r"2\mathbf{x}^{\top}\mathbf{x}", "2**x**^{T}**x**"),
+    (r"\mathbb{R}^{n \times m}", "ℝ^{n×m}"),
+    (r"\mathbb{E}[X]", "𝔼[X]"),
+    (r"p(y \mid x)", "p(y ∣ x)"),
+    (r"e^{-x^2/2}", "e^{−x^2/2}"),
+    (r"\hat{y}", "ŷ"),
+    (r"\sum_{i=1}^{n} x_i", "∑_{i=1}^{n}x_{i}"),
+    (r"\boldsymbol{\theta}", "**θ**"),
+    (r"\mathcal{L}", "ℒ"),
+    (r"\sqrt{x^2+1}", "√(x^{2} + 1)"),
+    (r"f'(x)", "f′(x)"),
+    (r"\frac{\partial f}{\partial u}", "∂f/∂u"),
+    (r"\tanh(x), \sigma(x), \text{ReLU}(x)", "tanh(x), σ(x), ReLU(x)"),
+    (r"y_n \in \{0, \dots, C-1\}", "y_{n} ∈ {0, …, C − 1}"),
+    (r"R_{t_0} = \sum_{t=t_0}^{\infty} \gamma^{t - t_0} r_t", "R_{t_0} = ∑_{t=t_0}^{∞}γ^{t−t_0}r_{t}"),
+    (r"Q^*: State \times Action \rightarrow \mathbb{R}", "Q^{∗} : State × Action → ℝ"),
+    (r"V(s_{t+1}) = \max_a Q(s_{t+1}, a)", "V(s_{t+1}) = max_{a}Q(s_{t+1}, a)"),
+    (r"\vec{y}=f(\vec{x})", "y⃗ = f(x⃗)"),
+    (r"v^T\cdot J", "v^{T} ⋅ J"),
+    (r"\textbf{P}_{j,k}", "**P**_{j,k}"),
+    (r"g_t \leftarrow \nabla_{\theta} f_t (\theta_{t-1})", "g_{t} ← ∇_{θ}f_{t}(θ_{t−1})"),
+    (r"\log \psi_i(x,y)", "log ψ_{i}(x, y)"),
+    (r"(i,j,r) = (1, 3, \text{NP})", "(i, j, r) = (1, 3, NP)"),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    (folder / "slides").mkdir()
+    shutil.copy(CORPUS, folder / "slides")
+    result = run_build("-f", "html", "-f", "pptx", "-f", "json", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return folder / "dist"
+
+
+def test_the_corpus_holds_sixty_formulas_of_every_kind() -> None:
+    source = CORPUS.read_text(encoding="utf-8")
+    display = re.findall(r"\$\$(.+?)\$\$", source, re.S)
+    inline = re.findall(r"(?<![`$])\$([^$`\n]+?)\$(?!`)", re.sub(r"\$\$(.+?)\$\$", "", source, flags=re.S))
+    assert len(display) + len(inline) >= 60 and len(display) >= 20
+    for kind in (r"\begin{cases}", r"\begin{array}", r"\begin{aligned}", r"\{", r"\langle", r"\mathbb{E}", r"\|",
+                 r"\frac", r"\sum", r"\sqrt", r"\mathbf", r"\left"):
+        assert kind in source, kind
+    assert {latex for latex, _ in INLINE} <= set(inline)
+
+
+def test_html_typesets_every_formula_and_shows_no_tex(corpus: Path, browser) -> None:
+    page = browser.new_page()
+    try:
+        page.goto((corpus / "formula_corpus.html").as_uri())
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=20_000)
+        shown = page.evaluate("""() => {
+          const slides = document.querySelector('.slides').cloneNode(true);
+          slides.querySelectorAll('.ld-mathml, aside.notes, code, pre, svg').forEach(e => e.remove());
+          return slides.textContent; }""")
+        assert not LATEX_COMMAND.search(shown) and "$" not in shown, LATEX_COMMAND.findall(shown)[:5]
+        formulas = page.evaluate("document.querySelectorAll('.ld-formula > svg').length")
+        assert formulas >= 60
+        assert page.evaluate("document.querySelectorAll('[data-mjx-error], merror, .ld-error').length") == 0
+    finally:
+        page.close()
+
+
+def test_powerpoint_has_no_latex_and_every_display_formula_is_a_described_picture(corpus: Path) -> None:
+    deck = json.loads((corpus / "formula_corpus.json").read_text())["deck"]
+    display = [b["latex"] for s in deck["slides"] for b in s["blocks"] if b["type"] == "Math"]
+    prs = Presentation(str(corpus / "formula_corpus.pptx"))
+    pictures, texts = [], []
+    for slide in prs.slides:
+        texts += [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        if slide.has_notes_slide:
+            texts.append(slide.notes_slide.notes_text_frame.text)
+        pictures += [shape._element.nvPicPr.cNvPr.get("descr", "") for shape in slide.shapes
+                     if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert [t for t in texts if LATEX_COMMAND.search(t)] == []
+    assert len(pictures) == len(display) >= 20
+    assert all(alt.strip() and not LATEX_COMMAND.search(alt) for alt in pictures)
+    assert "the fraction with numerator" in " ".join(pictures)  # said in words
+
+
+def _as_written(paragraph) -> str:
+    """A PowerPoint paragraph in the notation of INLINE: neighbouring runs of one style joined, then marked."""
+    out, group, style = [], "", None
+    for run in [*paragraph.runs, None]:
+        current = None if run is None else (run.font.bold, run._r.get_or_add_rPr().get("baseline"))
+        if current != style and group:
+            bold, baseline = style
+            text = f"**{group}**" if bold else group
+            out.append({"30000": f"^{{{text}}}", "-25000": f"_{{{text}}}"}.get(baseline, text))
+            group = ""
+        if run is not None:
+            group, style = group + run.text, current
+    return "".join(out)
+
+
+def test_inline_formulas_read_in_powerpoint_as_written_by_hand(corpus: Path) -> None:
+    prs = Presentation(str(corpus / "formula_corpus.pptx"))
+    written = "\n".join(_as_written(p) for slide in prs.slides for shape in slide.shapes if shape.has_text_frame
+                        for p in shape.text_frame.paragraphs)
+    missing = [(latex, expected) for latex, expected in INLINE if expected not in written]
+    assert missing == [], written
