@@ -59,15 +59,15 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
         settings = lesson_settings(settings, lesson.front_matter, lesson.path)
     try:
         deck = build_deck(lesson, shown, source=options.shown(lesson.path.resolve()), settings=settings)
-        written, slides, formula_errors = write_deck(deck, lesson, outputs, files | side_files, options)
-        errors_shown = errors_shown or formula_errors
+        published = write_deck(deck, lesson, outputs, files | side_files, options)
     except FormatError as exc:
         return Outcome(lesson.name, error=str(exc), seconds=time.perf_counter() - start)
     except OutputError as exc:
         return Outcome(lesson.name, error=f"{lesson.path}: {exc}", seconds=time.perf_counter() - start,
                        bad_output=True)
-    card = Card(deck.title, deck.subtitle, slides)
-    return Outcome(lesson.name, Built(card, written, errors_shown, inputs), seconds=time.perf_counter() - start)
+    card = Card(deck.title, deck.subtitle, published.slides)
+    built = Built(card, published.files, errors_shown or published.errors_shown, inputs, published.warnings)
+    return Outcome(lesson.name, built, seconds=time.perf_counter() - start)
 
 
 def _rerender(job: Rerender, options: BuildOptions) -> Outcome:
@@ -87,6 +87,7 @@ class _Progress:
     """The reports of one build so far, and the record of each lesson built (for the next build)."""
     options: BuildOptions
     report: Callable[[LessonReport], None]
+    warn: Warn
     render_keys: dict[str, str]
     reports: dict[str, LessonReport] = field(default_factory=dict)
     cards: dict[str, Card] = field(default_factory=dict)
@@ -95,6 +96,8 @@ class _Progress:
         self.reports[result.name] = result
         if built is not None:
             self.cards[result.name] = built.card
+            for warning in built.warnings:
+                self.warn(warning)
             if built.written and not built.errors_shown:  # a deck showing errors is rebuilt next time
                 cache.record_build(self.options.cache, result.name, self.render_keys[result.name], built.card,
                                    built.written, built.inputs)
@@ -153,7 +156,7 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
         # nothing cached: every lesson runs, so start the torch import before the plan reads every lesson
         start_server(_names_torch(lessons, options))
     plan = make_plan(lessons, options)
-    progress = _Progress(options, report, plan.render_keys)
+    progress = _Progress(options, report, warn, plan.render_keys)
     for failed in misnamed + plan.unreadable:
         progress.done(failed)
     for up_to_date, card in plan.up_to_date:

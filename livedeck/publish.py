@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -24,11 +25,19 @@ class OutputError(Exception):
     """The outputs could not be written (full disk, read-only or refused folder): exit status 2."""
 
 
+@dataclass(frozen=True)
+class Published:
+    """What writing a lesson's formats gave."""
+    files: tuple[Path, ...]
+    slides: int  # as presented, the title slide included
+    errors_shown: bool = False  # a formula shown as its error (--allow-errors)
+    warnings: tuple[str, ...] = ()  # what built but deserves a look, each at its file and line
+
+
 def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes],
-               options: BuildOptions) -> tuple[tuple[Path, ...], int, bool]:
+               options: BuildOptions) -> Published:
     """Make every requested format of a lesson, then publish them with its figures, all or nothing:
-    if any format fails, or the disk refuses a file, every previous output stays as it was. Returns the
-    files written, the deck's slide count as presented, and whether its slides show a formula's error."""
+    if any format fails, or the disk refuses a file, every previous output stays as it was."""
     figures = options.figures / deck.name
     made: dict[str, bytes] = {}  # file name in dist/ → bytes
     with _staging(options.figures, deck.name, options) as stage:
@@ -51,8 +60,12 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
         raise OutputError(f"cannot write {options.shown(Path(exc.filename or options.dist))}: "
                           f"{exc.strerror or exc}") from None
     if laid is None:
-        return tuple(everything), deck.slide_count, False
-    return tuple(everything), len(laid.slides), bool(laid.errors_shown)
+        return Published(tuple(everything), deck.slide_count)
+    as_text = [BY_NAME[name].label for name in options.formats if BY_NAME[name].math_as_text]
+    warnings = tuple(f"{lesson.path}:{markdown_line(lesson, latex)}: the {' and '.join(as_text)} shows the inline "
+                     f"formula ${latex}$ as text, which cannot lay it out (it is written out in full); as display "
+                     "math ($$…$$) it would be a picture" for latex in laid.beyond_text) if as_text else ()
+    return Published(tuple(everything), len(laid.slides), bool(laid.errors_shown), warnings)
 
 
 def _laid_out(deck: Deck, lesson: Lesson, context: WriteContext, allow_errors: bool):

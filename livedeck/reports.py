@@ -41,3 +41,4 @@ class Built:
     written: tuple[Path, ...]
     errors_shown: bool = False
     inputs: dict[str, str] = field(default_factory=dict)  # path → sha256
+    warnings: tuple[str, ...] = ()  # what built but deserves a look (the build prints them)

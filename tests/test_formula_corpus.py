@@ -124,3 +124,15 @@ def test_inline_formulas_read_in_powerpoint_as_written_by_hand(corpus: Path) -> 
                         for p in shape.text_frame.paragraphs)
     missing = [(latex, expected) for latex, expected in INLINE if expected not in written]
     assert missing == [], written
+
+
+def test_an_inline_formula_text_cannot_lay_out_is_written_in_full_and_named(tmp_path: Path) -> None:
+    (tmp_path / "slides").mkdir()
+    (tmp_path / "slides" / "01_matrix.py").write_text(
+        "# %% [markdown]\n# # Matrix\n# ## One\n# A matrix $\\begin{pmatrix}1 & 2\\\\ 3 & 4\\end{pmatrix}$ inline.\n")
+    result = run_build("-f", "html", "-f", "pptx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "slides/01_matrix.py:4: the PowerPoint shows the inline formula $\\begin{pmatrix}" in result.stderr
+    texts = [shape.text_frame.text for slide in Presentation(str(tmp_path / "dist" / "matrix.pptx")).slides
+             for shape in slide.shapes if shape.has_text_frame]
+    assert any("(1, 2; 3, 4)" in t for t in texts)  # every entry, none dropped, no command left

@@ -18,6 +18,7 @@ from typing import Optional
 from livedeck.layout import measure
 from livedeck.layout.fit import Formulas, Placed, Planner, fit_slide
 from livedeck.layout.formulas import Formula, FormulaError, Key, formulas_in, typeset
+from livedeck.layout.mathtext import math_text
 from livedeck.layout.geometry import (BYLINE_SIZE, DECK_TITLE_SIZES, FOOTER_SIZE, MARGIN, SLIDE_HEIGHT,
                                       SLIDE_WIDTH, SUBTITLE_MAX_LINES, SUBTITLE_SIZE, TEXT_INSET, TITLE_SIZES, Box,
                                       body_box, footer_band, title_box)
@@ -191,6 +192,13 @@ class LaidDeck:
     slides: tuple[LaidSlide, ...]
     formulas: dict[Key, Formula]
     errors_shown: tuple[str, ...] = ()  # with allow_errors: the formulas shown as errors, with why
+
+    @property
+    def beyond_text(self) -> tuple[str, ...]:
+        """Inline formulas that text cannot lay out (a matrix, an underbrace): formats that draw inline
+        math as text runs (PowerPoint) write them out in full, and the build says so."""
+        return tuple(latex for (latex, display), formula in self.formulas.items()
+                     if not display and formula.mathml and not math_text(formula.mathml).exact)
 
 
 def lay_out_deck(deck: Deck, cache: Optional[Path], code_style: CodeStyle, figures: str = "",

@@ -67,6 +67,7 @@ class Format:
     extras: tuple[Extra, ...] = ()
     hooks: tuple[str, ...] = ()  # which of prepare, head_start and finish its module has (others: not imported)
     draws_slides: bool = False  # drawn from the laid-out slides (the layout stage runs once for all of them)
+    math_as_text: bool = False  # inline formulas drawn as text runs, not pictures (layout.mathtext)
 
     def files(self, lesson: str) -> list[tuple[str, str]]:
         """(label, file name in dist/) of every file this format may write for a lesson."""
@@ -102,7 +103,7 @@ class CourseLesson:
 # In build order: a format comes after those it is made from.
 FORMATS = (
     Format("html", "Slides", "livedeck.writers.html", hooks=("prepare", "head_start", "finish"), draws_slides=True),
-    Format("pptx", "PowerPoint", "livedeck.writers.pptx", hooks=("prepare",), draws_slides=True),
+    Format("pptx", "PowerPoint", "livedeck.writers.pptx", hooks=("prepare",), draws_slides=True, math_as_text=True),
     Format("pdf", "PDF", "livedeck.writers.pdf", (Extra("Handout (PDF)", "-handout.pdf", "handout"),),
            hooks=("prepare",), draws_slides=True),
     Format("ipynb", "Notebook", "livedeck.writers.notebook"),
