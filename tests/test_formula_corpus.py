@@ -136,3 +136,15 @@ def test_an_inline_formula_text_cannot_lay_out_is_written_in_full_and_named(tmp_
     texts = [shape.text_frame.text for slide in Presentation(str(tmp_path / "dist" / "matrix.pptx")).slides
              for shape in slide.shapes if shape.has_text_frame]
     assert any("(1, 2; 3, 4)" in t for t in texts)  # every entry, none dropped, no command left
+
+
+def test_notes_and_titles_read_formulas_as_text_without_a_command() -> None:
+    """Where there is no MathML to read (speaker notes, titles, the PDF outline): unimath's reading."""
+    from livedeck.layout.unimath import latex_to_unicode
+
+    assert latex_to_unicode(r"\langle u, v \rangle") == "⟨ u, v ⟩"
+    assert latex_to_unicode(r"D_1 \in \{0, 1\}") == "D₁ ∈ {0, 1}"  # braces kept: a set, not a group
+    assert latex_to_unicode(r"x_1, \dots, x_n") == "x₁, …, xₙ"
+    assert latex_to_unicode(r"2\mathbf{x}^{\top}\mathbf{x}") == "2xᵀx"
+    assert latex_to_unicode(r"\unknowncommand x") == "unknowncommand x"  # never a backslash left
+    assert not LATEX_COMMAND.search(" ".join(latex_to_unicode(latex) for latex, _ in INLINE))

@@ -1,8 +1,10 @@
-"""Inline LaTeX as readable Unicode text (x², ∂f/∂u, dy/dx), for formats without a math engine.
+"""Inline LaTeX as readable Unicode text (x², ∂f/∂u, dy/dx), where there is no MathML to read: speaker
+notes, slide titles and the PDF's outline. (Slides read inline math from MathML: mathtext.py.)
 
 unicodeit does the symbols, superscripts and subscripts; this module first turns
-the few structures it leaves alone (fractions, roman text, function names, spacing)
-into plain forms it can finish.
+the few structures it leaves alone (fractions, roman text, function names, spacing, escaped
+braces, ellipses, angle brackets, transposes) into plain forms it can finish, and never leaves
+a `\command` behind.
 """
 from __future__ import annotations
 
@@ -15,6 +17,11 @@ _ROMAN = re.compile(r"\\(?:mathrm|text|textrm|operatorname|mathit|mathbf|boldsym
 _FUNCTIONS = re.compile(r"\\(sin|cos|tan|exp|log|ln|max|min|lim|det|tanh|sigmoid|arg)\b")
 _SPACES = re.compile(r"\\(?:,|;|:|!|\s|quad|qquad)")
 _SIZING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)\s*(\\[{}|]|[.()[\]|])?")
+# What unicodeit leaves as it is or gets wrong: kept as these characters (braces out of the way of the
+# final brace stripping until then)
+_BEFORE = {"\\{": "\x00", "\\}": "\x01", "\\dots": "…", "\\ldots": "…", "\\cdots": "⋯", "\\vdots": "⋮",
+           "\\ddots": "⋱", "\\langle": "⟨", "\\rangle": "⟩", "^{\\top}": "ᵀ", "^\\top": "ᵀ", "\\mid": "∣"}
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
 
 
 def _group(text: str, start: int) -> tuple[str, int]:
@@ -58,6 +65,8 @@ def _fractions(text: str) -> str:
 
 @lru_cache(maxsize=1024)
 def latex_to_unicode(latex: str) -> str:
+    for command, character in _BEFORE.items():
+        latex = re.sub(re.escape(command) + r"(?![A-Za-z])", lambda _: character, latex)
     text = _fractions(latex.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac"))
     text = _SIZING.sub(lambda m: (m.group(1) or "").replace(".", "").lstrip("\\"), text)
     text = _ROMAN.sub("", text)
@@ -65,5 +74,6 @@ def latex_to_unicode(latex: str) -> str:
     text = _SPACES.sub(" ", text)
     text = unicodeit.replace(text)
     text = re.sub(r"(?<=[∂∇]) +", "", text)
-    text = text.replace("{", "").replace("}", "")
+    text = text.replace("{", "").replace("}", "").replace("\x00", "{").replace("\x01", "}")
+    text = _COMMAND.sub(r"\1", text)  # a command unicodeit does not know: its name, never a backslash
     return re.sub(r" {2,}", " ", text).strip()
