@@ -4,7 +4,7 @@ notes, slide titles and the PDF's outline. (Slides read inline math from MathML:
 unicodeit does the symbols, superscripts and subscripts; this module first turns
 the few structures it leaves alone (fractions, roman text, function names, spacing, escaped
 braces, ellipses, angle brackets, transposes) into plain forms it can finish, and never leaves
-a `\command` behind.
+a `\\command` behind.
 """
 from __future__ import annotations
 
