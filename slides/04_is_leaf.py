@@ -181,8 +181,44 @@ assert abs(losses[1] / losses[0] - 0.64) < 1e-6
 # :::
 
 # %% [markdown]
+# ## A network's parameters are leaves too
+# `nn.Linear` creates its weight and bias with `requires_grad=True`: leaves, which `backward()`
+# fills and an optimizer updates (under `no_grad`, as above).
+
+# %%
+torch.manual_seed(0)
+mlp = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
+batch = torch.randn(8, 3)
+error = mlp(batch).pow(2).mean()
+error.backward()
+for name, parameter in mlp.named_parameters():
+    print(f"{name:8} is_leaf={parameter.is_leaf}  grad {tuple(parameter.grad.shape)}")
+
+# %%
+#| echo: false
+assert all(p.is_leaf and p.grad is not None for p in mlp.parameters())
+
+# %% [markdown]
+# ::: notes
+# The names are named_parameters()'s: index in the Sequential, then weight or bias.
+# :::
+
+# %% [markdown]
+# ## The network's graph
+# Each parameter is a green leaf, named as `named_parameters()` names it under `mlp`.
+
+# %%
+grad_graph(error)
+
+# %% [markdown]
+# ::: notes
+# TBackward0 is the transpose nn.Linear applies to its weight; AddmmBackward0 is
+# bias + input @ weightᵀ in one operation. The batch needs no grad: no node for it.
+# :::
+
+# %% [markdown]
 # ## Takeaways
 # - Leaves: tensors you create, and every tensor that does not require grad.
 # - Results of operations (casts too) are not leaves; they carry a `grad_fn`.
 # - `backward()` fills `.grad` on leaves only; `retain_grad()` keeps an inner one.
-# - Update parameters under `torch.no_grad()` so they stay leaves.
+# - A network's parameters are leaves; update them under `torch.no_grad()` so they stay leaves.

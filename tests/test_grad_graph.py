@@ -7,11 +7,10 @@ matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
-from matplotlib.text import Annotation  # noqa: E402
 
 from livedeck import grad_graph  # noqa: E402
 from livedeck.describe import describe_figure  # noqa: E402
-from livedeck.helpers.autograd_graph import layers, walk  # noqa: E402
+from livedeck.helpers.autograd_graph import group_runs, label_lines, layers, walk  # noqa: E402
 
 
 class Square(torch.autograd.Function):
@@ -129,11 +128,56 @@ def test_layers_put_every_arrow_from_one_column_to_a_later_one():
 
 
 def _drawn(fig):
+    """The drawing as its artists say (not a picture): node boxes with their labels, and arrows, in
+    display units, drawn."""
     fig.canvas.draw()
     ax = fig.axes[0]
-    arrows = [t for t in ax.texts if isinstance(t, Annotation)]
-    boxes = [t for t in ax.texts if not isinstance(t, Annotation) and t.get_bbox_patch() is not None]
+    patches = [p for p in ax.patches if p.get_gid() == "node"]
+    texts = [t for t in ax.texts if t.get_text() and not t.get_text().startswith("arrows:")]
+    assert len(patches) == len(texts)
+    renderer = fig.canvas.get_renderer()
+    boxes = [(p.get_window_extent(renderer), t) for p, t in zip(patches, texts)]
+    arrows = [p for p in ax.patches if p.get_gid() == "edge"]
     return arrows, boxes
+
+
+def _crosses(segment, box, inset: float = 2.0) -> bool:
+    """Whether a straight segment passes through a box's inside (its border, where arrows start and end, excluded)."""
+    (x0, y0), (x1, y1) = segment
+    left, right, bottom, top = box.x0 + inset, box.x1 - inset, box.y0 + inset, box.y1 - inset
+    if left >= right or bottom >= top:
+        return False
+    steps = 200  # dense enough for boxes a few points wide at figure resolution
+    return any(left < x0 + (x1 - x0) * i / steps < right and bottom < y0 + (y1 - y0) * i / steps < top
+               for i in range(steps + 1))
+
+
+def drawing_problems(fig, graph) -> list[str]:
+    """What the issue forbids in a grad_graph figure: overlapping boxes, labels outside their box, arrows
+    through a box, a box or label off the figure, a node or edge missing."""
+    arrows, boxes = _drawn(fig)
+    renderer = fig.canvas.get_renderer()
+    problems = []
+    if len(arrows) != len(graph.edges) or len(boxes) != len(graph.nodes):
+        problems.append(f"{len(boxes)} boxes, {len(arrows)} arrows for {len(graph.nodes)} nodes, {len(graph.edges)} edges")
+    for i, (box, text) in enumerate(boxes):
+        label = text.get_window_extent(renderer)
+        if not (box.x0 <= label.x0 and label.x1 <= box.x1 and box.y0 <= label.y0 and label.y1 <= box.y1):
+            problems.append(f"label {text.get_text()!r} runs out of its box")
+        if not (fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1):
+            problems.append(f"box {text.get_text()!r} runs off the figure")
+        for other, other_text in boxes[i + 1:]:
+            if box.overlaps(other):
+                problems.append(f"{text.get_text()!r} overlaps {other_text.get_text()!r}")
+    for arrow in arrows:
+        # the line the arrow follows (as given to the patch; get_path() is its outline), in display units
+        points = arrow.get_transform().transform(arrow._path_original.vertices)
+        ends = [(x, y) for x, y in (points[0], points[-1])]
+        for box, text in boxes:
+            own = any(box.x0 - 3 <= x <= box.x1 + 3 and box.y0 - 3 <= y <= box.y1 + 3 for x, y in ends)
+            if not own and any(_crosses(seg, box) for seg in zip(points, points[1:])):
+                problems.append(f"an arrow passes through {text.get_text()!r}")
+    return problems
 
 
 def test_the_figure_draws_every_node_and_edge_without_overlaps():
@@ -142,16 +186,10 @@ def test_the_figure_draws_every_node_and_edge_without_overlaps():
         exec("grad_graph(y)", lesson)
         fig = plt.gcf()
         graph = walk(tensor, lesson)
-        arrows, boxes = _drawn(fig)
-        assert len(arrows) == len(graph.edges), name
-        assert len(boxes) == len(graph.nodes), name
-        drawn_labels = sorted(b.get_text().split("\n")[0] for b in boxes)
-        assert drawn_labels == sorted(n.label for n in graph.nodes), name
-        extents = [b.get_bbox_patch().get_window_extent() for b in boxes]
-        for i, first in enumerate(extents):
-            for second in extents[i + 1:]:
-                assert not first.overlaps(second), f"{name}: two node boxes overlap"
-            assert fig.bbox.contains(first.x0, first.y0) and fig.bbox.contains(first.x1, first.y1), name
+        assert drawing_problems(fig, graph) == [], name
+        _, boxes = _drawn(fig)
+        drawn_labels = sorted(t.get_text().split("\n")[0] for _, t in boxes)
+        assert drawn_labels == sorted(label_lines(n)[0] for n in graph.nodes), name
         plt.close(fig)
 
 
@@ -161,7 +199,7 @@ def test_leaf_names_come_from_the_callers_variables():
     grad_graph(out)
     fig = plt.gcf()
     _, boxes = _drawn(fig)
-    labels = {b.get_text().split("\n")[0] for b in boxes}
+    labels = {t.get_text().split("\n")[0] for _, t in boxes}
     assert {"weight", "out", "MulBackward0"} == labels
     plt.close(fig)
 
@@ -181,3 +219,87 @@ def test_the_figure_says_its_graph_in_words_in_gradient_flow_order():
         "MulBackward0 (makes z) → u (leaf, scalar, grad = 7.0), v (leaf, scalar, grad = 2.0); "
         "PowBackward0 → u (leaf, scalar, grad = 7.0).")
     plt.close(fig)
+
+
+# The graphs a course trains (issue #17): each built here as a lesson would, drawn, and read back.
+def logistic_regression():
+    x, y = torch.ones(5), torch.zeros(3)
+    w = torch.randn(5, 3, requires_grad=True)
+    b = torch.randn(3, requires_grad=True)
+    z = torch.matmul(x, w) + b
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(z, y)
+    return {"x": x, "y": y, "w": w, "b": b, "z": z, "loss": loss}, {"w", "b"}
+
+
+def mlp_with_cross_entropy():
+    mlp = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3))
+    x = torch.randn(5, 4)
+    loss = torch.nn.functional.cross_entropy(mlp(x), torch.tensor([0, 1, 2, 0, 1]))
+    parameter = list(mlp.parameters())[-1]  # a loop's variable, left holding a parameter: not its name
+    return ({"mlp": mlp, "x": x, "loss": loss, "parameter": parameter},
+            {"mlp.0.weight", "mlp.0.bias", "mlp.2.weight", "mlp.2.bias"})
+
+
+def conv_head():
+    net = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+                              torch.nn.Linear(4 * 3 * 3, 2))
+    images = torch.randn(2, 1, 8, 8)
+    loss = torch.nn.functional.cross_entropy(net(images), torch.tensor([0, 1]))
+    return {"net": net, "images": images, "loss": loss}, {"net.0.weight", "net.0.bias", "net.4.weight", "net.4.bias"}
+
+
+def rnn_cell_three_steps():
+    cell = torch.nn.RNNCell(3, 4)
+    h, xs = torch.zeros(1, 4), torch.randn(3, 1, 3)
+    for t in range(3):
+        h = cell(xs[t], h)
+    loss = h.sum()
+    return {"cell": cell, "xs": xs, "loss": loss}, {"cell.weight_ih", "cell.weight_hh", "cell.bias_ih", "cell.bias_hh"}
+
+
+def chain_of_60_ops():
+    x = torch.tensor(1.0, requires_grad=True)
+    loss = x
+    for _ in range(60):
+        loss = loss * 1.01 + 0.1
+    return {"x": x, "loss": loss}, {"x"}
+
+
+NETWORKS = [logistic_regression, mlp_with_cross_entropy, conv_head, rnn_cell_three_steps, chain_of_60_ops]
+
+
+@pytest.mark.parametrize("network", NETWORKS, ids=[n.__name__ for n in NETWORKS])
+def test_real_networks_draw_legibly_with_their_parameter_names(network):
+    namespace, parameters = network()
+    exec("grad_graph(loss)", {"grad_graph": grad_graph, **namespace})
+    fig = plt.gcf()
+    graph, _ = group_runs(walk(namespace["loss"], namespace))
+    assert drawing_problems(fig, graph) == []
+    _, boxes = _drawn(fig)
+    labels = {t.get_text().split("\n")[0] for _, t in boxes}
+    assert parameters <= labels  # named as named_parameters() names them, under the module's name
+    width, height = fig.get_size_inches()
+    assert 1.2 <= width / height <= 2.2, (width, height)
+    # alone on a slide (12 × 5.875 in of room), its 13 pt labels show at 12 pt or more
+    assert min(12 / width, 5.875 / height) * 13 >= 12, (width, height)
+    plt.close(fig)
+
+
+def test_a_graph_over_forty_nodes_groups_its_runs_and_says_so():
+    namespace, _ = chain_of_60_ops()
+    walked = walk(namespace["loss"], namespace)
+    graph, runs = group_runs(walked)
+    assert len(walked.nodes) > 120 and len(graph.nodes) == 3 and runs == 1  # output, one run, the leaf x
+    assert [n.label for n in graph.nodes if n.kind == "function"] == ["AddBackward0 … MulBackward0"]
+    exec("grad_graph(loss)", {"grad_graph": grad_graph, **namespace})
+    legend = [t.get_text() for t in plt.gcf().axes[0].texts if t.get_text().startswith("arrows:")]
+    assert legend == ["arrows: the way gradients flow in backward(); 1 run of single-input steps drawn as one box"]
+    plt.close(plt.gcf())
+
+
+def test_long_backward_names_break_at_a_word():
+    from livedeck.helpers.autograd_graph import Node
+
+    assert label_lines(Node(1, "function", "BinaryCrossEntropyWithLogitsBackward0")) == [
+        "BinaryCrossEntropy", "WithLogitsBackward0"]
+    assert label_lines(Node(1, "function", "MulBackward0", "makes z")) == ["MulBackward0", "makes z"]

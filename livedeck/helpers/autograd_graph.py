@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from livedeck.describe import attach
+from livedeck.helpers.graph_layout import MARGIN, place
 from livedeck.helpers.tables import format_tensor, shape_text
 
-MAX_NODES = 60  # beyond ~30 a slide is unreadable anyway; far beyond, refuse clearly
+MAX_NODES = 400  # walked; past GROUP_ABOVE, runs of single-input steps are drawn as one box each
+GROUP_ABOVE = 40  # nodes a slide can show one by one
 
 # Node kinds and how they look: leaves (tensors you made) vs the functions autograd recorded.
 STYLE = {
@@ -44,11 +46,18 @@ def _shape(tensor: Any) -> str:
 
 def _names(namespace: dict[str, Any]) -> tuple[dict[int, str], dict[int, str]]:
     """The lesson's names (the first one bound, private names skipped) by id() of each tensor,
-    and by id() of the backward node that made it."""
+    and by id() of the backward node that made it. A module's parameters are named by the module
+    and their path in it (`mlp.0.weight`), before any variable that happens to hold one (the `p`
+    of `for p in mlp.parameters()`); every other tensor keeps the name the lesson gave it."""
     tensors: dict[int, str] = {}
     made_by: dict[int, str] = {}
-    for name, value in namespace.items():
-        if not name.startswith("_") and hasattr(value, "grad_fn"):
+    public = [(name, value) for name, value in namespace.items() if not name.startswith("_")]
+    for name, value in public:
+        if callable(getattr(value, "named_parameters", None)) and not isinstance(value, type):
+            for path, parameter in value.named_parameters():
+                tensors.setdefault(id(parameter), f"{name}.{path}")
+    for name, value in public:
+        if hasattr(value, "grad_fn"):
             tensors.setdefault(id(value), name)
             if value.grad_fn is not None:
                 made_by.setdefault(id(value.grad_fn), name)
@@ -154,26 +163,69 @@ def _caller_namespace() -> dict[str, Any]:
     return {**caller.f_globals, **caller.f_locals}
 
 
-COLUMN_INCHES, ROW_INCHES = 2.4, 1.25  # room for one node: fits "ToCopyBackward0" at 13 pt, and its arrow
-MAX_COLUMNS = 5  # 13.5 in: wider, and a slide would shrink the text below what a room can read
+FONT_SIZE = 13.0  # points as drawn; the figure fits a slide at 12/13 of its size or more (graph_layout)
+LINE_SPACING = 1.3
+PAD = 0.06  # inches between a label and its box
+LONG_NAME = 18  # characters: a longer backward node's name breaks at a word ("BinaryCrossEntropy" / "WithLogitsBackward0")
+LEGEND = "arrows: the way gradients flow in backward()"
 
 
-def place(columns: list[list[int]]) -> tuple[dict[int, tuple[float, float]], int, int]:
-    """(x, y) of every node in grid units, and the grid's width and height.
+def label_lines(node: Node) -> list[str]:
+    """A node's lines: its name, broken in two at the capital nearest its middle when long, and its detail."""
+    name = node.label
+    if node.kind == "function" and len(name) > LONG_NAME:
+        cuts = [i for i in range(1, len(name)) if name[i].isupper() and name[i - 1].islower()]
+        if cuts:
+            cut = min(cuts, key=lambda i: max(i, len(name) - i))
+            name = name[:cut] + "\n" + name[cut:]
+    return name.split("\n") + (node.detail.split("\n") if node.detail else [])
 
-    A graph deeper than MAX_COLUMNS is folded into bands, snake-wise (right to left, then left
-    to right, …), instead of becoming a strip of boxes too small to read once on a slide."""
-    tallest = max(len(c) for c in columns)
-    per_band = min(len(columns), MAX_COLUMNS)
-    bands = -(-len(columns) // per_band)
-    where: dict[int, tuple[float, float]] = {}
-    for depth, column in enumerate(columns):
-        band, step = divmod(depth, per_band)
-        x = per_band - 1 - step if band % 2 == 0 else step  # the output at the top right
-        top = (bands - band) * tallest - 1
-        for row, key in enumerate(column):
-            where[key] = (x, top - (tallest - len(column)) / 2 - row)
-    return where, per_band, bands * tallest
+
+def group_runs(graph: Graph) -> tuple[Graph, int]:
+    """A graph too big to show node by node (over GROUP_ABOVE nodes), with each run of three or more
+    single-input steps drawn as one box ("12 × AddBackward0", or its first and last step); returns the
+    graph and how many runs it grouped."""
+    if len(graph.nodes) <= GROUP_ABOVE:
+        return graph, 0
+    by_key = {node.key: node for node in graph.nodes}
+    into: dict[int, list[int]] = {node.key: [] for node in graph.nodes}
+    out: dict[int, list[int]] = {node.key: [] for node in graph.nodes}
+    for a, b in graph.edges:
+        out[a].append(b)
+        into[b].append(a)
+
+    def single(key: int) -> bool:  # a step with one input, used once
+        return by_key[key].kind == "function" and len(out[key]) == 1 and len(into[key]) == 1
+
+    drawn_in: dict[int, int] = {}  # a grouped node's key → the key of its run's box
+    boxes: dict[int, Node] = {}
+    for node in graph.nodes:
+        if node.key in drawn_in or not single(node.key) or single(into[node.key][0]):
+            continue  # not the first step of a run
+        run = [node.key]
+        while single(out[run[-1]][0]):
+            run.append(out[run[-1]][0])
+        if len(run) >= 3:
+            names = [by_key[k].label for k in run]
+            same = len(set(names)) == 1
+            boxes[node.key] = Node(node.key, "function", f"{len(run)} × {names[0]}" if same else
+                                   f"{names[0]} … {names[-1]}", "" if same else f"{len(run)} steps")
+            drawn_in.update({k: node.key for k in run})
+    nodes = tuple(boxes.get(node.key, node) for node in graph.nodes if drawn_in.get(node.key, node.key) == node.key)
+    edges = [(drawn_in.get(a, a), drawn_in.get(b, b)) for a, b in graph.edges]
+    return Graph(nodes, tuple(dict.fromkeys(e for e in edges if e[0] != e[1]))), len(boxes)
+
+
+def _box_size(lines: list[str], node: Node) -> tuple[float, float]:
+    """A box's width and height in inches, from its label measured in the font it is drawn in."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    font = FontProperties(family="monospace" if node.kind == "function" else "sans-serif",
+                          weight="normal" if node.kind == "function" else "bold", size=FONT_SIZE)
+    widest = max(TextToPath().get_text_width_height_descent(line, font, ismath=False)[0] for line in lines)
+    height = FONT_SIZE * (1 + LINE_SPACING * (len(lines) - 1)) + FONT_SIZE * 0.3  # ascent to the last descent
+    return widest / 72 + 2 * PAD, height / 72 + 2 * PAD
 
 
 def grad_graph(tensor: Any, show_values: bool = False, title: str = "") -> None:
@@ -187,29 +239,34 @@ def grad_graph(tensor: Any, show_values: bool = False, title: str = "") -> None:
     """
     import matplotlib.pyplot as plt
 
-    graph = walk(tensor, _caller_namespace(), show_values)
-    where, columns, rows = place(layers(graph))
-    margin = 0.9 if show_values else 0.6  # a leaf box with its grad is a line taller
-    fig = plt.figure(figsize=(max(5.0, COLUMN_INCHES * columns), ROW_INCHES * rows + margin), layout="none")
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+    from matplotlib.path import Path as MplPath
+
+    walked = walk(tensor, _caller_namespace(), show_values)
+    graph, grouped = group_runs(walked)
+    lines = {node.key: label_lines(node) for node in graph.nodes}
+    sizes = {node.key: _box_size(lines[node.key], node) for node in graph.nodes}
+    below = FONT_SIZE * 1.6 / 72  # the legend's line, part of the figure (its text is measured with it)
+    placed = place(layers(graph), sizes, list(graph.edges), footer=below)
+    legend = LEGEND + (f"; {grouped} run{'s' * (grouped > 1)} of single-input steps drawn as one box" if grouped else "")
+    fig = plt.figure(figsize=(placed.width, placed.height), layout="none")
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
-    ax.set_xlim(-0.6, max(5.0 / COLUMN_INCHES, columns) - 0.4)
-    ax.set_ylim(-0.5 - margin / ROW_INCHES, rows - 0.5)
-
-    boxes = {}
+    ax.set_xlim(0, placed.width)
+    ax.set_ylim(placed.height, 0)  # inches, down from the top, as placed
     for node in graph.nodes:
-        text = node.label + (f"\n{node.detail}" if node.detail else "")
-        boxes[node.key] = ax.text(*where[node.key], text, ha="center", va="center", fontsize=13, linespacing=1.3,
-                                  family="monospace" if node.kind == "function" else None,
-                                  weight="bold" if node.kind != "function" else "normal",
-                                  bbox=dict(boxstyle="round,pad=0.45", lw=1.6, **STYLE[node.kind]))
-    for a, b in graph.edges:
-        ax.annotate("", xy=boxes[b].get_position(), xytext=boxes[a].get_position(),
-                    arrowprops=dict(arrowstyle="-|>", lw=1.6, color="#444444", mutation_scale=18,
-                                    patchA=boxes[a].get_bbox_patch(), patchB=boxes[b].get_bbox_patch(),
-                                    shrinkA=2, shrinkB=2))
-    legend = "arrows: the way gradients flow in backward()"
-    ax.text(-0.55, -0.45 - margin / ROW_INCHES, legend, ha="left", va="bottom", fontsize=13, color="#555555")
+        box = placed.boxes[node.key]
+        ax.add_patch(FancyBboxPatch((box.x, box.y), box.w, box.h, boxstyle="round,pad=0,rounding_size=0.08",
+                                    lw=1.6, gid="node", **STYLE[node.kind]))
+        ax.text(box.x + box.w / 2, box.middle, "\n".join(lines[node.key]), ha="center", va="center",
+                fontsize=FONT_SIZE, linespacing=LINE_SPACING,
+                family="monospace" if node.kind == "function" else "sans-serif",
+                weight="normal" if node.kind == "function" else "bold")
+    for points in placed.arrows:
+        path = MplPath(points, [MplPath.MOVETO] + [MplPath.LINETO] * (len(points) - 1))
+        ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-|>", lw=1.4, color="#444444", mutation_scale=16,
+                                     gid="edge", shrinkA=0, shrinkB=0))
+    ax.text(MARGIN, placed.height - below / 2, legend, ha="left", va="center", fontsize=FONT_SIZE, color="#555555")
     if title:
         fig.suptitle(title, fontsize=15)
-    attach(fig, (f'"{title}": ' if title else "") + describe(graph))
+    attach(fig, (f'"{title}": ' if title else "") + describe(walked))
