@@ -49,13 +49,19 @@ INLINE = [
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory):
+    """The corpus built once: its dist/ folder, and what the build printed."""
     folder = tmp_path_factory.mktemp("corpus")
     (folder / "slides").mkdir()
     shutil.copy(CORPUS, folder / "slides")
     result = run_build("-f", "html", "-f", "pptx", "-f", "json", cwd=folder)
     assert result.returncode == 0, result.stderr
-    return folder / "dist"
+    return folder / "dist", result
+
+
+@pytest.fixture(scope="module")
+def corpus(built) -> Path:
+    return built[0]
 
 
 def test_the_corpus_holds_sixty_formulas_of_every_kind() -> None:
@@ -126,14 +132,10 @@ def test_inline_formulas_read_in_powerpoint_as_written_by_hand(corpus: Path) -> 
     assert missing == [], written
 
 
-def test_an_inline_formula_text_cannot_lay_out_is_written_in_full_and_named(tmp_path: Path) -> None:
-    (tmp_path / "slides").mkdir()
-    (tmp_path / "slides" / "01_matrix.py").write_text(
-        "# %% [markdown]\n# # Matrix\n# ## One\n# A matrix $\\begin{pmatrix}1 & 2\\\\ 3 & 4\\end{pmatrix}$ inline.\n")
-    result = run_build("-f", "html", "-f", "pptx", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "slides/01_matrix.py:4: the PowerPoint shows the inline formula $\\begin{pmatrix}" in result.stderr
-    texts = [shape.text_frame.text for slide in Presentation(str(tmp_path / "dist" / "matrix.pptx")).slides
+def test_an_inline_formula_text_cannot_lay_out_is_written_in_full_and_named(built) -> None:
+    corpus, result = built
+    assert "slides/01_formula_corpus.py:152: the PowerPoint shows the inline formula $\\begin{pmatrix}" in result.stderr
+    texts = [shape.text_frame.text for slide in Presentation(str(corpus / "formula_corpus.pptx")).slides
              for shape in slide.shapes if shape.has_text_frame]
     assert any("(1, 2; 3, 4)" in t for t in texts)  # every entry, none dropped, no command left
 

@@ -303,3 +303,84 @@ def test_long_backward_names_break_at_a_word():
     assert label_lines(Node(1, "function", "BinaryCrossEntropyWithLogitsBackward0")) == [
         "BinaryCrossEntropy", "WithLogitsBackward0"]
     assert label_lines(Node(1, "function", "MulBackward0", "makes z")) == ["MulBackward0", "makes z"]
+
+
+NETWORKS_LESSON = '''
+# %% [markdown]
+# # Five networks
+# ## Logistic regression
+
+# %%
+import torch
+from livedeck import grad_graph
+torch.manual_seed(0)
+x, y = torch.ones(5), torch.zeros(3)
+w = torch.randn(5, 3, requires_grad=True)
+b = torch.randn(3, requires_grad=True)
+loss = torch.nn.functional.binary_cross_entropy_with_logits(torch.matmul(x, w) + b, y)
+grad_graph(loss)
+
+# %% [markdown]
+# ## An MLP
+
+# %%
+mlp = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3))
+loss = torch.nn.functional.cross_entropy(mlp(torch.randn(5, 4)), torch.tensor([0, 1, 2, 0, 1]))
+grad_graph(loss)
+
+# %% [markdown]
+# ## A conv head
+
+# %%
+net = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+                          torch.nn.Linear(36, 2))
+loss = torch.nn.functional.cross_entropy(net(torch.randn(2, 1, 8, 8)), torch.tensor([0, 1]))
+grad_graph(loss)
+
+# %% [markdown]
+# ## Three steps of an RNN cell
+
+# %%
+cell = torch.nn.RNNCell(3, 4)
+h, xs = torch.zeros(1, 4), torch.randn(3, 1, 3)
+for t in range(3):
+    h = cell(xs[t], h)
+grad_graph(h.sum())
+
+# %% [markdown]
+# ## A chain of 60 operations
+
+# %%
+z = torch.tensor(1.0, requires_grad=True)
+loss = z
+for _ in range(60):
+    loss = loss * 1.01 + 0.1
+grad_graph(loss)
+'''
+
+
+def test_each_network_on_its_slide_shows_its_labels_at_12_points_in_both_formats(tmp_path):
+    """Built as a lecturer would, then read from the decks: each figure's drawn width in HTML (CSS px of
+    the 1280 px slide) and in PowerPoint (EMU of the 13.33 in slide) against the 13 pt it was drawn with."""
+    import json
+    import re
+
+    from pptx import Presentation
+
+    from conftest import run_build, write_lesson
+
+    write_lesson(tmp_path / "slides", "01_networks.py", NETWORKS_LESSON)
+    result = run_build("-f", "html", "-f", "pptx", "-f", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    dist = tmp_path / "dist"
+    deck = json.loads((dist / "networks.json").read_text())["deck"]
+    figures = {b["name"]: b for s in deck["slides"] for b in s["blocks"] if b["type"] == "Figure"}
+    assert len(figures) == 5 and all(f["text_size"] == 13 for f in figures.values())
+    page = (dist / "networks.html").read_text()
+    shown = [(name, float(px) * 0.75) for name, px in
+             re.findall(r'data-ld-figure="([^"]+)" style="[^"]*?width:([\d.]+)px', page)]
+    shown += [(s.name, s.width / 12700) for slide in Presentation(str(dist / "networks.pptx")).slides
+              for s in slide.shapes if s.name in figures]
+    assert len(shown) == 10
+    for name, points_wide in shown:
+        assert 13 * points_wide / (figures[name]["width"] * 72) >= 11.99, name
