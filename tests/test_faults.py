@@ -213,18 +213,18 @@ def test_a_formula_no_slide_can_show_is_that_lessons_error(course: Path) -> None
     assert not (course / "dist" / "deep.html").exists() and not (course / "dist" / "long.pptx").exists()
 
 
-def test_a_damaged_formula_in_the_cache_is_typeset_again(course: Path) -> None:
-    (course / "slides" / "02_faulty.py").write_text(formula_lesson("Faulty", "\\frac{\\partial y}{\\partial x} = 2x"))
-    assert run_build(cwd=course).returncode == 0
-    cached = list((course / ".livedeck-cache" / "math").glob("*.json"))
+def test_a_damaged_formula_in_the_cache_is_typeset_again(tmp_path: Path) -> None:
+    lesson = formula_lesson("Formula", "\\frac{\\partial y}{\\partial x} = 2x")
+    write_lesson(tmp_path / "slides", "01_formula.py", lesson)
+    assert run_build(cwd=tmp_path).returncode == 0
+    cached = list((tmp_path / ".livedeck-cache" / "math").glob("*.json"))
     assert cached
     for entry in cached:
         entry.write_bytes(entry.read_bytes()[:100])  # cut short, as by a full disk or a killed build
-    (course / "slides" / "02_faulty.py").write_text(formula_lesson("Faulty", "\\frac{\\partial y}{\\partial x} = 2x")
-                                                   .replace("Some text.", "Other text."))
-    result = run_build(cwd=course)
+    write_lesson(tmp_path / "slides", "01_formula.py", lesson.replace("Some text.", "Other text."))
+    result = run_build(cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "partial differential y" in (course / "dist" / "faulty.html").read_text()  # typeset again, in words
+    assert "partial differential y" in (tmp_path / "dist" / "formula.html").read_text()  # typeset again, in words
     assert all(len(entry.read_bytes()) > 100 for entry in cached)  # and cached whole again
 
 
