@@ -161,6 +161,7 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
         progress.done(failed)
     for up_to_date, card in plan.up_to_date:
         progress.done(up_to_date, Built(card, ()))
+    typesetting = None
     if plan.runs:
         start_server(_names_torch(lessons, options))  # its torch import overlaps what this process does meanwhile
         for name in options.formats:
@@ -168,7 +169,7 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
         if any(BY_NAME[name].draws_slides for name in options.formats):  # the layout stage's own head start
             from livedeck.layout.formulas import warm
 
-            warm([job.lesson for job in plan.runs], options.cache / "math")
+            typesetting = warm([job.lesson for job in plan.runs], options.cache / "math")
     for job in plan.rerenders:
         progress.outcome(_rerender(job, options), job.lesson.path, State.RENDERED)
     jobs = [Job(job.lesson.name, job.lesson.path, job) for job in plan.runs]
@@ -178,6 +179,8 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     paths = {job.name: job.path for job in jobs}
     for outcome in run_all(jobs, execute_job, workers, hard_limit):
         progress.outcome(outcome, paths[outcome.name], State.RAN)
+    if typesetting is not None:
+        typesetting.join()  # the head start's node run ends with the build (it has, unless every lesson failed)
     changed = bool(jobs or plan.rerenders)
     for fmt in FORMATS:  # every format hears of it: the course page lists the files of them all
         fmt.finish(lambda: _course(options, progress.cards), options, changed)

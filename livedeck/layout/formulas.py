@@ -9,9 +9,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
+import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,7 +51,7 @@ class Formula:
     display: bool
     svg: str = ""
     mathml: str = ""
-    speech: str = ""  # the formula in words (ClearSpeak), for pictures' alt text
+    speech: str = ""  # a display formula in words (ClearSpeak), its picture's alt text
     png: bytes = b""  # display formulas only, PNG_SCALE pixels per em
     width: float = 0.0
     height: float = 0.0
@@ -112,15 +115,21 @@ def _formula(key: Key, data: dict) -> Formula:
 
 
 def typeset(wanted: Iterable[Key], cache: Optional[Path] = None) -> dict[Key, Formula]:
-    """Every formula asked for, from the cache or typeset in one batch."""
+    """Every formula asked for, from the cache or typeset in one batch (after the build's head start,
+    if one is typesetting now: it is likely typesetting these very formulas)."""
     found: dict[Key, Formula] = {}
-    missing = []
-    for key in dict.fromkeys(wanted):
-        formula = _load(cache, key)
-        if formula is None:
-            missing.append(key)
-        else:
-            found[key] = formula
+    missing = list(dict.fromkeys(wanted))
+    for attempt in range(2):
+        still = []
+        for key in missing:
+            formula = _load(cache, key)
+            if formula is None:
+                still.append(key)
+            else:
+                found[key] = formula
+        missing = still
+        if not missing or attempt or not _wait_for_head_start(cache):
+            break
     if missing:
         for key, data in zip(missing, _run_engine(missing)):
             _store(cache, key, data)
@@ -154,9 +163,34 @@ def formulas_in(markdown: str) -> list[Key]:
     return found
 
 
-def warm(lessons: Iterable, cache: Path) -> None:
-    """Typeset every formula of the lessons' markdown into the cache, in one batch: the workers then
-    find them there. Only a head start: a formula that fails is reported by its own lesson's build."""
+WARMING = ".warming-"  # + the pid of a build whose head start is typesetting into the cache now
+
+
+def _wait_for_head_start(cache: Optional[Path]) -> bool:
+    """Wait while a live build's head start typesets into `cache`; whether there was one."""
+    def live() -> list[Path]:
+        found = []
+        for lock in cache.glob(WARMING + "*") if cache is not None and cache.is_dir() else ():
+            try:
+                os.kill(int(lock.name[len(WARMING):]), 0)
+                found.append(lock)
+            except (ValueError, ProcessLookupError, PermissionError):
+                continue  # a killed build's: ignored (the next head start removes it)
+        return found
+
+    if not live():
+        return False
+    deadline = time.monotonic() + TIMEOUT
+    while live() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return True
+
+
+def warm(lessons: Iterable, cache: Path) -> Optional[threading.Thread]:
+    """Typeset every formula of the lessons' markdown into the cache, in one batch, in a thread of its
+    own: the workers run their lessons meanwhile, and find the formulas there when they lay them out
+    (waiting for it if it is not done). Only a head start: a formula that fails is reported by its own
+    lesson's build. Returns the thread, to be joined before the build ends."""
     from livedeck.structure import Kind, split_markdown
 
     keys: list[Key] = []
@@ -168,7 +202,27 @@ def warm(lessons: Iterable, cache: Path) -> None:
                         keys.append((piece.text, True))
                     elif piece.kind != Kind.NOTES:
                         keys += formulas_in(piece.text)
+    missing = [key for key in dict.fromkeys(keys) if _load(cache, key) is None]
+    if not missing:
+        return None
     try:
-        typeset(keys, cache)
-    except (MathEngineMissing, RuntimeError, OSError, ValueError, subprocess.TimeoutExpired):
-        pass
+        cache.mkdir(parents=True, exist_ok=True)
+        for stale in cache.glob(WARMING + "*"):
+            stale.unlink(missing_ok=True)
+        lock = cache / f"{WARMING}{os.getpid()}"
+        lock.touch()
+    except OSError:
+        return None
+
+    def run() -> None:
+        try:
+            for key, data in zip(missing, _run_engine(missing)):
+                _store(cache, key, data)
+        except (MathEngineMissing, RuntimeError, OSError, ValueError, subprocess.TimeoutExpired):
+            pass
+        finally:
+            lock.unlink(missing_ok=True)
+
+    thread = threading.Thread(target=run, name="typeset formulas", daemon=True)
+    thread.start()
+    return thread

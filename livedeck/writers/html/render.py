@@ -75,7 +75,9 @@ def render_formula(formula: Formula, size: Optional[Box] = None) -> Markup:
         align = f' style="vertical-align:{-formula.depth:.3f}em"'
     svg = re.sub(r'^<svg style="[^"]*"', f"<svg{align}", formula.svg)
     svg = re.sub(r' width="[^"]*" height="[^"]*"', " " + dimensions + ' aria-hidden="true"', svg, count=1)
-    return Markup(f'<span class="ld-formula" data-speech="{html.escape(formula.speech)}">{svg}'
+    # what the printed PDF's tags say of it: a display formula in words, an inline one as its text (x², ∂f/∂u)
+    said = formula.speech or latex_to_unicode(formula.latex)
+    return Markup(f'<span class="ld-formula" data-speech="{html.escape(said)}">{svg}'
                   f'<span class="ld-mathml">{formula.mathml}</span></span>')
 
 
