@@ -27,22 +27,19 @@ Point = tuple[float, float]
 
 @dataclass(frozen=True)
 class Rect:
-    """A box, its top-left corner measured down from the drawing's top."""
+    """A node's box: its left and right edges, and its top and height measured down from the drawing's top."""
     x: float
+    right: float
     y: float
-    w: float
     h: float
 
     @property
-    def right(self) -> float:
-        return self.x + self.w
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.h
+    def w(self) -> float:
+        return self.right - self.x
 
     @property
     def middle(self) -> float:
+        """Where its arrows meet it: half-way down its sides."""
         return self.y + self.h / 2
 
 
@@ -117,7 +114,8 @@ def _fold(columns: list[list[int]], sizes: dict[int, tuple[float, float]], edges
         top = band_y[band_of[c]] + (band_h[band_of[c]] - column_h[c]) / 2
         for key in keys:
             w, h = sizes[key]
-            boxes[key] = Rect(slot_x[slot_of[c]] + (slot_w[slot_of[c]] - w) / 2, top, w, h)
+            x0 = slot_x[slot_of[c]] + (slot_w[slot_of[c]] - w) / 2  # centred in its slot
+            boxes[key] = Rect(x0, x0 + w, top, h)
             top += h + ROW_GAP
     geometry = _Geometry(slot_x, slot_w, left, band_y, lane_h)
     arrows = tuple(_polyline(route, boxes[a], boxes[b], geometry) for route, (a, b) in zip(routes, edges))
