@@ -177,8 +177,15 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     # A cell stuck in C code ignores the per-cell alarm; the lesson still gets a hard stop.
     hard_limit = options.timeout * 2 + 60 if options.timeout else 0
     paths = {job.name: job.path for job in jobs}
-    for outcome in run_all(jobs, execute_job, workers, hard_limit):
-        progress.outcome(outcome, paths[outcome.name], State.RAN)
+    try:
+        for outcome in run_all(jobs, execute_job, workers, hard_limit):
+            progress.outcome(outcome, paths[outcome.name], State.RAN)
+    except BaseException:  # stopped (Ctrl-C, SIGTERM): no worker left behind waits for the head start
+        if typesetting is not None:
+            from livedeck.layout.formulas import stop_head_start
+
+            stop_head_start(typesetting)
+        raise
     if typesetting is not None:
         typesetting.join()  # the head start's node run ends with the build (it has, unless every lesson failed)
     changed = bool(jobs or plan.rerenders)

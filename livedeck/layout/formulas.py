@@ -166,16 +166,27 @@ def formulas_in(markdown: str) -> list[Key]:
 WARMING = ".warming-"  # + the pid of a build whose head start is typesetting into the cache now
 
 
+def _running(pid: int) -> bool:
+    """Whether a build is still running: not gone, and not a zombie (a killed build whose parent has
+    not yet collected it, as a test harness reading its output has not)."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True  # no /proc (macOS): alive as far as can be told
+
+
 def _wait_for_head_start(cache: Optional[Path]) -> bool:
-    """Wait while a live build's head start typesets into `cache`; whether there was one."""
+    """Wait while a running build's head start typesets into `cache`; whether there was one."""
     def live() -> list[Path]:
         found = []
         for lock in cache.glob(WARMING + "*") if cache is not None and cache.is_dir() else ():
-            try:
-                os.kill(int(lock.name[len(WARMING):]), 0)
-                found.append(lock)
-            except (ValueError, ProcessLookupError, PermissionError):
-                continue  # a killed build's: ignored (the next head start removes it)
+            pid = lock.name[len(WARMING):]
+            if pid.isdigit() and _running(int(pid)):
+                found.append(lock)  # a killed build's lock is ignored (the next head start removes it)
         return found
 
     if not live():
@@ -224,5 +235,12 @@ def warm(lessons: Iterable, cache: Path) -> Optional[threading.Thread]:
             lock.unlink(missing_ok=True)
 
     thread = threading.Thread(target=run, name="typeset formulas", daemon=True)
+    thread.lock = lock  # removed by the build if it is stopped first (stop_head_start)
     thread.start()
     return thread
+
+
+def stop_head_start(thread: Optional[threading.Thread]) -> None:
+    """A build stopped before its head start finished: workers it leaves behind must not wait for it."""
+    if thread is not None:
+        thread.lock.unlink(missing_ok=True)
