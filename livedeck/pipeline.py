@@ -182,12 +182,10 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
             progress.outcome(outcome, paths[outcome.name], State.RAN)
     except BaseException:  # stopped (Ctrl-C, SIGTERM): no worker left behind waits for the head start
         if typesetting is not None:
-            from livedeck.layout.formulas import stop_head_start
-
-            stop_head_start(typesetting)
+            typesetting.abandon()
         raise
     if typesetting is not None:
-        typesetting.join()  # the head start's node run ends with the build (it has, unless every lesson failed)
+        typesetting.finish()
     changed = bool(jobs or plan.rerenders)
     for fmt in FORMATS:  # every format hears of it: the course page lists the files of them all
         fmt.finish(lambda: _course(options, progress.cards), options, changed)

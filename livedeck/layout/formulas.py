@@ -117,19 +117,12 @@ def _formula(key: Key, data: dict) -> Formula:
 def typeset(wanted: Iterable[Key], cache: Optional[Path] = None) -> dict[Key, Formula]:
     """Every formula asked for, from the cache or typeset in one batch (after the build's head start,
     if one is typesetting now: it is likely typesetting these very formulas)."""
-    found: dict[Key, Formula] = {}
-    missing = list(dict.fromkeys(wanted))
-    for attempt in range(2):
-        still = []
-        for key in missing:
-            formula = _load(cache, key)
-            if formula is None:
-                still.append(key)
-            else:
-                found[key] = formula
-        missing = still
-        if not missing or attempt or not _wait_for_head_start(cache):
-            break
+    wanted = list(dict.fromkeys(wanted))
+    found = {key: formula for key in wanted if (formula := _load(cache, key)) is not None}
+    if len(found) < len(wanted) and _wait_for_head_start(cache):
+        found.update({key: formula for key in wanted
+                      if key not in found and (formula := _load(cache, key)) is not None})
+    missing = [key for key in wanted if key not in found]
     if missing:
         for key, data in zip(missing, _run_engine(missing)):
             _store(cache, key, data)
@@ -197,11 +190,26 @@ def _wait_for_head_start(cache: Optional[Path]) -> bool:
     return True
 
 
-def warm(lessons: Iterable, cache: Path) -> Optional[threading.Thread]:
+@dataclass(frozen=True)
+class HeadStart:
+    """The build's formula head start under way: its thread, and the lock that tells workers to wait."""
+    thread: threading.Thread
+    lock: Path
+
+    def finish(self) -> None:
+        """Wait for it: its node run ends with the build."""
+        self.thread.join()
+
+    def abandon(self) -> None:
+        """The build was stopped first: workers it leaves behind must not wait for it."""
+        self.lock.unlink(missing_ok=True)
+
+
+def warm(lessons: Iterable, cache: Path) -> Optional[HeadStart]:
     """Typeset every formula of the lessons' markdown into the cache, in one batch, in a thread of its
     own: the workers run their lessons meanwhile, and find the formulas there when they lay them out
     (waiting for it if it is not done). Only a head start: a formula that fails is reported by its own
-    lesson's build. Returns the thread, to be joined before the build ends."""
+    lesson's build."""
     from livedeck.structure import Kind, split_markdown
 
     keys: list[Key] = []
@@ -235,12 +243,5 @@ def warm(lessons: Iterable, cache: Path) -> Optional[threading.Thread]:
             lock.unlink(missing_ok=True)
 
     thread = threading.Thread(target=run, name="typeset formulas", daemon=True)
-    thread.lock = lock  # removed by the build if it is stopped first (stop_head_start)
     thread.start()
-    return thread
-
-
-def stop_head_start(thread: Optional[threading.Thread]) -> None:
-    """A build stopped before its head start finished: workers it leaves behind must not wait for it."""
-    if thread is not None:
-        thread.lock.unlink(missing_ok=True)
+    return HeadStart(thread, lock)
