@@ -16,6 +16,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 import matplotlib
 
+from livedeck.colour import MIN_CONTRAST, contrast  # its formula is pinned by test_accessibility
+
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 PT = 12700
 
@@ -177,19 +179,7 @@ def rendered_problems(pptx: Path, pdf: Path) -> list[str]:
 # PowerPoint's own accessibility rules (its "Check Accessibility" pane), as a check over python-pptx.
 NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
       "p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
-MIN_CONTRAST = 4.5  # WCAG 2.1 AA, normal-size text
 LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
-
-
-def contrast(foreground: str, background: str) -> float:
-    """WCAG 2.1's contrast ratio of two sRGB colours given as RRGGBB."""
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-        r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 def _solid(element) -> str:

@@ -12,9 +12,9 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from conftest import ROOT, run_build
+from pptx_checks import LATEX_COMMAND
 
 CORPUS = ROOT / "tests" / "fixtures" / "formulas" / "01_formula_corpus.py"
-LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 
 # Each inline formula as PowerPoint text, written by hand: ^{…} a raised run, _{…} a lowered one, **…** bold.
 INLINE = [
