@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from livedeck import magics
 from livedeck.describe import describe_figure
 from livedeck.helpers import display
-from livedeck.lesson import Cell, Lesson, LessonError
+from livedeck.lesson import Cell, Lesson, LessonError, source_lines
 from livedeck.model import Block, Error, Figure, Stream, Table, Value
 from livedeck.printable import printable
 from livedeck.helpers.tables import without_address
@@ -80,7 +81,7 @@ def _compile_cells(lesson: Lesson) -> list[Optional[tuple[Any, Any]]]:
             compiled.append(None)
             continue
         try:
-            tree = ast.parse(cell.source, filename=str(lesson.path))
+            tree = _parse(cell.source, str(lesson.path))
         except SyntaxError as exc:
             line = cell.line - 1 + (exc.lineno or 1)
             raise LessonError(lesson.path, line, f"syntax error: {exc.msg}") from None
@@ -92,6 +93,21 @@ def _compile_cells(lesson: Lesson) -> list[Optional[tuple[Any, Any]]]:
             last = compile(last, str(lesson.path), "eval")
         compiled.append((compile(tree, str(lesson.path), "exec"), last))
     return compiled
+
+
+def _parse(source: str, path: str) -> ast.Module:
+    """A cell as Python; one with Jupyter's magics or shell lines as IPython would run it (magics.py).
+    A cell that is neither raises the SyntaxError of its Python."""
+    try:
+        return ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        if not magics.needs_ipython(source):
+            raise
+        error = exc
+    try:
+        return ast.parse(magics.to_python(source), filename=path)
+    except SyntaxError:
+        raise error from None
 
 
 def _is_plot_artifact(value: Any) -> bool:
@@ -373,7 +389,7 @@ def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0, al
     _prepare(lesson, style)
     path, home, lesson_file = str(lesson.path), os.getcwd(), lesson.path.resolve()
     # Tracebacks quote lesson lines after the lesson changed folder: the source is in linecache for good.
-    source = lesson_file.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    source = source_lines(lesson)
     linecache.cache[path] = (sum(map(len, source)), None, source, path)
     run = _Run()
     # The lesson runs as the real __main__ module, as `python lesson.py` would: what it defines can be
@@ -382,6 +398,8 @@ def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0, al
     main.__file__ = str(lesson_file)
     sys.modules["__main__"] = main
     namespace: dict[str, Any] = main.__dict__
+    shell = magics.LessonShell(namespace, path)
+    namespace["get_ipython"] = lambda: shell  # as in Jupyter, where it is a builtin: magics call it
     outputs: list[tuple[Block, ...]] = []
     reads: set[str] = set()
     _record_reads(reads)
@@ -393,6 +411,7 @@ def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0, al
             if code is None:
                 outputs.append(())
                 continue
+            shell.line = cell.line
             blocks, failure = _run_cell(cell, code, namespace, run, timeout, path)
             if failure is not None and allow_errors:
                 blocks.append(Error(failure.error + ("\n" + failure.traceback.rstrip() if failure.traceback else "")))

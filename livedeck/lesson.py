@@ -1,9 +1,11 @@
-"""Read a lesson (a Jupytext percent-format script) into cells with options and file lines."""
+"""Read a lesson into cells with options and file lines: a Jupytext percent-format script
+(`NN_name.py`) or a Jupyter notebook (`NN_name.ipynb`, its stored outputs ignored: a lesson always runs)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Optional
 
 from livedeck.course import SettingsError, split_front_matter
 
@@ -11,6 +13,11 @@ from livedeck.course import SettingsError, split_front_matter
 LESSON_NAME = re.compile(r"^(?:\d+_)?([^\W_][\w-]*)$")
 OPTION_LINE = re.compile(r"^#\|\s?(.*)$")
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+LESSON_SUFFIXES = (".py", ".ipynb")
+# Jupyter Book's and nbconvert's cell tags, as the cell options they mean
+TAG_OPTIONS = {"remove-input": {"echo": False}, "hide-input": {"echo": False},
+               "remove-output": {"output": False}, "hide-output": {"output": False},
+               "remove-cell": {"echo": False, "output": False}, "hide-cell": {"echo": False, "output": False}}
 
 # Quarto's cell options that livedeck understands, with the type each must have.
 OPTION_TYPES: dict[str, type] = {
@@ -81,18 +88,21 @@ def lesson_name(path: Path) -> str:
     """`slides/01_derivatives.py` → `derivatives`."""
     match = LESSON_NAME.match(path.stem)
     if not match:
-        raise LessonError(path, 1, "a lesson file is named NN_name.py, the name made of letters (of any "
-                                   "alphabet), digits, _ and -: no spaces or other signs")
+        raise LessonError(path, 1, "a lesson file is named NN_name.py or NN_name.ipynb, the name made of "
+                                   "letters (of any alphabet), digits, _ and -: no spaces or other signs")
     return match.group(1)
 
 
 def find_lessons(slides_dir: Path) -> list[Path]:
     """Lesson files in course order; files starting with `_` are helpers."""
-    return sorted(p for p in slides_dir.glob("*.py") if not p.name.startswith("_"))
+    return sorted(p for p in slides_dir.iterdir()
+                  if p.suffix in LESSON_SUFFIXES and p.is_file() and not p.name.startswith("_"))
 
 
-def parse_options(source: str, path: Path, line: int) -> tuple[CellOptions, str, int]:
-    """Split `#| key: value` lines off the top of a code cell and check them.
+def parse_options(source: str, path: Path, line: int, metadata: Optional[dict] = None
+                  ) -> tuple[CellOptions, str, int]:
+    """Split `#| key: value` lines off the top of a code cell and check them, with the options its
+    metadata gives (Quarto's keys, or Jupyter Book's tags such as `remove-input`); the lines win.
 
     Returns the options, the code without them, and how many lines were removed.
     """
@@ -105,17 +115,19 @@ def parse_options(source: str, path: Path, line: int) -> tuple[CellOptions, str,
         if not match:
             break
         yaml_lines.append(match.group(1))
-    if not yaml_lines:
+    raw = _metadata_options(metadata or {})
+    if not yaml_lines and not raw:
         return CellOptions(), source, 0
     try:
-        raw = yaml.safe_load("\n".join(yaml_lines)) or {}
+        written = yaml.safe_load("\n".join(yaml_lines)) or {} if yaml_lines else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         offset = mark.line if mark else 0
         raise LessonError(path, line + offset,
                           f"cell option is not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(raw, dict):
+    if not isinstance(written, dict):
         raise LessonError(path, line, "cell options are `#| key: value` lines")
+    raw.update(written)
     values = {}
     for key, value in raw.items():
         offset = next((i for i, t in enumerate(yaml_lines) if t.strip().startswith(f"{key}:")), 0)
@@ -136,6 +148,14 @@ def parse_options(source: str, path: Path, line: int) -> tuple[CellOptions, str,
         values[key.replace("-", "_")] = value
     removed = len(yaml_lines)
     return CellOptions(**values), "\n".join(lines[removed:]).lstrip("\n"), removed
+
+
+def _metadata_options(metadata: dict) -> dict:
+    """Options in a notebook cell's metadata: livedeck's own keys, and the tags that mean one."""
+    options = {key: value for key, value in metadata.items() if key in OPTION_TYPES}
+    for tag in metadata.get("tags") or ():
+        options.update(TAG_OPTIONS.get(tag, {}))
+    return options
 
 
 def _line_groups(value: str, path: Path, line: int) -> tuple[tuple[int, ...], ...]:
@@ -172,20 +192,59 @@ def _cell_lines(text: str, cells: list) -> list[int]:
     return starts
 
 
-def read_lesson(path: Path) -> Lesson:
-    """Read and check one lesson file; raises LessonError on a user mistake."""
+def _notebook_lines(text: str, cells: list) -> list[int]:
+    """The 1-based line of a notebook file where each cell's source starts. Jupyter writes a cell's
+    source one line per JSON line, so a cell's k-th line is k lines below its first; a notebook
+    written otherwise (one long line) gets the line of each cell's `"source"` key, or 1."""
+    keys = [i for i, line in enumerate(text.splitlines(), start=1) if re.match(r'^\s*"source":', line)]
+    if len(keys) != len(cells):
+        return [1] * len(cells)
+    return [line + 1 if re.match(r'^\s*"source":\s*\[\s*$', text.splitlines()[line - 1]) else line for line in keys]
+
+
+def source_lines(lesson: Lesson) -> list[str]:
+    """The lesson file's lines as tracebacks quote them: a script's own lines; a notebook's cells
+    put at the lines they are on in its JSON (each line with its newline)."""
+    text = lesson.path.read_text(encoding="utf-8-sig")
+    if lesson.path.suffix != ".ipynb":
+        return text.splitlines(keepends=True)
+    lines = ["\n"] * len(text.splitlines())
+    for cell in lesson.cells:
+        for offset, line in enumerate(cell.source.splitlines()):
+            if cell.line - 1 + offset < len(lines):
+                lines[cell.line - 1 + offset] = line + "\n"
+    return lines
+
+
+def _read_cells(path: Path, text: str) -> tuple[list, list[int]]:
+    """The file's cells (nbformat's) and the line where each starts."""
+    if path.suffix == ".ipynb":
+        import nbformat
+
+        try:
+            notebook = nbformat.reads(text, as_version=4)
+        except Exception as exc:  # nbformat raises JSON's, its own validation's and KeyErrors alike
+            raise LessonError(path, getattr(exc, "lineno", 1), f"not a readable notebook: "
+                                                               f"{str(exc).splitlines()[0] if str(exc) else exc}") from None
+        return notebook.cells, _notebook_lines(text, notebook.cells)
     import jupytext
 
+    notebook = jupytext.reads(text, fmt="py:percent")
+    return notebook.cells, _cell_lines(text, notebook.cells)
+
+
+def read_lesson(path: Path) -> Lesson:
+    """Read and check one lesson file; raises LessonError on a user mistake. A lesson needs no title:
+    its deck takes the first heading, or the file's name (livedeck.structure)."""
     name = lesson_name(path)
     try:
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is dropped; CRLF reads as LF
     except UnicodeDecodeError as exc:
         raise LessonError(path, 1, f"not UTF-8 text ({exc.reason})") from None
-    notebook = jupytext.reads(text, fmt="py:percent")
     cells = []
-    for nb_cell, line in zip(notebook.cells, _cell_lines(text, notebook.cells)):
+    for nb_cell, line in zip(*_read_cells(path, text)):
         if nb_cell.cell_type == "code":
-            options, source, removed = parse_options(nb_cell.source, path, line)
+            options, source, removed = parse_options(nb_cell.source, path, line, nb_cell.get("metadata"))
             if source.strip():
                 # options removed from the top, and blank lines after them, shift the start
                 skipped = len(nb_cell.source.splitlines()[removed:]) - len(source.splitlines())
@@ -202,9 +261,4 @@ def read_lesson(path: Path) -> Lesson:
         if front_matter:
             index = cells.index(first_text)
             cells[index:index + 1] = [replace(first_text, source=rest)] if rest.strip() else []
-            first_text = replace(first_text, source=rest)
-    if not front_matter.get("title") and (first_text is None or not first_text.source.lstrip().startswith("# ")):
-        line = first_text.line if first_text else 1
-        raise LessonError(path, line, "the first markdown cell of a lesson starts with `# Title` "
-                                      "(or its front matter sets `title:`)")
     return Lesson(name, path, tuple(cells), front_matter)

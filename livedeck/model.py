@@ -13,7 +13,7 @@ from typing import Union
 
 # Bump when a block gains, loses or renames a field: old JSON is then refused
 # (and a cache entry of the old shape simply re-executes).
-MODEL_VERSION = 6
+MODEL_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,7 @@ class Layout(StrEnum):
     """What the author asked for; where blocks go is decided by livedeck.layout."""
     STACK = "stack"
     COLUMNS = "columns"  # by hand, `:::: columns`
+    SECTION = "section"  # a heading above the slide level: its title alone, as a divider
 
 
 @dataclass(frozen=True)

@@ -66,8 +66,17 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
         return Outcome(lesson.name, error=f"{lesson.path}: {exc}", seconds=time.perf_counter() - start,
                        bad_output=True)
     card = Card(deck.title, deck.subtitle, published.slides)
-    built = Built(card, published.files, errors_shown or published.errors_shown, inputs, published.warnings)
+    built = Built(card, published.files, errors_shown or published.errors_shown, inputs,
+                  _notices(lesson) + published.warnings)
     return Outcome(lesson.name, built, seconds=time.perf_counter() - start)
+
+
+def _notices(lesson: Lesson) -> tuple[str, ...]:
+    """What the build did not run (shell lines, unknown magics), at its file and line."""
+    from livedeck.magics import needs_ipython, notices
+
+    return tuple(f"{lesson.path}:{notice.line}: {notice.text}" for cell in lesson.cells
+                 if cell.kind == "code" and needs_ipython(cell.source) for notice in notices(cell.source, cell.line))
 
 
 def _rerender(job: Rerender, options: BuildOptions) -> Outcome:

@@ -1,18 +1,22 @@
 """Turn a lesson's cells and their outputs into slides: the one place slide structure is decided.
 
-`## Heading` starts a slide; the first `# Title` cell is the title slide; `::: notes`
-becomes speaker notes; `$$…$$` on its own becomes a Math block; hidden cells
-(`echo: false`) show no code. Steps are numbered here too (`. . .` pauses,
-`::: incremental` lists, `#| fragment: true` cells, `#| code-line-numbers`), and
-`:::: columns` set by hand are recorded. Where blocks go on the slide is livedeck.layout's
-choice, not this module's.
+Headings make slides as in pandoc and Quarto: the slide level is the highest heading level
+directly followed by content; headings above it make section slides, headings below it are
+subheadings on their slide, and a `---` line starts an untitled slide. The lesson's title is
+its first `#` heading (else its first heading, else its file's name); what follows the title
+before the next heading is the title slide's subtitle, and content before any heading gets a
+slide of its own (a setup cell there, imports alone, makes none). `::: notes` becomes speaker
+notes; `$$…$$` on its own becomes a Math block; hidden cells (`echo: false`) show no code.
+Steps are numbered here too (`. . .` pauses, `::: incremental` lists, `#| fragment: true`
+cells, `#| code-line-numbers`), and `:::: columns` set by hand are recorded. Where blocks go
+on the slide is livedeck.layout's choice, not this module's.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Union
 
 from livedeck.course import Settings
 from livedeck.lesson import Lesson
@@ -27,8 +31,8 @@ CLOSE = re.compile(r"^:{3,}\s*$")
 
 class Kind(StrEnum):
     """What a piece of a markdown cell is."""
-    TITLE = "title"  # `# Title`
-    HEADING = "heading"  # `## Heading`: a new slide
+    HEADING = "heading"  # `#` … `######`: a slide, a section or a subheading (build_deck decides)
+    BREAK = "break"  # `---`: a new slide without a title
     NOTES = "notes"
     MATH = "math"  # `$$…$$` on its own
     TEXT = "text"
@@ -43,6 +47,8 @@ class Piece:
     kind: Kind
     text: str = ""
     width: float = 0.0  # "column": its share of the slide's width (0: an equal share)
+    level: int = 0  # a heading's: 1 for `#`
+    source: str = ""  # a heading's markdown, as written (it stays text when it is a subheading)
 
 
 def split_markdown(source: str, open_divs: Optional[list[str]] = None) -> Iterator[Piece]:
@@ -91,9 +97,13 @@ def _split_segment(source: str) -> Iterator[Piece]:
             continue
         start, end = token.map
         inner = "\n".join(ln for ln in lines[start + 1 : end] if not CLOSE.match(ln.strip())).strip()
-        if token.type == "heading_open" and token.tag in ("h1", "h2"):
+        if token.type == "heading_open":
             yield from flush()
-            yield Piece(Kind.TITLE if token.tag == "h1" else Kind.HEADING, tokens[index + 1].content.strip())
+            yield Piece(Kind.HEADING, tokens[index + 1].content.strip(), level=int(token.tag[1]),
+                        source="\n".join(lines[start:end]))
+        elif token.type == "hr":
+            yield from flush()
+            yield Piece(Kind.BREAK)
         elif token.type == "container_notes_open":
             yield from flush()
             yield Piece(Kind.NOTES, inner)
@@ -125,15 +135,19 @@ class _Draft:
     step: int = 0  # the click at which new content appears
     last_step: int = 0  # the last click used on this slide
     columns: bool = False
+    section: bool = False  # a heading above the slide level: the slide shows it alone
+    after_subheading: bool = False  # the last block is a subheading: the text after it joins it
 
     def next_step(self) -> int:
         self.last_step += 1
         return self.last_step
 
     def add(self, piece: Piece) -> None:
+        subheading, self.after_subheading = self.after_subheading, False
         match piece.kind:
             case Kind.NOTES:
                 self.notes.append(piece.text)
+                self.after_subheading = subheading
             case Kind.MATH:
                 self.blocks.append(Math(piece.text, step=self.step))
             case Kind.PAUSE:
@@ -148,52 +162,135 @@ class _Draft:
                 self.blocks.append(ColumnBreak(piece.width, step=self.step))
             case Kind.COLUMNS_END:  # what follows spans the slide again, below the columns
                 self.blocks.append(ColumnBreak(step=self.step, end=True))
+            case Kind.HEADING:  # below the slide level: a subheading, in the slide's text
+                self._text(piece.source, subheading)
+                self.after_subheading = True
             case Kind.TEXT:
-                self.blocks.append(Markdown(piece.text, step=self.step))
+                self._text(piece.text, subheading)
             case _:
                 raise ValueError(f"a slide cannot hold a {piece.kind} piece")
 
-    def add_cell(self, code: Optional[Code], outputs: tuple[Block, ...], fragment: bool) -> None:
-        step = self.next_step() if fragment else self.step
-        if code is not None:
+    def _text(self, text: str, joined: bool) -> None:
+        last = self.blocks[-1] if self.blocks else None
+        if joined and isinstance(last, Markdown) and last.step == self.step:
+            self.blocks[-1] = replace(last, text=f"{last.text}\n\n{text}")
+        else:
+            self.blocks.append(Markdown(text, step=self.step))
+
+    def add_cell(self, cell: "_CodeCell") -> None:
+        self.after_subheading = False
+        step = self.next_step() if cell.fragment else self.step
+        if cell.code is not None:
+            code = cell.code
             lines_from = self.last_step + 1 if len(code.line_steps) > 1 else 0
             self.last_step += max(0, len(code.line_steps) - 1)
             self.blocks.append(replace(code, step=step, lines_from=lines_from))
-        self.blocks.extend(replace(block, step=step) for block in outputs)
+        self.blocks.extend(replace(block, step=step) for block in cell.outputs)
 
     def freeze(self) -> Slide:
-        return Slide(self.title, tuple(self.blocks), "\n\n".join(self.notes),
-                     Layout.COLUMNS if self.columns else Layout.STACK)
+        layout = Layout.SECTION if self.section else Layout.COLUMNS if self.columns else Layout.STACK
+        return Slide(self.title, tuple(self.blocks), "\n\n".join(self.notes), layout)
+
+
+@dataclass(frozen=True)
+class _CodeCell:
+    """A code cell as its slide shows it: its code (None when hidden) and what it showed."""
+    code: Optional[Code]
+    outputs: tuple[Block, ...]
+    fragment: bool
+    setup: bool  # imports or notebook settings alone, showing nothing: no slide of its own
+
+
+Event = Union[Piece, _CodeCell]
+LOOK_PAST = (Kind.NOTES, Kind.PAUSE, Kind.COLUMN, Kind.COLUMNS_END)  # neither content nor a heading
+
+
+def _setup_only(source: str) -> bool:
+    """Imports and notebook settings (`%matplotlib inline`) alone: a cell that sets up, and shows nothing."""
+    import ast
+
+    from livedeck.magics import IGNORED
+
+    lines = [line for line in source.splitlines()
+             if not (line.strip().startswith("%") and line.strip().lstrip("%").split(" ")[0] in IGNORED)]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return False
+    return all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in tree.body)
+
+
+def _events(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...]) -> list[Event]:
+    """The lesson as one sequence: markdown pieces and code cells, in order."""
+    events: list[Event] = []
+    open_divs: list[str] = []  # `:::: columns` spans cells
+    for cell, cell_outputs in zip(lesson.cells, outputs):
+        if cell.kind == "markdown":
+            events += split_markdown(cell.source, open_divs)
+        elif cell.options.echo or cell_outputs:
+            code = Code(cell.source.rstrip(), line_steps=cell.options.code_line_numbers) if cell.options.echo else None
+            events.append(_CodeCell(code, cell_outputs, cell.options.fragment,
+                                    not cell_outputs and _setup_only(cell.source)))
+    return events
+
+
+def _is_heading(event: Event) -> bool:
+    return isinstance(event, Piece) and event.kind == Kind.HEADING
+
+
+def title_heading(events: list[Event]) -> Optional[int]:
+    """Where the lesson's title is: its first `#` heading, else its first heading."""
+    headings = [i for i, event in enumerate(events) if _is_heading(event)]
+    return next((i for i in headings if events[i].level == 1), headings[0] if headings else None)
+
+
+def slide_level(events: list[Event], title: Optional[int]) -> int:
+    """Pandoc's rule: the highest heading level directly followed by content (the title aside); 2 if none is."""
+    levels = []
+    for index, event in enumerate(events):
+        if index == title or not _is_heading(event):
+            continue
+        following = next((e for e in events[index + 1:] if not (isinstance(e, Piece) and e.kind in LOOK_PAST)), None)
+        if following is not None and not (isinstance(following, Piece) and following.kind in (Kind.HEADING, Kind.BREAK)):
+            levels.append(event.level)
+    return min(levels, default=2)
 
 
 def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: str = "",
                settings: Settings = Settings()) -> Deck:
     """The lesson's cells and their captured outputs as a deck's slides; `settings`: whose course it is."""
-    title, subtitle, title_notes = lesson.name, [], []
+    events = _events(lesson, outputs)
+    title_at = title_heading(events)
+    level = slide_level(events, title_at)
+    # The title heading makes the title slide when no heading comes before it; what follows it up to
+    # the next heading is the subtitle
+    first_heading = next((i for i, event in enumerate(events) if _is_heading(event)), None)
+    consumed = title_at if title_at == first_heading else None
+    title = events[title_at].text if title_at is not None else lesson.name
+    subtitle: list[str] = []
+    title_notes: list[str] = []
     slides: list[_Draft] = []
-    seen_title = False
-    open_divs: list[str] = []  # `:::: columns` spans cells
-    for cell, cell_outputs in zip(lesson.cells, outputs):
-        if cell.kind == "markdown":
-            for piece in split_markdown(cell.source, open_divs):
-                if piece.kind == Kind.TITLE and not seen_title and not slides:
-                    title, seen_title = piece.text, True
-                elif piece.kind in (Kind.HEADING, Kind.TITLE):
-                    slides.append(_Draft(piece.text))
-                elif not slides:  # before the first `##`: the title slide
-                    if piece.kind in (Kind.NOTES, Kind.MATH, Kind.TEXT, Kind.INCREMENTAL):
-                        (title_notes if piece.kind == Kind.NOTES else subtitle).append(
-                            f"$${piece.text}$$" if piece.kind == Kind.MATH else piece.text)
-                else:
-                    slides[-1].add(piece)
+    for index, event in enumerate(events):
+        if index == consumed:
             continue
-        code = None
-        if cell.options.echo:
-            code = Code(cell.source.rstrip(), line_steps=cell.options.code_line_numbers)
-        if (code is not None or cell_outputs) and not slides:
-            slides.append(_Draft(""))  # visible code before any `##`: an untitled slide
-        if code is not None or cell_outputs:
-            slides[-1].add_cell(code, cell_outputs, cell.options.fragment)
+        if isinstance(event, _CodeCell):
+            if not slides or slides[-1].section:
+                if event.setup:
+                    continue
+                slides.append(_Draft(""))  # visible code before any slide heading: an untitled slide
+            slides[-1].add_cell(event)
+        elif event.kind == Kind.HEADING and event.level <= level:
+            slides.append(_Draft(event.text, section=event.level < level))
+        elif event.kind == Kind.BREAK:
+            slides.append(_Draft(""))
+        elif not slides and consumed is not None and index > consumed:  # under the title: the title slide's
+            if event.kind in (Kind.NOTES, Kind.MATH, Kind.TEXT, Kind.INCREMENTAL, Kind.HEADING):
+                (title_notes if event.kind == Kind.NOTES else subtitle).append(
+                    f"$${event.text}$$" if event.kind == Kind.MATH else event.source or event.text)
+        else:
+            if not slides or (slides[-1].section and event.kind != Kind.NOTES):
+                slides.append(_Draft(""))  # content before any heading, or after a section's: a slide of its own
+            slides[-1].add(event)
     source = source or str(lesson.path)
     notes = "\n\n".join(title_notes + [f"Source: `{source}`"])  # the file, for the lecturer, not the room
     return Deck(

@@ -23,7 +23,7 @@ from livedeck.layout.geometry import (BYLINE_SIZE, DECK_TITLE_SIZES, FOOTER_SIZE
                                       SLIDE_WIDTH, SUBTITLE_MAX_LINES, SUBTITLE_SIZE, TEXT_INSET, TITLE_SIZES, Box,
                                       body_box, footer_band, title_box)
 from livedeck.layout.richtext import markdown_paragraphs, plain_text
-from livedeck.model import Block, Deck, Error, Markdown, Math, Slide
+from livedeck.model import Block, Deck, Error, Layout, Markdown, Math, Slide
 from livedeck.theme import CodeStyle
 
 TITLE_INSET = 7.2  # left and right inside a title box
@@ -31,6 +31,7 @@ TITLE_INSET = 7.2  # left and right inside a title box
 
 class SlideKind(StrEnum):
     TITLE = "title"  # the deck's title slide
+    SECTION = "section"  # a section's title alone, centred: a divider between parts
     CONTENT = "content"
 
 
@@ -112,6 +113,16 @@ def numbered(title: str, earlier: int) -> str:
     return title if earlier == 0 else f"{title} (cont.)" if earlier == 1 else f"{title} (cont. {earlier})"
 
 
+def _section(slide: Slide, planner: Planner, earlier: int) -> LaidSlide:
+    """A section slide: its title large and centred, as on the title slide."""
+    width = SLIDE_WIDTH - 4 * MARGIN
+    title = numbered(slide.title, earlier)
+    size, lines = _title_fit(title, DECK_TITLE_SIZES, width - 2 * TITLE_INSET, planner)
+    height = lines * size * 1.2 + 7.2
+    box = Box(2 * MARGIN, (SLIDE_HEIGHT - height) / 2, width, height)
+    return LaidSlide(title, box, size, (), slide.notes, kind=SlideKind.SECTION)
+
+
 def _content(slide: Slide, planner: Planner, code_style: CodeStyle, figures: str = "",
              footer: bool = False, earlier: int = 0) -> list[LaidSlide]:
     """The slide laid out on as many slides as it needs; `earlier`: how many slides before it had its
@@ -142,7 +153,10 @@ def lay_out(deck: Deck, formulas: Formulas, code_style: CodeStyle, figures: str 
     for slide in deck.slides:
         title = slide.title if slide.title.strip() else title  # untitled: goes on under the title before it
         earlier = used.get(plain_text(title), 0)
-        laid = _content(replace(slide, title=title), planner, code_style, figures, band, earlier)
+        if slide.layout == Layout.SECTION:
+            laid = [_section(slide, planner, earlier)]
+        else:
+            laid = _content(replace(slide, title=title), planner, code_style, figures, band, earlier)
         used[plain_text(title)] = earlier + len(laid)
         slides += laid
     if band:

@@ -22,10 +22,10 @@ def student_markdown(source: str, open_divs: list[str]) -> str:
     """The markdown a student reads: the slide text without the lecturer's notes and fences."""
     parts: list[str] = []
     for piece in split_markdown(source, open_divs):
-        if piece.kind == "title":
-            parts.append(f"# {piece.text}")
-        elif piece.kind == "heading":
-            parts.append(f"## {piece.text}")
+        if piece.kind == "heading":
+            parts.append(piece.source)
+        elif piece.kind == "break":
+            parts.append("---")
         elif piece.kind == "math":
             parts.append(f"$$\n{piece.text}\n$$")
         elif piece.kind in ("text", "incremental"):

@@ -396,6 +396,8 @@ def write_pptx(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
             continue
         slide = prs.slides.add_slide(layout)
         _set_title(slide.shapes.title, planned)
+        if planned.kind == SlideKind.SECTION:
+            slide.shapes.title.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
         clicks: dict[int, list[Target]] = {}
         for item in planned.items:
             shapes = _draw(slide, item, context, theme, laid.formulas)
