@@ -28,7 +28,7 @@ from livedeck.describe import describe_figure
 from livedeck.helpers import display
 from livedeck.lesson import Cell, Lesson, LessonError, source_lines
 from livedeck.model import Block, Error, Figure, Stream, Table, Value
-from livedeck.printable import printable
+from livedeck.printable import Prefixes, path_prefixes, printable
 from livedeck.helpers.tables import without_address
 
 MAX_CAPTURE_CHARS = 2_000_000  # a cell printing without end must not exhaust memory
@@ -141,10 +141,10 @@ class CappedText(io.TextIOBase):
         return "".join(self.parts)
 
 
-def _stream(capture: CappedText, name: str) -> Optional[Stream]:
+def _stream(capture: CappedText, name: str, paths: Prefixes) -> Optional[Stream]:
     """All the cell printed (what the slide shows of it is layout's choice: livedeck.layout.cut_streams);
     `truncated` counts the lines past the capture's cap, which were never kept."""
-    text = printable(without_address(capture.getvalue())).rstrip("\n")
+    text = printable(without_address(capture.getvalue()), paths).rstrip("\n")
     if not text.strip():
         return None
     return Stream(text, name=name, truncated=capture.lines_dropped)
@@ -209,12 +209,14 @@ def _on_alarm(signum: int, frame: Any) -> None:
 
 
 class _Run:
-    """The state of one lesson run: counters for stable file names and the files made."""
+    """The state of one lesson run: counters for stable file names, the files made, and the folders whose
+    paths what the lesson prints shows shortened."""
 
-    def __init__(self) -> None:
+    def __init__(self, paths: Prefixes = ()) -> None:
         self.files: dict[str, bytes] = {}
         self.figures = 0
         self.tables = 0
+        self.paths = paths
 
     @staticmethod
     def name(kind: str, number: int, label: str, index: int, count: int) -> str:
@@ -264,10 +266,10 @@ class _Run:
 
             plt.close("all")
             return []
-        blocks: list[Block] = [s for s in (_stream(out, "stdout"), _stream(err, "stderr")) if s]
+        blocks: list[Block] = [s for s in (_stream(out, "stdout", self.paths), _stream(err, "stderr", self.paths)) if s]
         blocks += self.capture_tables(cell, tables)
         if value is not None and not _is_plot_artifact(value):
-            blocks.append(Value(printable(without_address(repr(value)))))
+            blocks.append(Value(printable(without_address(repr(value)), self.paths)))
         return blocks + self.capture_figures(cell)
 
 
@@ -304,10 +306,10 @@ def _prepare(lesson: Lesson, style: Optional[Path]) -> None:
     sys.argv = [str(lesson.path)]
 
 
-def _failure(exc: BaseException, cell: Cell, path: str, during: str = "") -> Failure:
+def _failure(exc: BaseException, cell: Cell, path: str, paths: Prefixes, during: str = "") -> Failure:
     line, trimmed = _trimmed_traceback(exc, path)
     error = without_address("".join(traceback.format_exception_only(type(exc), exc)).strip())
-    return Failure(path, line or cell.line, cell.line, cell.first_line, printable(error), trimmed, during=during)
+    return Failure(path, line or cell.line, cell.line, cell.first_line, printable(error, paths), trimmed, during=during)
 
 
 def _run_cell(cell: Cell, code: tuple[Any, Any], namespace: dict[str, Any], run: _Run, timeout: float,
@@ -333,7 +335,7 @@ def _run_cell(cell: Cell, code: tuple[Any, Any], namespace: dict[str, Any], run:
         except CellTimeout:
             raise
         except BaseException as exc:
-            failure = _failure(exc, cell, path)
+            failure = _failure(exc, cell, path, run.paths)
         finally:
             display.collector = None
         blocks = run.capture(cell, out, err, tables, value)
@@ -341,7 +343,7 @@ def _run_cell(cell: Cell, code: tuple[Any, Any], namespace: dict[str, Any], run:
         failure = Failure(path, cell.line, cell.line, cell.first_line,
                           f"TimeoutError: the cell ran longer than {timeout:g} s", timed_out=True)
     except Exception as exc:  # drawing what the cell made failed (text.usetex without LaTeX, …)
-        failure = failure or _failure(exc, cell, path, during="saving what the cell showed")
+        failure = failure or _failure(exc, cell, path, run.paths, during="saving what the cell showed")
     finally:
         if timeout:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -391,7 +393,7 @@ def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0, al
     # Tracebacks quote lesson lines after the lesson changed folder: the source is in linecache for good.
     source = source_lines(lesson)
     linecache.cache[path] = (sum(map(len, source)), None, source, path)
-    run = _Run()
+    run = _Run(path_prefixes(project))
     # The lesson runs as the real __main__ module, as `python lesson.py` would: what it defines can be
     # pickled by name for a multiprocessing Pool or DataLoader workers.
     main = types.ModuleType("__main__")

@@ -1,9 +1,11 @@
 """The one Markdown dialect of a lesson, parsed the same way wherever it is read.
 
-CommonMark (raw HTML stays text), `$…$` and `$$…$$` math, amsmath environments written bare
-(`\\begin{align}…\\end{align}`, as Jupyter shows them: display math), and Quarto's `::: notes` and
-`::: incremental` divs. Slide structure, the HTML writer and the PowerPoint writer all parse
-with `parser()`, so a text means the same in every format.
+CommonMark with GitHub's tables and strikethrough, raw HTML (read as its safe subset, livedeck.html:
+never passed on), `$…$` and `$$…$$` math, amsmath environments written bare
+(`\\begin{align}…\\end{align}`, as Jupyter shows them: display math), and Quarto's `::: notes`,
+`::: incremental` and `::: {.callout-note}` (tip, warning, caution, important) divs. Slide
+structure, the HTML writer and the PowerPoint writer all parse with `parser()`, so a text means
+the same in every format.
 """
 from __future__ import annotations
 
@@ -15,18 +17,21 @@ from mdit_py_plugins.amsmath import amsmath_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-DIVS = ("notes", "incremental")  # Quarto divs with a meaning of their own; others stay text
+CALLOUTS = ("note", "tip", "warning", "caution", "important")
+DIVS = ("notes", "incremental") + tuple(f"callout-{kind}" for kind in CALLOUTS)  # Quarto divs that mean something
 
 
 def _is_div(name: str):
-    """Quarto's div syntax: `::: notes` and `::: {.notes}` alike."""
-    return lambda params, *args: params.strip() in (name, f"{{.{name}}}")
+    """Quarto's div syntax: `::: notes` and `::: {.notes}` alike (a callout may carry attributes:
+    `::: {.callout-tip title="Try it"}`)."""
+    return lambda params, *args: params.strip() in (name, f"{{.{name}}}") or \
+        params.strip().startswith(f"{{.{name} ")
 
 
 @lru_cache(maxsize=4)
 def parser(math: Optional[Callable[[str, dict], str]] = None) -> MarkdownIt:
     """The lesson dialect's parser; `math` renders formulas when the parser renders HTML."""
-    md = MarkdownIt("commonmark", {"html": False}).use(dollarmath_plugin, double_inline=True,
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(dollarmath_plugin, double_inline=True,
                                                           **({"renderer": math} if math else {}))
     md.use(amsmath_plugin, **({"renderer": lambda content: math(content, {"display_mode": True})} if math else {}))
     for name in DIVS:

@@ -27,6 +27,35 @@ class Markdown:
     text: str
     step: int = 0
     items_from: int = 0
+    centred: bool = False  # raw HTML's <center>, or align="center"
+
+
+class CalloutKind(StrEnum):
+    """Quarto's callouts (notebooks' `<div class="alert alert-info">` boxes are read as these)."""
+    NOTE = "note"
+    TIP = "tip"
+    WARNING = "warning"
+    CAUTION = "caution"
+    IMPORTANT = "important"
+    MISSING = "missing"  # an image that could not be shown (not found, or on the web): its alt text, framed
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A framed box of markdown with a title ("Note", or the author's), styled by its kind."""
+    kind: CalloutKind
+    title: str
+    text: str
+    step: int = 0
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture the lesson's markdown shows (`![alt](src)`, `<img>`), by its address as written.
+    livedeck.images reads it beside the lesson and makes it a Figure before layout."""
+    src: str
+    alt: str = ""
+    step: int = 0
 
 
 @dataclass(frozen=True)
@@ -84,6 +113,7 @@ class Figure:
     alt: str = ""  # the lesson's fig-alt, or what livedeck.describe read in the figure: never empty
     text_size: float = 0.0  # its smallest text, in points as drawn (0: no text); layout keeps it legible
     step: int = 0
+    picture: bool = False  # a picture the markdown shows (livedeck.images): never shown over PICTURE_ZOOM × its size
 
 
 @dataclass(frozen=True)
@@ -95,6 +125,8 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     caption: str = ""
     step: int = 0
+    align: tuple[str, ...] = ()  # each column's: "left", "center", "right" or "" (a GitHub table's)
+    markdown: bool = False  # cells are inline markdown (a GitHub table's), not printed values; no picture
 
 
 @dataclass(frozen=True)
@@ -106,9 +138,10 @@ class ColumnBreak:
     end: bool = False
 
 
-Block = Union[Markdown, Math, Code, Stream, Value, Error, Figure, Table, ColumnBreak]
+Block = Union[Markdown, Callout, Image, Math, Code, Stream, Value, Error, Figure, Table, ColumnBreak]
 BLOCK_TYPES: dict[str, type] = {
-    cls.__name__: cls for cls in (Markdown, Math, Code, Stream, Value, Error, Figure, Table, ColumnBreak)
+    cls.__name__: cls for cls in (Markdown, Callout, Image, Math, Code, Stream, Value, Error, Figure, Table,
+                                  ColumnBreak)
 }
 
 

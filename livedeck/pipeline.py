@@ -50,6 +50,8 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
            inputs: dict[str, str], options: BuildOptions, errors_shown: bool, start: float) -> Outcome:
     """Lay the deck out and write every format: one error path for lessons that ran and lessons
     re-rendered from the cache. A format that fails is this lesson's failure."""
+    from livedeck.images import resolve_images
+    from livedeck.notices import lesson_notices
     from livedeck.layout.regions import cut_for_slides
     from livedeck.structure import build_deck
 
@@ -59,24 +61,17 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
         settings = lesson_settings(settings, lesson.front_matter, lesson.path)
     try:
         deck = build_deck(lesson, shown, source=options.shown(lesson.path.resolve()), settings=settings)
-        published = write_deck(deck, lesson, outputs, files | side_files, options)
+        pictures = resolve_images(deck, lesson)
+        published = write_deck(pictures.deck, lesson, outputs, files | side_files | pictures.files, options)
     except FormatError as exc:
         return Outcome(lesson.name, error=str(exc), seconds=time.perf_counter() - start)
     except OutputError as exc:
         return Outcome(lesson.name, error=f"{lesson.path}: {exc}", seconds=time.perf_counter() - start,
                        bad_output=True)
     card = Card(deck.title, deck.subtitle, published.slides)
-    built = Built(card, published.files, errors_shown or published.errors_shown, inputs,
-                  _notices(lesson) + published.warnings)
+    built = Built(card, published.files, errors_shown or published.errors_shown, inputs | pictures.inputs,
+                  lesson_notices(lesson) + pictures.warnings + published.warnings)
     return Outcome(lesson.name, built, seconds=time.perf_counter() - start)
-
-
-def _notices(lesson: Lesson) -> tuple[str, ...]:
-    """What the build did not run (shell lines, unknown magics), at its file and line."""
-    from livedeck.magics import needs_ipython, notices
-
-    return tuple(f"{lesson.path}:{notice.line}: {notice.text}" for cell in lesson.cells
-                 if cell.kind == "code" and needs_ipython(cell.source) for notice in notices(cell.source, cell.line))
 
 
 def _rerender(job: Rerender, options: BuildOptions) -> Outcome:

@@ -18,10 +18,14 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Iterator, Optional, Union
 
+from markdown_it.token import Token
+
 from livedeck.course import Settings
 from livedeck.lesson import Lesson
+from livedeck.html import alerts_as_callouts, html_block
 from livedeck.markdown import parser
-from livedeck.model import Block, Code, ColumnBreak, Deck, Layout, Markdown, Math, Slide
+from livedeck.model import (Block, Callout, CalloutKind, Code, ColumnBreak, Deck, Image, Layout, Markdown, Math,
+                            Slide, Table)
 
 COLUMNS_OPEN = re.compile(r"^:{4,}\s*(?:columns|\{\s*\.columns\s*\})\s*$")
 COLUMN_OPEN = re.compile(r'^:{3,}\s*(?:column|\{\s*\.column(?:\s+width\s*=\s*"?(\d+(?:\.\d+)?)%"?)?\s*\})\s*$')
@@ -40,6 +44,9 @@ class Kind(StrEnum):
     INCREMENTAL = "incremental"
     COLUMN = "column"  # `::: column` opens
     COLUMNS_END = "columns-end"  # `::::` closes the columns
+    TABLE = "table"  # a GitHub table
+    CALLOUT = "callout"  # `::: {.callout-note}`, or a `<div class="alert">` note box
+    IMAGE = "image"  # `![alt](file.png)` alone in its paragraph, or an <img>
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,9 @@ class Piece:
     text: str = ""
     width: float = 0.0  # "column": its share of the slide's width (0: an equal share)
     level: int = 0  # a heading's: 1 for `#`
-    source: str = ""  # a heading's markdown, as written (it stays text when it is a subheading)
+    source: str = ""  # the markdown as written (a heading's stays text when it is a subheading); an image's file
+    centred: bool = False  # text in <center>, or in a tag with align="center"
+    title: str = ""  # a callout's, when it sets one
 
 
 def split_markdown(source: str, open_divs: Optional[list[str]] = None) -> Iterator[Piece]:
@@ -59,6 +68,8 @@ def split_markdown(source: str, open_divs: Optional[list[str]] = None) -> Iterat
     """
     divs = open_divs if open_divs is not None else []
     segment: list[str] = []
+    if "alert" in source:
+        source = alerts_as_callouts(source)
     for line in source.splitlines():
         stripped = line.strip()
         column = COLUMN_OPEN.match(stripped)
@@ -99,7 +110,7 @@ def _split_segment(source: str) -> Iterator[Piece]:
         inner = "\n".join(ln for ln in lines[start + 1 : end] if not CLOSE.match(ln.strip())).strip()
         if token.type == "heading_open":
             yield from flush()
-            yield Piece(Kind.HEADING, tokens[index + 1].content.strip(), level=int(token.tag[1]),
+            yield Piece(Kind.HEADING, _inline_only(tokens[index + 1].content.strip()), level=int(token.tag[1]),
                         source="\n".join(lines[start:end]))
         elif token.type == "hr":
             yield from flush()
@@ -116,10 +127,71 @@ def _split_segment(source: str) -> Iterator[Piece]:
         elif token.type == "paragraph_open" and tokens[index + 1].content.strip() == ". . .":
             yield from flush()  # Quarto's pause: what follows appears at the next click
             yield Piece(Kind.PAUSE)
+        elif token.type == "paragraph_open" and _only_images(tokens[index + 1]):
+            yield from flush()
+            for image in (c for c in tokens[index + 1].children if c.type == "image"):
+                yield Piece(Kind.IMAGE, image.content, source=str(image.attrs.get("src", "")))
+        elif token.type == "table_open":
+            yield from flush()
+            yield Piece(Kind.TABLE, source="\n".join(lines[start:end]))
+        elif token.type.startswith("container_callout-") and token.type.endswith("_open"):
+            yield from flush()
+            kind = token.type[len("container_callout-"):-len("_open")]
+            yield Piece(Kind.CALLOUT, inner, source=kind, title=_attribute(token.info, "title"))
+        elif token.type == "html_block":
+            yield from flush()
+            for part in html_block(token.content):
+                if part.src:
+                    yield Piece(Kind.IMAGE, part.alt, source=part.src)
+                else:
+                    yield Piece(Kind.TEXT, part.text, centred=part.centred)
         else:
             text.extend(lines[start:end])
             text.append("")
     yield from flush()
+
+
+def _inline_only(text: str) -> str:
+    """A heading's text as a title: inline markdown, so `00. Fundamentals` is not read as a list item
+    numbered 0 (nor `+ x` as a bullet, `> x` as a quote) when the title is drawn."""
+    return re.sub(r"^(\d+)([.)])(\s)", r"\1\\\2\3", re.sub(r"^([-+*>#])(\s)", r"\\\1\2", text))
+
+
+def _only_images(inline: Token) -> bool:
+    """A paragraph of images alone (a figure), rather than text with a picture in a line."""
+    children = inline.children or []
+    return any(c.type == "image" for c in children) and all(
+        c.type == "image" or (c.type in ("softbreak", "hardbreak", "text") and not c.content.strip())
+        for c in children)
+
+
+def _attribute(info: str, name: str) -> str:
+    """An attribute's value in a div's `{.class name="value"}`."""
+    found = re.search(rf'\b{name}\s*=\s*"([^"]*)"', info)
+    return found.group(1) if found else ""
+
+
+def gfm_table(source: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """A GitHub table's header, rows (each cell's inline markdown) and column alignments."""
+    header: list[str] = []
+    rows: list[list[str]] = []
+    align: list[str] = []
+    row: Optional[list[str]] = None
+    in_head = False
+    tokens = parser().parse(source)
+    for index, token in enumerate(tokens):
+        if token.type in ("thead_open", "thead_close"):
+            in_head = token.type == "thead_open"
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close" and row is not None:
+            (header.extend if in_head else rows.append)(row)
+        elif token.type in ("th_open", "td_open") and row is not None:
+            row.append(tokens[index + 1].content.strip() if tokens[index + 1].type == "inline" else "")
+            if in_head:
+                style = str(token.attrs.get("style", ""))
+                align.append(style.partition("text-align:")[2].strip())
+    return tuple(header), tuple(tuple(r) for r in rows), tuple(align)
 
 
 def list_items(markdown: str) -> int:
@@ -162,17 +234,31 @@ class _Draft:
                 self.blocks.append(ColumnBreak(piece.width, step=self.step))
             case Kind.COLUMNS_END:  # what follows spans the slide again, below the columns
                 self.blocks.append(ColumnBreak(step=self.step, end=True))
-            case Kind.HEADING:  # below the slide level: a subheading, in the slide's text
-                self._text(piece.source, subheading)
+            case Kind.HEADING:  # below the slide level: a subheading, in the slide's text with what is around it
+                self._text(piece.source, True)
                 self.after_subheading = True
+            case Kind.TEXT if piece.centred:
+                self.blocks.append(Markdown(piece.text, step=self.step, centred=True))
             case Kind.TEXT:
                 self._text(piece.text, subheading)
+            case Kind.TABLE:
+                header, rows, align = gfm_table(piece.source)
+                self.blocks.append(Table("", header, rows, step=self.step, align=align, markdown=True))
+            case Kind.CALLOUT:
+                kind = CalloutKind(piece.source)
+                title, text = piece.title, piece.text
+                heading = re.match(r"^#{1,6}\s+(.+?)\s*#*\s*$", text.split("\n", 1)[0])
+                if not title and heading:  # Quarto: a callout's first heading is its title
+                    title, text = heading.group(1), text.split("\n", 1)[1].strip() if "\n" in text else ""
+                self.blocks.append(Callout(kind, title or kind.value.capitalize(), text, step=self.step))
+            case Kind.IMAGE:
+                self.blocks.append(Image(piece.source, piece.text, step=self.step))
             case _:
                 raise ValueError(f"a slide cannot hold a {piece.kind} piece")
 
     def _text(self, text: str, joined: bool) -> None:
         last = self.blocks[-1] if self.blocks else None
-        if joined and isinstance(last, Markdown) and last.step == self.step:
+        if joined and isinstance(last, Markdown) and last.step == self.step and not (last.items_from or last.centred):
             self.blocks[-1] = replace(last, text=f"{last.text}\n\n{text}")
         else:
             self.blocks.append(Markdown(text, step=self.step))
@@ -202,6 +288,7 @@ class _CodeCell:
 
 
 Event = Union[Piece, _CodeCell]
+SUBTITLE = (Kind.NOTES, Kind.MATH, Kind.TEXT, Kind.INCREMENTAL, Kind.HEADING)  # what a title slide can hold
 LOOK_PAST = (Kind.NOTES, Kind.PAUSE, Kind.COLUMN, Kind.COLUMNS_END)  # neither content nor a heading
 
 
@@ -270,11 +357,14 @@ def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: s
     subtitle: list[str] = []
     title_notes: list[str] = []
     slides: list[_Draft] = []
+    under_title = False  # no slide begun since the title heading: what follows is the title slide's
     for index, event in enumerate(events):
         if index == consumed:
+            under_title = True
             continue
+        count = len(slides)
         if isinstance(event, _CodeCell):
-            if not slides or slides[-1].section:
+            if not slides or slides[-1].section or under_title:
                 if event.setup:
                     continue
                 slides.append(_Draft(""))  # visible code before any slide heading: an untitled slide
@@ -283,14 +373,14 @@ def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: s
             slides.append(_Draft(event.text, section=event.level < level))
         elif event.kind == Kind.BREAK:
             slides.append(_Draft(""))
-        elif not slides and consumed is not None and index > consumed:  # under the title: the title slide's
-            if event.kind in (Kind.NOTES, Kind.MATH, Kind.TEXT, Kind.INCREMENTAL, Kind.HEADING):
-                (title_notes if event.kind == Kind.NOTES else subtitle).append(
-                    f"$${event.text}$$" if event.kind == Kind.MATH else event.source or event.text)
+        elif under_title and event.kind in SUBTITLE and not event.centred:
+            (title_notes if event.kind == Kind.NOTES else subtitle).append(  # under the title: the title slide's
+                f"$${event.text}$$" if event.kind == Kind.MATH else event.source or event.text)
         else:
             if not slides or (slides[-1].section and event.kind != Kind.NOTES):
                 slides.append(_Draft(""))  # content before any heading, or after a section's: a slide of its own
             slides[-1].add(event)
+        under_title = under_title and len(slides) == count
     source = source or str(lesson.path)
     notes = "\n\n".join(title_notes + [f"Source: `{source}`"])  # the file, for the lecturer, not the room
     return Deck(

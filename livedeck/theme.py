@@ -29,6 +29,12 @@ class Theme:
     pptx_text_font: str
     pptx_code_font: str
     code_dimmed: str
+    callouts: tuple[tuple[str, str, str], ...] = ()  # (kind, frame, background): theme.toml's [callout]
+
+    def callout(self, kind: str) -> tuple[str, str]:
+        """A callout's frame and background colours (its title is in the frame's)."""
+        return next(((frame, back) for name, frame, back in self.callouts if name == kind), (self.heading_color,
+                                                                                                 "F4F6F8"))
 
     @property
     def code_style(self) -> CodeStyle:
@@ -49,4 +55,5 @@ def load_theme(path: Path = TEMPLATES / "theme.toml") -> Theme:
         pptx_text_font=pptx["text_font"],
         pptx_code_font=pptx["code_font"],
         code_dimmed=code["dimmed"],
+        callouts=tuple((kind, *(c.strip() for c in value.split(",", 1))) for kind, value in data.get("callout", {}).items()),
     )

@@ -63,6 +63,7 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str
             result = run_build("--slides", str(slides), "--out", str(out / "dist"), "--figures",
                                str(out / "figures"), "--cache", str(cache or out / "cache"), *args)
             assert result.returncode == 0, result.stdout + result.stderr
+            (out / "build.log").write_text(result.stdout + result.stderr)  # what the build said
             (out / "complete").write_text("")
     return out
 
@@ -73,7 +74,9 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return shared_build(tmp_path_factory, "course", "-f", "html", "-f", "pptx", "-f", "json", "-f", "ipynb")
 
 
-MATERIAL = ["stress", "autograd_tutorial"]  # tests/fixtures/lessons: written to strain the layout, and a public tutorial
+# tests/fixtures/lessons: one written to strain the layout, and public tutorials as lecturers have them (its README)
+MATERIAL = ["stress", "autograd_tutorial", "autograd_blitz", "autograd_basics", "legendre_function",
+            "pytorch_fundamentals"]
 
 
 @pytest.fixture(scope="session")

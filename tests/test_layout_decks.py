@@ -69,6 +69,20 @@ def test_math_is_typeset_and_fonts_load_from_disk(opened: Opened) -> None:
     assert page.evaluate("document.fonts.load('20px \"LD Mono\"').then(faces => faces.length)") > 0
 
 
+# What a slide must never show as text (issue 14): markdown and HTML syntax, and TeX
+MARKUP = re.compile(r"\|\s*:?-{3,}|!\[|</?div\b|</?script\b|</?center\b|<img\b|\*\*\S|\\(?:frac|begin|partial|sum)\b|\$")
+
+
+def test_no_markup_or_tex_shows_as_text(opened: Opened) -> None:
+    """Prose, titles, tables and captions (code and its output show what they are)."""
+    texts = opened.page.evaluate("""[...document.querySelectorAll(
+        '.ld-text, .ld-heading, table.ld-table td, table.ld-table th, figcaption')].map(e => {
+        const copy = e.cloneNode(true);
+        copy.querySelectorAll('.ld-mathml, code').forEach(m => m.remove());
+        return copy.textContent; })""")
+    assert texts and [t for t in texts if MARKUP.search(t)] == []
+
+
 def test_code_is_highlighted_in_colour(opened: Opened) -> None:
     colours = opened.page.evaluate("[...document.querySelectorAll('pre.ld-code span')].map(s => getComputedStyle(s).color)")
     assert len(set(colours)) >= 3

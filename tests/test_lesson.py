@@ -63,12 +63,6 @@ def test_bad_options_name_file_and_line(tmp_path: Path, option: str, fragment: s
     assert caught.value.line == 5 and str(path) in str(caught.value)
 
 
-def test_a_lesson_needs_a_title(tmp_path: Path) -> None:
-    path = write_lesson(tmp_path, "01_untitled.py", "# %% [markdown]\n# ## Just a slide\n")
-    with pytest.raises(LessonError, match="starts with `# Title`"):
-        read_lesson(path)
-
-
 def test_real_lessons_read(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parent.parent / "slides"
     names = [read_lesson(p).name for p in find_lessons(root)]

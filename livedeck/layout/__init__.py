@@ -23,7 +23,7 @@ from livedeck.layout.geometry import (BYLINE_SIZE, DECK_TITLE_SIZES, FOOTER_SIZE
                                       SLIDE_WIDTH, SUBTITLE_MAX_LINES, SUBTITLE_SIZE, TEXT_INSET, TITLE_SIZES, Box,
                                       body_box, footer_band, title_box)
 from livedeck.layout.richtext import markdown_paragraphs, plain_text
-from livedeck.model import Block, Deck, Error, Layout, Markdown, Math, Slide
+from livedeck.model import Block, Callout, Deck, Error, Layout, Markdown, Math, Slide, Table
 from livedeck.theme import CodeStyle
 
 TITLE_INSET = 7.2  # left and right inside a title box
@@ -196,7 +196,10 @@ def formulas_of(deck: Deck) -> list[Key]:
         for block in slide.blocks:
             if isinstance(block, Math):
                 keys.append((block.latex, True))
-            texts += [getattr(block, "text", "") if isinstance(block, Markdown) else "", getattr(block, "caption", "")]
+            texts += [getattr(block, "text", "") if isinstance(block, (Markdown, Callout)) else "",
+                      getattr(block, "caption", ""), getattr(block, "title", "")]
+            if isinstance(block, Table) and block.markdown:
+                texts += [cell for row in (block.header, *block.rows) for cell in row]
     return keys + [key for text in texts if text for key in formulas_in(text)]
 
 

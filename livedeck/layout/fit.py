@@ -16,16 +16,18 @@ from typing import Callable, Mapping, Optional
 
 from livedeck.layout import measure
 from livedeck.layout.formulas import Formula, FormulaError, Key
-from livedeck.layout.geometry import (BULLET_INDENT, CAPTION_SIZE, CELL_INSET, CODE_FLOOR, CODE_INSET, CODE_SIZES,
+from livedeck.layout.geometry import (BULLET_INDENT, CALLOUT_INSET, CAPTION_SIZE, CELL_INSET, CODE_FLOOR, CODE_INSET,
+                                      CODE_SIZES,
                                       COLUMN_GAP, CONTINUATION, FIGURE_MIN_HEIGHT, FIGURE_TEXT_MIN, GAP, LEVELS,
                                       LINE_SPACING, MATH_FLOOR, MATH_SIZE_FACTOR, PARAGRAPH_SPACING, TEXT_INSET, Box)
 from livedeck.layout.regions import columns
 from livedeck.layout.richtext import Paragraph, Run, code_paragraphs, markdown_paragraphs, mono_paragraphs
-from livedeck.model import Block, Code, ColumnBreak, Error, Figure, Markdown, Math, Slide, Stream, Table, Value
+from livedeck.model import Block, Callout, Code, ColumnBreak, Error, Figure, Markdown, Math, Slide, Stream, Table, Value
 from livedeck.theme import CodeStyle
 
 Formulas = Mapping[Key, Formula]  # every formula of the deck, typeset
 CONTINUATION_COLOR = CodeStyle.dimmed  # grey, yet 4.5:1 on the code and output backgrounds
+PICTURE_ZOOM = 1.5  # a markdown picture (its CSS pixels) is shown at most this much larger
 SIDE_BY_SIDE_GAIN = 1.1  # code beside its figure only when the figure gets this much more area
 # Room left unused on a line of code: renderers differ in rounding, and a line that only just fits
 # here must not wrap there.
@@ -42,6 +44,7 @@ class Placed:
     header: tuple[str, ...] = ()  # tables: the header and rows drawn here (a wide table's columns in parts)
     rows: tuple[tuple[str, ...], ...] = ()
     column_widths: tuple[float, ...] = ()
+    row_heights: tuple[float, ...] = ()  # tables: each row drawn here, the header first (a GitHub table's cells wrap)
     picture: Optional[Box] = None  # figures and math: the picture inside `box`
     caption: Optional[Box] = None
     items_before: int = 0  # an incremental list continued from an earlier slide: its items shown there
@@ -70,6 +73,10 @@ def to_pieces(block: Block, code_style: CodeStyle, figures: str, width: float) -
 def _pieces(block: Block, code_style: CodeStyle, figures: str, width: float) -> tuple[Piece, ...]:
     if isinstance(block, Markdown):
         return (Piece(block, tuple(markdown_paragraphs(block.text))),)
+    if isinstance(block, Callout):  # its title, as a subheading, then its text
+        title = Paragraph(tuple(replace(r, bold=True) for p in markdown_paragraphs(block.title) for r in p.runs),
+                          heading=True)
+        return (Piece(block, (title, *markdown_paragraphs(block.text))),)
     if isinstance(block, Code):
         return (Piece(block, tuple(code_paragraphs(block.source, block.language, code_style))),)
     if isinstance(block, Stream):
@@ -90,7 +97,9 @@ def _pieces(block: Block, code_style: CodeStyle, figures: str, width: float) -> 
 def column_groups(table: Table, width: float) -> list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]:
     """(header, rows) of each part of a table, cut by columns where it is wider than `width` at the
     smallest table size; each part repeats the row labels (a first column with an empty header)."""
-    widths = column_widths(table.header, table.rows, LEVELS[-1][2])
+    if table.markdown:  # a GitHub table's cells wrap within the slide's width: never cut by columns
+        return [(table.header, table.rows)]
+    widths = column_widths(table.header, table.rows, table_size(table, len(LEVELS) - 1), table.markdown)
     count = len(widths)
     labels = 1 if table.header and table.header[0] == "" and count > 1 else 0
     if sum(widths) <= width:
@@ -108,14 +117,30 @@ def column_groups(table: Table, width: float) -> list[tuple[tuple[str, ...], tup
     return [(pick(table.header, g) if table.header else (), tuple(pick(r, g) for r in table.rows)) for g in groups]
 
 
-def column_widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], size: float) -> list[float]:
-    """Each column's width at `size`: its widest cell (the header bold), and the cell's insets."""
+def column_widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], size: float,
+                  markdown: bool = False) -> list[float]:
+    """Each column's width at `size`: its widest cell (the header bold), and the cell's insets. A printed
+    table's cells are monospace text; a GitHub table's are inline markdown, measured run by run."""
     def width(index: int) -> float:
         cells = [(header[index], True)] if index < len(header) else []
         cells += [(row[index], False) for row in rows if index < len(row)]
+        if markdown:
+            return max((cell_width(text, size, bold) for text, bold in cells), default=0.0)
         return max((measure.width(text, size, mono=True, bold=bold) for text, bold in cells), default=0.0)
 
     return [width(i) + 2 * CELL_INSET[0] + 2 for i in range(max([len(header)] + [len(r) for r in rows]))]
+
+
+def table_size(table: Table, level: int) -> float:
+    """A table's font size at a level: a printed table's (monospace, smaller), or a GitHub table's (text)."""
+    text, _, printed = LEVELS[level]
+    return text if table.markdown else printed
+
+
+def cell_width(markdown: str, size: float, bold: bool = False) -> float:
+    """A markdown cell's width on one line: its runs, each in its own font."""
+    return max((sum(measure.width(r.text, size, mono=r.code, bold=r.bold or bold, italic=r.italic) for r in p.runs)
+                for p in markdown_paragraphs(markdown)), default=0.0)
 
 
 @lru_cache(maxsize=4096)
@@ -168,7 +193,7 @@ class Planner:
 
     @staticmethod
     def inset(piece: Piece) -> tuple[float, float]:
-        return CODE_INSET if piece.mono else TEXT_INSET
+        return CODE_INSET if piece.mono else CALLOUT_INSET if isinstance(piece.block, Callout) else TEXT_INSET
 
     def font(self, piece: Piece, level: int, width: float) -> float:
         text, code, table = LEVELS[level]
@@ -177,7 +202,7 @@ class Planner:
             room = self.room(piece, width)
             return next((s for s in CODE_SIZES if s <= code and longest_line(piece, s) <= room), CODE_FLOOR)
         if isinstance(block, Table):
-            return table
+            return table_size(block, level)
         if isinstance(block, Math):
             return text * MATH_SIZE_FACTOR
         return text
@@ -210,7 +235,8 @@ class Planner:
         available = (width - 2 * inset_x) * 0.97
         height = 0.0
         for paragraph in piece.paragraphs:
-            indent = (paragraph.level + 1) * BULLET_INDENT * size if paragraph.bullet else 0.0
+            indent = ((paragraph.level + 1) * BULLET_INDENT * size if paragraph.bullet else 0.0) + \
+                paragraph.quote * BULLET_INDENT * size
             lines = measure.wrapped_lines(paragraph, size, available - indent, self.math_widths)
             height += lines * size * self.line_height(paragraph)
         spacing = round(size * PARAGRAPH_SPACING, 1) * max(0, len(piece.paragraphs) - 1)
@@ -227,14 +253,51 @@ class Planner:
                 tallest = max(tallest, max(0.946, above) + max(0.254, below) + 0.02)
         return tallest
 
-    def column_widths(self, piece: Piece, level: int) -> list[float]:
-        return column_widths(piece.header, piece.rows, LEVELS[level][2])
+    def column_widths(self, piece: Piece, level: int, width: float = float("inf")) -> list[float]:
+        """Each column's width: its widest cell on one line; a GitHub table too wide for `width` has its
+        wide columns narrowed (never below their longest word), so their cells wrap."""
+        size = table_size(piece.block, level)
+        natural = column_widths(piece.header, piece.rows, size, piece.block.markdown)
+        if not piece.block.markdown or sum(natural) <= width:
+            return natural
+        least = [self._longest_word(piece, index, size) + 2 * CELL_INSET[0] + 2 for index in range(len(natural))]
+        if sum(least) > width:
+            return least  # too wide even so: the caller finds it does not fit
+        widths, fixed = list(natural), set()
+        while True:  # narrow columns keep their width; the wide ones share the rest, as browsers lay tables out
+            room = width - sum(widths[i] for i in fixed)
+            wide = [i for i in range(len(widths)) if i not in fixed]
+            share = room / sum(natural[i] for i in wide)
+            squeezed = [i for i in wide if natural[i] * share < least[i]]
+            if not squeezed:
+                return [widths[i] if i in fixed else natural[i] * share for i in range(len(widths))]
+            for i in squeezed:
+                widths[i] = least[i]
+                fixed.add(i)
+
+    def _longest_word(self, piece: Piece, index: int, size: float) -> float:
+        cells = [(row[index], row is piece.header) for row in (piece.header, *piece.rows) if index < len(row)]
+        return max((cell_width(word, size, bold) for text, bold in cells for word in text.split()), default=0.0)
+
+    def row_heights(self, piece: Piece, level: int, widths: list[float]) -> list[float]:
+        """Each row's height (the header's first): a line, or a GitHub table's cells as wrapped."""
+        size = table_size(piece.block, level)
+        rows = ([piece.header] if piece.header else []) + list(piece.rows)
+        if not piece.block.markdown:
+            return [size * LINE_SPACING + 2 * CELL_INSET[1]] * len(rows)
+        heights = []
+        for number, row in enumerate(rows):
+            header = number == 0 and bool(piece.header)
+            lines = max((sum(measure.wrapped_lines(replace(p, runs=tuple(replace(r, bold=r.bold or header) for r in p.runs)),
+                                                   size, (width - 2 * CELL_INSET[0] - 2) * 0.97, self.math_widths)
+                             for p in markdown_paragraphs(text)) for text, width in zip(row, widths)), default=1)
+            heights.append(max(lines, 1) * size * LINE_SPACING + 2 * CELL_INSET[1])
+        return heights
 
     def table_height(self, piece: Piece, level: int, width: float) -> float:
         """The table's rows, and its caption beneath when it has one (as wide as the table's box)."""
-        size = LEVELS[level][2]
-        rows = len(piece.rows) + (1 if piece.header else 0)
-        return rows * (size * LINE_SPACING + 2 * CELL_INSET[1]) + 2 + self.caption_height(piece.block.caption, width)
+        heights = self.row_heights(piece, level, self.column_widths(piece, level, width))
+        return sum(heights) + 2 + self.caption_height(piece.block.caption, width)
 
     def math_box(self, piece: Piece, width: float, level: int) -> tuple[float, float]:
         """A display formula's size as typeset, scaled down to the width when it is wider, not below
@@ -254,7 +317,7 @@ class Planner:
         if isinstance(block, Figure):
             return None
         if isinstance(block, Table):
-            if sum(self.column_widths(piece, level)) > width:
+            if sum(self.column_widths(piece, level, width)) > width + 0.01:
                 return float("inf")
             return self.table_height(piece, level, width)
         if isinstance(block, Math):
@@ -304,6 +367,8 @@ class Planner:
             caption_h = self.caption_height(block.caption, box.w)
             aspect = block.width / block.height
             w = min(box.w, (box.h - caption_h) * aspect)
+            if block.picture:  # a lesson's picture: enlarged for the room, but not until it blurs
+                w = min(w, block.width * 72 * PICTURE_ZOOM)
             h = w / aspect
             picture = Box(box.x + (box.w - w) / 2, box.y, w, h)
             caption = Box(box.x, box.y + h, box.w, caption_h) if block.caption else None
@@ -314,12 +379,13 @@ class Planner:
             w, h = self.math_box(piece, box.w, level)
             return Placed(block, box, size, picture=Box(box.x + (box.w - w) / 2, box.y, w, h))
         if isinstance(block, Table):
-            widths = self.column_widths(piece, level)
+            widths = self.column_widths(piece, level, box.w)
             total = min(sum(widths), box.w)
             caption_h = self.caption_height(block.caption, box.w)
             caption = Box(box.x, box.bottom - caption_h, box.w, caption_h) if block.caption else None
             return Placed(block, Box(box.x + (box.w - total) / 2, box.y, total, box.h - caption_h), size,
-                          header=piece.header, rows=piece.rows, column_widths=tuple(widths), caption=caption)
+                          header=piece.header, rows=piece.rows, column_widths=tuple(widths),
+                          row_heights=tuple(self.row_heights(piece, level, widths)), caption=caption)
         return Placed(block, box, size, paragraphs=self.lines(piece, level, box.w), items_before=piece.items_before)
 
     def in_columns(self, top: list[Piece], cols: list[tuple[float, list[Piece]]], bottom: list[Piece], box: Box,

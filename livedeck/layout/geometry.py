@@ -44,6 +44,7 @@ COLUMN_GAP = 16.0  # between columns
 TEXT_INSET = (3.0, 2.0)  # left/right, top/bottom insets of a text box
 CODE_INSET = (8.0, 5.0)
 CELL_INSET = (5.0, 3.0)
+CALLOUT_INSET = (12.0, 6.0)  # inside a callout's frame (its thick left rule is drawn in the left inset)
 BULLET_INDENT = 1.3  # list indent per level, in multiples of the font size (room for "10.")
 CONTINUATION = "↪ "  # starts the wrapped tail of a code line too long for the slide
 

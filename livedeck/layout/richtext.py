@@ -27,7 +27,8 @@ class Run:
     link: str = ""
     color: str = ""  # RRGGBB, for highlighted code
     math: str = ""  # inline math: its LaTeX (HTML typesets it; `text` is its Unicode reading, for notes)
-    script: Script = Script.NONE  # a superscript or subscript (PowerPoint's inline math: mathtext.py)
+    script: Script = Script.NONE  # a superscript or subscript (<sub>, <sup>; PowerPoint's inline math: mathtext.py)
+    strike: bool = False  # ~~struck through~~
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class Paragraph:
     number: int = 0  # the item's number in a numbered list
     line: int = 0  # code and output: the source line it shows (1-based)
     continued: bool = False  # the wrapped tail of a line too long for its box
+    heading: bool = False  # a subheading (a heading below the slide level): bold, in the heading colour
+    quote: int = 0  # how deep in block quotes (> …) it stands: indented, italic
 
     @property
     def text(self) -> str:
@@ -46,11 +49,50 @@ class Paragraph:
 
 
 
+# Raw HTML in markdown: these inline tags keep their meaning, in every format (the safe subset; html.py)
+INLINE_STYLE = {"b": ("bold", True), "strong": ("bold", True), "i": ("italic", True), "em": ("italic", True),
+                "code": ("code", True), "tt": ("code", True), "kbd": ("code", True), "s": ("strike", True),
+                "del": ("strike", True), "strike": ("strike", True), "sub": ("script", Script.SUB),
+                "sup": ("script", Script.SUPER)}
+
+
 def _inline(token: Token) -> tuple[Run, ...]:
+    from livedeck.html import Tag, read_tag, safe_link
+
     runs: list[Run] = []
     style = Run("")
+    styles: list[tuple[str, Run]] = []  # open inline HTML tags, and the style before each
+    dropped = 0  # inside <script>, <style> …: their text is never shown
     for child in token.children or []:
         kind = child.type
+        if kind == "html_inline":
+            tag = read_tag(child.content)
+            if tag is None:
+                continue
+            if not tag.known:  # `A <green> box`, `List<int>`: no HTML a deck knows, so the text it reads as
+                runs.append(replace(style, text=child.content))
+            elif tag.dropped:
+                dropped += -1 if tag.closing else 1
+                dropped = max(dropped, 0)
+            elif tag.name == "br":
+                runs.append(replace(style, text="\n"))
+            elif tag.name == "img" and not tag.closing:
+                runs.append(replace(style, text=tag.attrs.get("alt", "") or "[image]"))
+            elif tag.name == "a":
+                style = replace(style, link="" if tag.closing else safe_link(tag.attrs.get("href", "")))
+            elif tag.name in INLINE_STYLE:
+                if tag.closing:
+                    while styles and styles[-1][0] != tag.name:
+                        styles.pop()
+                    if styles:
+                        style = styles.pop()[1]
+                else:
+                    styles.append((tag.name, style))
+                    field_name, value = INLINE_STYLE[tag.name]
+                    style = replace(style, **{field_name: value})
+            continue
+        if dropped:
+            continue
         if kind == "text":
             runs.append(replace(style, text=child.content))
         elif kind in ("softbreak",):
@@ -61,16 +103,14 @@ def _inline(token: Token) -> tuple[Run, ...]:
             runs.append(replace(style, text=child.content, code=True))
         elif kind in ("math_inline", "math_inline_double"):
             runs.append(replace(style, text=latex_to_unicode(child.content), math=child.content))
-        elif kind == "strong_open":
-            style = replace(style, bold=True)
-        elif kind == "strong_close":
-            style = replace(style, bold=False)
-        elif kind == "em_open":
-            style = replace(style, italic=True)
-        elif kind == "em_close":
-            style = replace(style, italic=False)
+        elif kind in ("strong_open", "strong_close"):
+            style = replace(style, bold=kind == "strong_open")
+        elif kind in ("em_open", "em_close"):
+            style = replace(style, italic=kind == "em_open")
+        elif kind in ("s_open", "s_close"):
+            style = replace(style, strike=kind == "s_open")
         elif kind == "link_open":
-            style = replace(style, link=str(child.attrs.get("href", "")))
+            style = replace(style, link=safe_link(str(child.attrs.get("href", ""))))
         elif kind == "link_close":
             style = replace(style, link="")
         elif kind == "image":
@@ -98,6 +138,8 @@ def markdown_paragraphs(text: str) -> list[Paragraph]:
 def _markdown_paragraphs(text: str) -> tuple[Paragraph, ...]:
     paragraphs: list[Paragraph] = []
     lists: list[list] = []  # stack of [kind, next number]
+    heading = False
+    quote = 0
     for token in parser().parse(text):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             start = int(token.attrs.get("start", 1) or 1)
@@ -106,15 +148,30 @@ def _markdown_paragraphs(text: str) -> tuple[Paragraph, ...]:
             lists.pop()
         elif token.type == "list_item_open":
             lists[-1].append("new")  # the next paragraph carries the bullet
+        elif token.type in ("heading_open", "heading_close"):
+            heading = token.type == "heading_open"
+        elif token.type in ("blockquote_open", "blockquote_close"):
+            quote += 1 if token.type == "blockquote_open" else -1
         elif token.type == "inline":
             bullet, number = "", 0
             if lists and lists[-1][-1] == "new":
                 lists[-1].pop()
                 bullet, number = lists[-1][0], lists[-1][1]
                 lists[-1][1] += 1
-            paragraphs.append(Paragraph(_inline(token), bullet, max(0, len(lists) - 1), number))
+            runs = _inline(token)
+            if heading or quote:
+                runs = tuple(replace(r, bold=r.bold or heading, italic=r.italic or bool(quote)) for r in runs)
+            if runs:
+                paragraphs.append(Paragraph(runs, bullet, max(0, len(lists) - 1), number, heading=heading,
+                                            quote=quote))
         elif token.type in ("math_block", "math_block_label", "amsmath"):
             paragraphs.append(Paragraph((Run(latex_to_unicode(token.content), italic=True, math=token.content),)))
+        elif token.type == "html_block":  # raw HTML: its safe subset's text, read as markdown (livedeck.html)
+            from livedeck.html import html_block
+
+            for part in html_block(token.content):
+                paragraphs.extend(_markdown_paragraphs(part.text) if part.text else
+                                  (Paragraph((Run(part.alt or "[picture]", italic=True),)),))
         elif token.type in ("fence", "code_block"):
             paragraphs.extend(Paragraph((Run(line, code=True),)) for line in token.content.rstrip("\n").split("\n"))
     return tuple(paragraphs)

@@ -21,7 +21,8 @@ from markupsafe import Markup
 from livedeck.layout import LaidDeck
 from livedeck.layout.fit import Placed
 from livedeck.layout.formulas import Formula
-from livedeck.layout.geometry import PX_PER_PT, Box
+from livedeck.layout.geometry import BULLET_INDENT, PX_PER_PT, Box
+from livedeck.layout.mathtext import Script
 from livedeck.layout.richtext import Run, markdown_paragraphs, plain_text
 from livedeck.layout.unimath import latex_to_unicode
 from livedeck.markdown import parser
@@ -96,6 +97,10 @@ def render_runs(runs: tuple[Run, ...], formulas: dict) -> Markup:
             text = Markup(f"<strong>{text}</strong>")
         if run.italic and not run.math:
             text = Markup(f"<em>{text}</em>")
+        if run.strike:
+            text = Markup(f"<s>{text}</s>")
+        if run.script and not run.math:
+            text = Markup(f"<{'sup' if run.script == Script.SUPER else 'sub'}>{text}</{'sup' if run.script == Script.SUPER else 'sub'}>")
         if run.code and not run.color and not run.math:
             text = Markup(f"<code>{text}</code>")
         if styles:
@@ -126,7 +131,14 @@ def render_paragraphs(item: Placed, formulas: dict) -> Markup:
     for paragraph in item.paragraphs:
         if not paragraph.bullet:
             close_to(0)
-            out.append(f"<p>{render_runs(paragraph.runs, formulas)}</p>")
+            if paragraph.heading:  # a subheading (the slide's title is the h2)
+                out.append(f'<h3 class="ld-subheading">{render_runs(paragraph.runs, formulas)}</h3>')
+            elif paragraph.quote:
+                indent = f"{paragraph.quote * BULLET_INDENT:g}em"
+                out.append(f'<blockquote style="padding-left:calc({indent} - 3px)"><p>{render_runs(paragraph.runs, formulas)}'
+                           f'</p></blockquote>')
+            else:
+                out.append(f"<p>{render_runs(paragraph.runs, formulas)}</p>")
             continue
         tag = "ol" if paragraph.bullet == "number" else "ul"
         close_to(paragraph.level + 1)
@@ -170,6 +182,12 @@ def data_uri(path: Path, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
+def _picture(folder: Path, name: str) -> str:
+    """A figure's file as a data URI: its SVG (matplotlib's, or a lesson's vector picture), else its PNG."""
+    svg = folder / f"{name}.svg"
+    return data_uri(svg, "image/svg+xml") if svg.exists() else data_uri(folder / f"{name}.png", "image/png")
+
+
 @lru_cache(maxsize=4)
 def _environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -196,7 +214,14 @@ def write_html(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
         display=lambda item: render_formula(laid.formulas[(item.block.latex, True)], item.picture),
         lines=lambda item: render_lines(item, data_uri(context.figures / item.block.full, "text/plain;charset=utf-8")
                                         if isinstance(item.block, Stream) and item.block.full else ""),
-        svg=lambda name: data_uri(context.figures / f"{name}.svg", "image/svg+xml"),
+        picture=lambda name: _picture(context.figures, name),
+        cell=lambda table, text: render_inline(text, laid.formulas) if table.markdown else text,
+        align=lambda table, column: Markup(f' style="text-align:{table.align[column]}"')
+        if column < len(table.align) and table.align[column] else "",
+        row_height=lambda item, row: Markup(f' style="height:{_px(item.row_heights[row])}"')
+        if item.block.markdown and row < len(item.row_heights) else "",
+        callout=lambda block: Markup("border-color:#{0};background:#{1};--ld-callout:#{0}".format(
+            *theme.callout(block.kind))),
         kind=lambda block: type(block).__name__,
         px=_px,
         across=lambda item: Box(item.box.x, item.picture.y, item.box.w, item.picture.h),  # math, centred in its row

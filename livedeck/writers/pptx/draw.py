@@ -19,11 +19,11 @@ from pptx.util import Emu, Pt
 
 from livedeck.layout import Footer, LaidDeck, LaidSlide, SlideKind
 from livedeck.layout.fit import Formulas, Placed
-from livedeck.layout.geometry import (BULLET_INDENT, CAPTION_SIZE, CELL_INSET, CODE_INSET, LINE_SPACING,
+from livedeck.layout.geometry import (BULLET_INDENT, CALLOUT_INSET, CAPTION_SIZE, CELL_INSET, CODE_INSET, LINE_SPACING,
                                       PARAGRAPH_SPACING, TEXT_INSET, Box)
 from livedeck.layout.mathtext import Script, math_text
 from livedeck.layout.richtext import Paragraph, Run, markdown_paragraphs, plain_text
-from livedeck.model import Code, Deck, Error, Figure, Markdown, Math, Stream, Table, Value
+from livedeck.model import Callout, Code, Deck, Error, Figure, Markdown, Math, Stream, Table, Value
 from livedeck.theme import Theme, load_theme
 from livedeck.writers import WriteContext
 from livedeck.writers.pptx.animation import Target, add_clicks
@@ -31,6 +31,7 @@ from livedeck.writers.pptx.animation import Target, add_clicks
 EMU_PER_PT = 12700
 BASELINE = {Script.SUPER: "30000", Script.SUB: "-25000"}  # a run raised or lowered, in thousandths of a percent
 LAYOUTS = ("Title Slide", "Title Only")  # the theme's layouts livedeck uses, by name
+ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}  # a GitHub table's columns
 NO_TABLE_STYLE = "{5940675A-B579-460E-94D1-54222C63F5DA}"  # "No Style, Table Grid": we style cells
 
 
@@ -90,6 +91,10 @@ def _fill_paragraph(paragraph, model: Paragraph, size: float, theme: Theme, colo
                     spacing: float = 0.0) -> None:
     if spacing:
         paragraph.space_after = Pt(spacing)
+    if model.heading:
+        color = color if color and color != theme.text_color else theme.heading_color
+    if model.quote:  # indented as the layout measured it
+        paragraph._p.get_or_add_pPr().set("marL", str(emu(model.quote * BULLET_INDENT * size)))
     if model.bullet:
         properties = paragraph._p.get_or_add_pPr()
         indent = emu((model.level + 1) * BULLET_INDENT * size)
@@ -117,6 +122,8 @@ def _fill_paragraph(paragraph, model: Paragraph, size: float, theme: Theme, colo
                          typeface=theme.pptx_code_font if run_model.code else theme.pptx_text_font)
         if run_model.script:
             properties.set("baseline", BASELINE[run_model.script])
+        if run_model.strike:
+            properties.set("strike", "sngStrike")
         if run_model.link:
             run.hyperlink.address = run_model.link
 
@@ -183,7 +190,9 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: di
         _describe(picture, formula.speech)  # in words: a screen reader would spell LaTeX out symbol by symbol
         return [picture]
     if isinstance(block, Table):
-        return _draw_table(slide, item, theme)
+        return _draw_table(slide, item, theme, formulas)
+    if isinstance(block, Callout):
+        return [_draw_callout(slide, item, theme, formulas)]
     code_like = not isinstance(block, Markdown)
     shape = _text_box(slide, item.box, CODE_INSET if code_like else TEXT_INSET)
     if code_like:
@@ -201,7 +210,26 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: di
     if isinstance(block, Code) and block.line_steps:
         paragraphs = _emphasise(paragraphs, block.line_steps[0], theme.code_dimmed)
     _write_paragraphs(shape.text_frame, paragraphs, item.size, theme, color, spacing, formulas)
+    if isinstance(block, Markdown) and block.centred:
+        for paragraph in shape.text_frame.paragraphs:
+            paragraph.alignment = PP_ALIGN.CENTER
     return [shape]
+
+
+def _draw_callout(slide, item: Placed, theme: Theme, formulas: Formulas):
+    """A callout: a tinted, framed text box; its title in the frame's colour."""
+    frame, background = theme.callout(item.block.kind)
+    shape = _text_box(slide, item.box, CALLOUT_INSET)
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = _color(background)
+    shape.line.color.rgb = _color(frame)
+    shape.line.width = Pt(2.25)
+    _write_paragraphs(shape.text_frame, item.paragraphs, item.size, theme, "", round(item.size * PARAGRAPH_SPACING, 1),
+                      formulas)
+    if item.paragraphs and item.paragraphs[0].heading and not item.items_before:
+        for run in shape.text_frame.paragraphs[0].runs:
+            run.font.color.rgb = _color(frame)
+    return shape
 
 
 def _emphasise(paragraphs: tuple[Paragraph, ...], lines: tuple[int, ...], dimmed: str) -> tuple[Paragraph, ...]:
@@ -210,14 +238,14 @@ def _emphasise(paragraphs: tuple[Paragraph, ...], lines: tuple[int, ...], dimmed
                  for p in paragraphs)
 
 
-def _draw_table(slide, item: Placed, theme: Theme) -> list:
+def _draw_table(slide, item: Placed, theme: Theme, formulas: Formulas) -> list:
     block: Table = item.block
     grid = ([item.header] if item.header else []) + list(item.rows)
     columns = max(len(row) for row in grid)
-    row_height = item.size * LINE_SPACING + 2 * CELL_INSET[1]
+    heights = item.row_heights or (item.size * LINE_SPACING + 2 * CELL_INSET[1],) * len(grid)
     scale = min(1.0, item.box.w / sum(item.column_widths))
     frame = slide.shapes.add_table(len(grid), columns, emu(item.box.x), emu(item.box.y),
-                                   emu(sum(item.column_widths) * scale), emu(row_height * len(grid)))
+                                   emu(sum(item.column_widths) * scale), emu(sum(heights)))
     table = frame.table
     frame._element.graphic.graphicData.tbl.tblPr.find(qn("a:tableStyleId")).text = NO_TABLE_STYLE
     table.first_row = bool(item.header)  # the header row is marked as such, for screen readers
@@ -226,7 +254,7 @@ def _draw_table(slide, item: Placed, theme: Theme) -> list:
     for index, width in enumerate(item.column_widths):
         table.columns[index].width = emu(width * scale)
     for r, row in enumerate(grid):
-        table.rows[r].height = emu(row_height)
+        table.rows[r].height = emu(heights[r])
         header = r == 0 and bool(item.header)
         for c in range(columns):
             cell = table.cell(r, c)
@@ -237,8 +265,15 @@ def _draw_table(slide, item: Placed, theme: Theme) -> list:
             cell.fill.fore_color.rgb = _color(theme.code_background if header else "FFFFFF")
             paragraph = cell.text_frame.paragraphs[0]
             paragraph.alignment = PP_ALIGN.LEFT if (c == 0 and table.first_col) else PP_ALIGN.CENTER
+            text = row[c] if c < len(row) else ""
+            if block.markdown:  # a GitHub table: its cells' markdown as runs, its columns aligned as written
+                paragraph.alignment = ALIGN.get(block.align[c] if c < len(block.align) else "", PP_ALIGN.LEFT)
+                runs = [replace(r, bold=r.bold or header) for p in markdown_paragraphs(text) for r in p.runs]
+                _fill_paragraph(paragraph, _math_as_text(Paragraph(tuple(runs)), formulas), item.size, theme,
+                                theme.heading_color if header else theme.text_color)
+                continue
             run = paragraph.add_run()
-            run.text = row[c] if c < len(row) else ""
+            run.text = text
             run.font.size = Pt(item.size)
             run.font.name = theme.pptx_code_font
             run.font.bold = header or (c == 0 and table.first_col)
@@ -247,7 +282,7 @@ def _draw_table(slide, item: Placed, theme: Theme) -> list:
         caption = _text_box(slide, item.caption, TEXT_INSET)
         _write_paragraphs(caption.text_frame, markdown_paragraphs(block.caption), CAPTION_SIZE, theme, "333333")
         caption.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
-    _describe(frame, block.caption or "Table: " + ", ".join(c for c in block.header if c))
+    _describe(frame, block.caption or "Table: " + ", ".join(plain_text(c) for c in block.header if c))
     return [frame] + ([caption] if item.caption else [])
 
 

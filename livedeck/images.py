@@ -1,0 +1,148 @@
+"""Pictures a lesson's markdown shows (`![alt](plot.png)`, `<img src=…>`), read beside the lesson.
+
+A preprocessor over the deck model, run before layout: each Image block becomes a Figure
+whose files join the lesson's figures (`image-<hash>.png`, and `.svg` for a vector picture),
+so every format draws it as it draws a matplotlib figure, alt text and all. What cannot be
+shown (a missing file, an address on the web, which a deck presenting offline cannot fetch)
+becomes a framed box with its alt text, and a warning at its file and line.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from livedeck.lesson import Lesson, markdown_line
+from livedeck.model import Block, Callout, CalloutKind, Deck, Figure, Image
+
+CSS_DPI = 96  # a picture's pixels are CSS pixels: its size in inches, as a browser would show it
+LONGEST_PNG = 2000  # px: an SVG picture drawn for PowerPoint
+RASTERIZE = Path(__file__).with_name("layout") / "rasterize.mjs"
+
+
+@dataclass(frozen=True)
+class Pictures:
+    """The deck with its pictures resolved, their files, and what the build should say."""
+    deck: Deck
+    files: dict[str, bytes] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)  # picture file → sha256: an edited picture rebuilds
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Picture:
+    png: bytes
+    svg: bytes
+    width: float  # CSS px
+    height: float
+
+
+def _missing(image: Image, why: str) -> Callout:
+    text = image.alt or Path(urlparse(image.src).path).name or "a picture"
+    return Callout(CalloutKind.MISSING, "Picture not shown", f"{text}\n\n`{image.src[:120]}` ({why})", image.step)
+
+
+def _raster(data: bytes) -> _Picture:
+    """Any picture Pillow reads, as PNG (what every format can show)."""
+    from PIL import Image as PILImage
+
+    with PILImage.open(io.BytesIO(data)) as picture:
+        width, height = picture.size
+        if picture.format == "PNG":
+            return _Picture(data, b"", width, height)
+        out = io.BytesIO()
+        frame = picture.convert("RGBA") if picture.mode not in ("RGB", "RGBA", "L", "LA") else picture
+        frame.save(out, format="PNG", compress_level=3)
+        return _Picture(out.getvalue(), b"", width, height)
+
+
+def _vectors(svgs: list[bytes]) -> list[_Picture | str]:
+    """SVG pictures drawn as PNG by resvg (node), each with its own size; an error's message instead."""
+    from livedeck.layout.formulas import NODE_MODULES
+
+    node = shutil.which("node")
+    if node is None or not (NODE_MODULES / "@resvg" / "resvg-js").is_dir():
+        return ["drawing an SVG picture needs node and resvg: run `npm ci` (or `make deck`)"] * len(svgs)
+    request = json.dumps([{"svg": svg.decode("utf-8", "replace"), "longest": LONGEST_PNG} for svg in svgs])
+    done = subprocess.run([node, str(RASTERIZE)], input=request, capture_output=True, text=True, timeout=120,
+                          cwd=RASTERIZE.parent, check=False)
+    if done.returncode != 0:
+        return [f"resvg failed: {done.stderr.strip()[-200:]}"] * len(svgs)
+    return [item["error"] or _Picture(base64.b64decode(item["png"]), svg, item["width"], item["height"])
+            for svg, item in zip(svgs, json.loads(done.stdout))]
+
+
+def _read(image: Image, folder: Path) -> tuple[bytes, Path | None] | str:
+    """The picture's bytes (and its file), or why it cannot be shown."""
+    address = urlparse(image.src)
+    if address.scheme == "data":
+        try:
+            return base64.b64decode(image.src.partition(",")[2], validate=False), None
+        except (binascii.Error, ValueError):
+            return "its data: address is not base64"
+    if address.scheme in ("http", "https", "ftp") or image.src.startswith("//"):
+        return "it is on the web, and a deck presents offline: save it beside the lesson"
+    if address.scheme == "attachment":
+        return "a notebook attachment: save it beside the lesson as a file"
+    if address.scheme:
+        return f"a {address.scheme}: address"
+    path = folder / unquote(address.path)
+    if not path.is_file():
+        return "no such file beside the lesson"
+    return path.read_bytes(), path
+
+
+def resolve_images(deck: Deck, lesson: Lesson) -> Pictures:
+    """Every Image block of the deck as a Figure (or a framed alt text, with a warning)."""
+    images = [block for slide in deck.slides for block in slide.blocks if isinstance(block, Image)]
+    if not images:
+        return Pictures(deck)
+    folder = lesson.path.parent
+    files: dict[str, bytes] = {}
+    inputs: dict[str, str] = {}
+    warnings: list[str] = []
+    found: dict[str, Block] = {}
+    read = {image.src: _read(image, folder) for image in images}
+    svgs = [src for src, got in read.items() if not isinstance(got, str) and _is_svg(src, got[0])]
+    drawn = dict(zip(svgs, _vectors([read[src][0] for src in svgs]))) if svgs else {}
+    for image in images:
+        got = read[image.src]
+        picture: _Picture | str = got if isinstance(got, str) else drawn.get(image.src) or _safely_raster(got[0])
+        if isinstance(picture, str):
+            found[image.src] = _missing(image, picture)
+            where = markdown_line(lesson, image.src)
+            warnings.append(f"{lesson.path}:{where}: the picture {image.src[:80]} is not shown: {picture}")
+            continue
+        digest = hashlib.sha256(picture.png).hexdigest()
+        name = f"image-{digest[:12]}"
+        files[f"{name}.png"] = picture.png
+        if picture.svg:
+            files[f"{name}.svg"] = picture.svg
+        if got[1] is not None:
+            inputs[str(got[1].resolve())] = hashlib.sha256(got[0]).hexdigest()
+        alt = image.alt or f"Picture: {Path(urlparse(image.src).path).name or 'embedded'}"
+        found[image.src] = Figure(name, round(picture.width / CSS_DPI, 3), round(picture.height / CSS_DPI, 3), "",
+                                  alt, 0.0, picture=True)
+    slides = tuple(replace(slide, blocks=tuple(replace(found[b.src], step=b.step) if isinstance(b, Image) else b
+                                               for b in slide.blocks)) for slide in deck.slides)
+    return Pictures(replace(deck, slides=slides), files, inputs, tuple(dict.fromkeys(warnings)))
+
+
+def _is_svg(src: str, data: bytes) -> bool:
+    head = data[:512].lstrip().lower()
+    return src.lower().split("?")[0].endswith(".svg") or head.startswith(b"<svg") or (
+        head.startswith(b"<?xml") and b"<svg" in data[:2048].lower())
+
+
+def _safely_raster(data: bytes) -> _Picture | str:
+    try:
+        return _raster(data)
+    except Exception as exc:  # Pillow raises many kinds for a file that is no picture it knows
+        return f"not a picture Pillow can read ({type(exc).__name__})"

@@ -1,0 +1,24 @@
+"""What a build tells the lecturer of a lesson's lines it did not run or show, each at its file and line:
+shell commands and magics a build does not run (livedeck.magics), and raw HTML outside the safe
+subset (livedeck.html). The lines stay on their slides as written; the build still succeeds."""
+from __future__ import annotations
+
+from livedeck.lesson import Lesson
+
+
+def lesson_notices(lesson: Lesson) -> tuple[str, ...]:
+    from livedeck.html import problems
+    from livedeck.magics import needs_ipython, notices
+    from livedeck.markdown import parser
+
+    found = []
+    for cell in lesson.cells:
+        if cell.kind == "code" and needs_ipython(cell.source):
+            found += [f"{lesson.path}:{notice.line}: {notice.text}" for notice in notices(cell.source, cell.line)]
+        elif cell.kind == "markdown" and "<" in cell.source:
+            for token in parser().parse(cell.source):
+                raw = [token] if token.type == "html_block" else [c for c in token.children or []
+                                                                  if c.type == "html_inline"]
+                line = cell.line + (token.map[0] if token.map else 0)
+                found += [f"{lesson.path}:{line}: {problem}" for part in raw for problem in problems(part.content)]
+    return tuple(dict.fromkeys(found))

@@ -1,0 +1,364 @@
+"""Lessons as lecturers already write them (issue 14): notebooks, Jupyter's magics and shell lines,
+slides from headings as pandoc makes them, GitHub tables, pictures, callouts, raw HTML's safe subset,
+and paths that never show the machine. In-process where the rule is the executor's, the structure's
+or the layout's; one lesson of every feature is built and looked at in Chromium and LibreOffice."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sysconfig
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat import v4
+from pptx import Presentation
+from pptx.util import Emu
+
+from conftest import MATERIAL, shared_build, write_lesson
+from livedeck.execute import execute
+from livedeck.layout.richtext import markdown_paragraphs
+from livedeck.lesson import LessonError, read_lesson
+from livedeck.magics import needs_ipython, notices
+from livedeck.model import Callout, CalloutKind, Code, Image, Layout, Markdown, Stream, Table
+from livedeck.notices import lesson_notices
+from livedeck.printable import path_prefixes, short_paths
+from livedeck.structure import build_deck
+
+
+def deck_of(path: Path):
+    lesson = read_lesson(path)
+    return build_deck(lesson, tuple(() for _ in lesson.cells))
+
+
+def titles(deck) -> list[tuple[str, str]]:
+    return [(slide.title, slide.layout) for slide in deck.slides]
+
+
+# ---- the lesson's title, and slides from headings
+
+def test_the_title_is_the_first_h1_else_the_first_heading_else_the_file_name(tmp_path: Path) -> None:
+    h1 = write_lesson(tmp_path, "01_a.py", "# %% [markdown]\n# ## Before\n# text\n#\n# # The title\n# more\n")
+    assert deck_of(h1).title == "The title"
+    h2 = write_lesson(tmp_path, "02_b.py", "# %% [markdown]\n# ## Only a slide\n# text\n")
+    assert deck_of(h2).title == "Only a slide"
+    bare = write_lesson(tmp_path, "03_no_heading.py", "# %%\nprint(1)\n")
+    assert deck_of(bare).title == "no_heading"  # never rejected: the file's name
+
+
+def sectioned_notebook(path: Path) -> Path:
+    """A notebook sectioned the way many are: `##` parts, `###` slides, `####` subheadings."""
+    cells = [v4.new_markdown_cell("# Gradients\n\nA first look."),
+             v4.new_markdown_cell("## Part one"),
+             v4.new_markdown_cell("### Leaves\n\nA leaf is made by the user.\n\n#### Why it matters\n\nIts .grad fills."),
+             v4.new_code_cell("x = 1"),
+             v4.new_markdown_cell("## Part two\n\n### Graphs\n\nThe graph is dynamic.")]
+    nbformat.write(v4.new_notebook(cells=cells), path)
+    return path
+
+
+def test_the_slide_level_is_the_highest_heading_followed_by_content(tmp_path: Path) -> None:
+    deck = deck_of(sectioned_notebook(tmp_path / "01_sectioned.ipynb"))
+    assert deck.title == "Gradients" and deck.subtitle == "A first look."
+    assert titles(deck) == [("Part one", Layout.SECTION), ("Leaves", Layout.STACK), ("Part two", Layout.SECTION),
+                            ("Graphs", Layout.STACK)]
+    leaves = deck.slides[1].blocks
+    assert isinstance(leaves[0], Markdown) and "#### Why it matters" in leaves[0].text  # below the level: on the slide
+    assert isinstance(leaves[1], Code)
+    heading = [p for p in markdown_paragraphs(leaves[0].text) if p.heading]
+    assert [p.text for p in heading] == ["Why it matters"] and all(r.bold for r in heading[0].runs)
+
+
+def test_a_rule_starts_an_untitled_slide(tmp_path: Path) -> None:
+    path = write_lesson(tmp_path, "01_r.py", "# %% [markdown]\n# # T\n#\n# ## S\n# one\n#\n# ---\n#\n# two\n")
+    assert [(s.title, s.blocks) for s in deck_of(path).slides] == [("S", (Markdown("one"),)), ("", (Markdown("two"),))]
+
+
+def test_content_before_any_heading_gets_a_slide_and_a_setup_cell_none(tmp_path: Path) -> None:
+    path = write_lesson(tmp_path, "01_nav.py", "# %%\n# %matplotlib inline\nimport math\n\n"
+                        "# %% [markdown]\n# [Home](index.html) || **This**\n#\n# # Title\n# Under the title.\n\n"
+                        "# %%\nx = math.pi\n")
+    deck = deck_of(path)
+    assert deck.title == "Title" and deck.subtitle == "Under the title."
+    assert [s.blocks for s in deck.slides] == [(Markdown("[Home](index.html) || **This**"),), (Code("x = math.pi"),)]
+    assert not any("import math" in getattr(b, "source", "") for s in deck.slides for b in s.blocks)
+
+
+# ---- notebooks
+
+def test_a_notebook_is_a_lesson_like_a_script(tmp_path: Path) -> None:
+    hidden = v4.new_code_cell("secret = 41")
+    hidden.metadata["tags"] = ["remove-input"]
+    shown = v4.new_code_cell("#| fig-cap: A caption\nvalue = secret + 1\nvalue")
+    shown.outputs = [v4.new_output("execute_result", data={"text/plain": "999"}, execution_count=1)]  # stale
+    broken = v4.new_code_cell("y = 1\nz = 1 / 0")
+    path = tmp_path / "01_nb.ipynb"
+    nbformat.write(v4.new_notebook(cells=[v4.new_markdown_cell("# N\n\n## S"), hidden, shown, broken]), path)
+    lesson = read_lesson(path)
+    code = [c for c in lesson.cells if c.kind == "code"]
+    assert code[0].options.echo is False and code[1].options.fig_cap == "A caption"
+    lines = path.read_text().splitlines()
+    assert lines[code[1].line - 1].strip() == '"value = secret + 1\\n",'  # its line in the JSON file
+    done = execute(lesson)
+    assert done.outputs[2][0].text == "42"  # run, never the stored 999
+    assert done.failure.path == str(path) and done.failure.line == code[2].line + 1
+    assert lines[done.failure.line - 1].strip() == '"z = 1 / 0"'
+    with pytest.raises(LessonError, match=r"not a readable notebook") as caught:
+        (tmp_path / "02_bad.ipynb").write_text("{ not json")
+        read_lesson(tmp_path / "02_bad.ipynb")
+    assert caught.value.path.endswith("02_bad.ipynb")
+
+
+# ---- Jupyter's magics and shell lines
+
+MAGIC_LESSON = """# %% [markdown]
+# # Magics
+
+# %%
+# %matplotlib inline
+# %config InlineBackend.figure_format = 'retina'
+# !pip install torchvision
+# %time total = sum(range(10))
+print(total)
+
+# %%
+# %%writefile made_by_magic.txt
+written by the lesson
+
+# %%
+listing = !ls
+print(open("made_by_magic.txt").read().strip(), listing)
+# %timeit -n 1 sum(range(5))
+# %unknownmagic now
+"""
+
+
+def test_magics_run_as_in_jupyter_and_shell_lines_do_not(tmp_path: Path) -> None:
+    path = write_lesson(tmp_path, "01_magic.py", MAGIC_LESSON)
+    lesson = read_lesson(path)
+    done = execute(lesson)
+    assert done.failure is None
+    shown = [b.text for cell in done.outputs for b in cell if isinstance(b, Stream)]
+    assert shown[0].startswith("Wall time: ") and shown[0].endswith("\n45")
+    assert shown[1] == "Writing made_by_magic.txt"
+    assert (tmp_path / "made_by_magic.txt").read_text() == "written by the lesson\n"
+    assert shown[2].startswith("written by the lesson []\n") and "per loop (mean ± std. dev. of 3 runs" in shown[2]
+    # the shell line stays on the slide as code; the build says, once, at its line, that it did not run it
+    assert "!pip install torchvision" in [c for c in lesson.cells if c.kind == "code"][0].source
+    said = lesson_notices(lesson)
+    assert said == (f"{path}:7: shell command not run by the build: !pip install torchvision",
+                    f"{path}:16: shell command not run by the build: !ls",
+                    f"{path}:19: magic %unknownmagic is not one livedeck runs: skipped")
+
+
+def test_plain_python_never_reads_as_ipython() -> None:
+    assert not needs_ipython("x = 1\nprint(x)  # 100% sure\n")
+    assert needs_ipython("%matplotlib inline") and needs_ipython("files = !ls") and needs_ipython("torch.tensor?")
+    assert notices("%pip install x\n%%bash\necho hi", 10) == [
+        notices("%pip install x", 10)[0], notices("%%bash", 11)[0]]
+
+
+# ---- paths
+
+def test_paths_on_slides_are_shortened(tmp_path: Path) -> None:
+    installed = sysconfig.get_paths()["purelib"]
+    text = f'{installed}/torch/nn/modules/module.py:1: UserWarning: x\n  File "{tmp_path}/data/points.csv"'
+    shown = short_paths(text, path_prefixes(tmp_path))
+    assert shown == '<python>/torch/nn/modules/module.py:1: UserWarning: x\n  File "data/points.csv"'
+    path = write_lesson(tmp_path, "01_p.py", "# %%\nimport pathlib, sys\n"
+                        "print(pathlib.Path('.').resolve() / 'x.txt', sys.prefix)\n")
+    done = execute(read_lesson(path), project=tmp_path)
+    assert done.outputs[0][0].text == "x.txt <python>"
+
+
+# ---- one lesson of every markdown feature, built and looked at
+
+FEATURES = '''# %% [markdown]
+# # Markdown as notebooks write it
+#
+# ## Text
+#
+# Plain, <strong>strong</strong>, **bold**, *em*, ~~struck~~, H<sub>2</sub>O and x<sup>2</sup>.
+#
+# > A quoted line.
+#
+# ### A subheading
+#
+# 1. first
+#    - nested
+# 2. second
+#
+# <script>document.title = "owned"</script>
+# <a href="javascript:alert(1)" onclick="alert(2)">a harmless link text</a>
+# <iframe src="https://example.org"></iframe>
+#
+# ## A table
+#
+# | Name | Formula | Code |
+# |:-----|:-------:|-----:|
+# | square | $x^2$ | `x ** 2` |
+# | cube | $x^3$ | `x ** 3` |
+#
+# ## Callouts
+#
+# ::: {.callout-tip}
+# ## Try it
+# Change **one** line.
+# :::
+#
+# <div class="alert alert-block alert-warning">
+# <b>Careful:</b> gradients add up.
+# </div>
+#
+# ## Pictures
+#
+# ![A blue square beside the lesson](square.png)
+#
+# <center><img src="logo.svg" alt="The course logo"></center>
+#
+# ![A picture no one saved](missing.png)
+#
+# ![A picture on the web](https://example.org/figure.png)
+
+# %%
+# !pip install torchvision
+print("ran")
+'''
+
+
+def write_pictures(folder: Path) -> None:
+    import numpy as np
+    from matplotlib.image import imsave
+
+    pixels = np.zeros((120, 160, 3), dtype=np.uint8)
+    pixels[..., 2] = 200
+    imsave(folder / "square.png", pixels)
+    (folder / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="240" height="80">'
+                                     '<rect width="240" height="80" fill="#0B3D91"/></svg>')
+
+
+@pytest.fixture(scope="module")
+def features(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    slides = tmp_path_factory.mktemp("feature-slides")
+    write_lesson(slides, "01_features.py", FEATURES)
+    write_pictures(slides)
+    return shared_build(tmp_path_factory, "features", "-f", "html", "-f", "pptx", "-f", "json", slides=slides)
+
+
+def test_the_build_says_what_it_did_not_run_or_show(features: Path) -> None:
+    said = (features / "build.log").read_text()
+    lesson = "01_features.py"
+    assert re.search(rf"{lesson}:\d+: shell command not run by the build: !pip install torchvision", said)
+    assert re.search(rf"{lesson}:44: the picture missing.png is not shown: no such file", said)
+    assert re.search(rf"{lesson}:46: the picture https://example.org/figure.png is not shown: it is on the web", said)
+    assert re.search(rf"{lesson}:16: <script> dropped", said)
+    assert re.search(rf"{lesson}:17: <a onclick=…> dropped", said) and "javascript:alert(1)" in said
+    assert re.search(rf"{lesson}:18: <iframe> dropped", said)
+
+
+def test_the_model_holds_tables_callouts_and_pictures(features: Path) -> None:
+    import json
+
+    from livedeck.model import from_json
+
+    deck = from_json((features / "dist" / "features.json").read_text())
+    blocks = {s.title: s.blocks for s in deck.slides}
+    [table] = blocks["A table"]
+    assert table == Table("", ("Name", "Formula", "Code"), (("square", "$x^2$", "`x ** 2`"),
+                                                              ("cube", "$x^3$", "`x ** 3`")),
+                          align=("left", "center", "right"), markdown=True)
+    tip, warning = blocks["Callouts"]
+    assert (tip.kind, tip.title, tip.text) == (CalloutKind.TIP, "Try it", "Change **one** line.")
+    assert (warning.kind, warning.title) == (CalloutKind.WARNING, "Warning")
+    square, logo, missing, web = blocks["Pictures"][:4]
+    assert square.alt == "A blue square beside the lesson" and (square.width, square.height) == (1.667, 1.25)
+    assert logo.alt == "The course logo" and (logo.width, logo.height) == (2.5, 0.833)
+    assert isinstance(missing, Callout) and missing.kind == CalloutKind.MISSING and "no one saved" in missing.text
+    assert isinstance(web, Callout) and "https://example.org/figure.png" in web.text
+    assert not any(isinstance(b, Image) for s in deck.slides for b in s.blocks)  # all resolved before layout
+    assert json.loads((features / "dist" / "features.json").read_text())["version"]
+
+
+@pytest.mark.browser
+def test_html_draws_markdown_as_meant_and_raw_html_inert(features: Path, browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto((features / "dist" / "features.html").as_uri())
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    style = "(sel, prop) => [...document.querySelectorAll(sel)].map(e => getComputedStyle(e)[prop])"
+    assert set(page.evaluate(f"({style})('.ld-text strong', 'fontWeight')")) == {"700"}
+    assert page.evaluate(f"({style})('.ld-text em', 'fontStyle')")[0] == "italic"
+    assert page.evaluate(f"({style})('.ld-text s', 'textDecorationLine')") == ["line-through"]
+    assert page.evaluate(f"({style})('.ld-text sub', 'verticalAlign')") != ["baseline"]
+    assert page.evaluate(f"({style})('.ld-text:not(.ld-callout) h3.ld-subheading', 'fontWeight')") == ["700"]
+    # the table: a real table, its formula typeset, its columns aligned as written
+    cells = page.evaluate("[...document.querySelectorAll('table.ld-table-text td')].map(td => "
+                          "[td.textContent.trim(), getComputedStyle(td).textAlign, !!td.querySelector('svg')])")
+    assert cells[0][0] == "square" and cells[0][1] == "left" and cells[1][1:] == ["center", True]
+    assert cells[2][:2] == ["x ** 2", "right"]
+    # callouts: tinted boxes framed in their kind's colour
+    tints = page.evaluate(f"({style})('.ld-callout', 'backgroundColor')")
+    assert tints == ["rgb(238, 247, 240)", "rgb(255, 245, 230)"] + ["rgb(242, 243, 245)"] * 2  # tip, warning, 2 missing
+    # pictures: embedded in the page, never fetched
+    sources = page.evaluate("[...document.querySelectorAll('figure img')].map(i => [i.src.slice(0, 22), i.alt, i.naturalWidth])")
+    assert sources == [["data:image/png;base64,", "A blue square beside the lesson", 160],
+                       ["data:image/svg+xml;bas", "The course logo", 240]]
+    # raw HTML outside the safe subset never runs and never shows
+    assert page.title() != "owned"
+    assert page.evaluate("document.querySelectorAll('.slides iframe, .slides [onclick], a[href^=\"javascript\"]').length") == 0
+    assert page.evaluate("[...document.querySelectorAll('.slides script')].length") == 0
+    text = page.evaluate("document.querySelector('.slides').innerText")
+    assert "a harmless link text" in text
+    for markup in ("<script", "<div", "<iframe", "**bold**", "**one**", "~~", "|:--", "![", "::: ", "alert("):
+        assert markup not in text, markup
+    page.close()
+
+
+def test_powerpoint_draws_native_tables_pictures_and_callouts(features: Path) -> None:
+    prs = Presentation(str(features / "dist" / "features.pptx"))
+    slides = {s.shapes.title.text_frame.text: s for s in prs.slides if s.shapes.title is not None}
+    [table] = [s for s in slides["A table"].shapes if s.has_table]
+    grid = [[cell.text for cell in row.cells] for row in table.table.rows]
+    assert grid == [["Name", "Formula", "Code"], ["square", "x2", "x ** 2"], ["cube", "x3", "x ** 3"]]
+    two = table.table.cell(1, 1).text_frame.paragraphs[0].runs[-1]
+    assert two.text == "2" and two._r.get_or_add_rPr().get("baseline") == "30000"  # x², a raised 2
+    assert [table.table.cell(1, c).text_frame.paragraphs[0].alignment for c in range(3)] == [1, 2, 3]  # l, c, r
+    pictures = [s for s in slides["Pictures"].shapes if s.shape_type == 13]
+    assert [p._element.xpath("./*[1]/p:cNvPr")[0].get("descr") for p in pictures] == [
+        "A blue square beside the lesson", "The course logo"]
+    boxes = [s for s in slides["Callouts"].shapes if s.has_text_frame and s.text_frame.text.startswith(("Try it", "Warning"))]
+    assert [str(b.fill.fore_color.rgb) for b in boxes] == ["EEF7F0", "FFF5E6"]
+    runs = [r for p in slides["Text"].shapes[1].text_frame.paragraphs for r in p.runs]
+    by_text = {r.text.strip(): r for r in runs if r.text.strip()}
+    assert by_text["strong"].font.bold and by_text["bold"].font.bold and by_text["em"].font.italic
+    assert by_text["struck"]._r.get_or_add_rPr().get("strike") == "sngStrike"
+    assert by_text["A subheading"].font.bold and str(by_text["A subheading"].font.color.rgb) == "0B3D91"
+    text = " ".join(shape.text_frame.text for s in prs.slides for shape in s.shapes if shape.has_text_frame)
+    for markup in ("<script", "<div", "<iframe", "**bold**", "**one**", "~~", "|:--", "![", "alert("):
+        assert markup not in text, markup
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_shows_the_table_and_the_pictures(features: Path, soffice: str, poppler, tmp_path: Path) -> None:
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(features / "dist" / "features.pptx")],
+                   check=True, capture_output=True, timeout=180)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "features.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert re.search(r"square\s+x\s*2\s+x \*\* 2", text)
+    images = subprocess.run(["pdfimages", "-list", str(tmp_path / "features.pdf")], capture_output=True, text=True,
+                            check=True).stdout
+    assert len(images.strip().splitlines()) - 2 >= 2  # the PNG and the drawn SVG
+
+
+@pytest.mark.parametrize("name", MATERIAL)
+def test_no_markup_or_tex_shows_in_powerpoint(material: Path, name: str) -> None:
+    """Public tutorials as lecturers have them: no markdown, HTML or TeX left as text in their decks'
+    prose, titles and tables (code, in the code font, shows what it is)."""
+    from test_layout_decks import MARKUP
+
+    prs = Presentation(str(material / "dist" / f"{name}.pptx"))
+    frames = [shape.text_frame for slide in prs.slides for shape in slide.shapes if shape.has_text_frame]
+    frames += [cell.text_frame for slide in prs.slides for shape in slide.shapes if shape.has_table
+               for row in shape.table.rows for cell in row.cells]
+    prose = ["".join(r.text for r in p.runs if r.font.name != "Courier New") for f in frames for p in f.paragraphs]
+    assert [t for t in prose if MARKUP.search(t)] == []
