@@ -79,9 +79,17 @@ def _vectors(svgs: list[bytes]) -> list[_Picture | str]:
             for svg, item in zip(svgs, json.loads(done.stdout))]
 
 
-def _read(image: Image, folder: Path) -> tuple[bytes, Path | None] | str:
+def _read(image: Image, folder: Path, attached: dict[str, str]) -> tuple[bytes, Path | None] | str:
     """The picture's bytes (and its file), or why it cannot be shown."""
     address = urlparse(image.src)
+    if address.scheme == "attachment":  # pasted into a notebook's markdown cell: kept in the notebook
+        name = unquote(image.src.partition(":")[2])
+        if name not in attached:
+            return "the notebook has no attachment of that name"
+        try:
+            return base64.b64decode(attached[name]), None
+        except (binascii.Error, ValueError):
+            return "its attachment is not base64"
     if address.scheme == "data":
         try:
             return base64.b64decode(image.src.partition(",")[2], validate=False), None
@@ -89,8 +97,6 @@ def _read(image: Image, folder: Path) -> tuple[bytes, Path | None] | str:
             return "its data: address is not base64"
     if address.scheme in ("http", "https", "ftp") or image.src.startswith("//"):
         return "it is on the web, and a deck presents offline: save it beside the lesson"
-    if address.scheme == "attachment":
-        return "a notebook attachment: save it beside the lesson as a file"
     if address.scheme:
         return f"a {address.scheme}: address"
     path = folder / unquote(address.path)
@@ -109,7 +115,8 @@ def resolve_images(deck: Deck, lesson: Lesson) -> Pictures:
     inputs: dict[str, str] = {}
     warnings: list[str] = []
     found: dict[str, Block] = {}
-    read = {image.src: _read(image, folder) for image in images}
+    attached = {name: data for cell in lesson.cells for name, data in cell.attachments}
+    read = {image.src: _read(image, folder, attached) for image in images}
     svgs = [src for src, got in read.items() if not isinstance(got, str) and _is_svg(src, got[0])]
     drawn = dict(zip(svgs, _vectors([read[src][0] for src in svgs]))) if svgs else {}
     for image in images:

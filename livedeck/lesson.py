@@ -58,6 +58,7 @@ class Cell:
     source: str  # code without its option lines; markdown uncommented
     line: int  # 1-based line in the lesson file where `source` starts
     options: CellOptions = field(default_factory=CellOptions)
+    attachments: tuple[tuple[str, str], ...] = ()  # a notebook markdown cell's pictures: (name, base64 data)
 
     @property
     def first_line(self) -> str:
@@ -250,7 +251,9 @@ def read_lesson(path: Path) -> Lesson:
                 skipped = len(nb_cell.source.splitlines()[removed:]) - len(source.splitlines())
                 cells.append(Cell("code", source, line + removed + skipped, options))
         elif nb_cell.cell_type == "markdown" and nb_cell.source.strip():
-            cells.append(Cell("markdown", nb_cell.source, line))
+            attached = tuple((name, next(iter(bundle.values()), "")) for name, bundle in
+                             (nb_cell.get("attachments") or {}).items() if isinstance(bundle, dict))
+            cells.append(Cell("markdown", nb_cell.source, line, attachments=attached))
     front_matter: dict = {}
     first_text = next((c for c in cells if c.kind == "markdown"), None)
     if first_text is not None:  # Quarto's `---` … `---` front matter, at the top of the first markdown cell

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from livedeck.lesson import LESSON_SUFFIXES
 from livedeck.pipeline import BuildOptions, LessonReport, State, UsageError, build
 
 STATUS_PATH = "/__livedeck__/status"
@@ -117,7 +118,8 @@ def serve(dist: Path, port: int, status: Status, script: bytes) -> http.server.T
 
 def _snapshot(options: BuildOptions) -> dict[Path, tuple[int, int]]:
     """Size and mtime of every watched file: a cheap trigger (the build itself compares content)."""
-    watched = list(options.slides.glob("*.py")) + [p for p in options.templates.rglob("*") if p.is_file()]
+    watched = [p for suffix in LESSON_SUFFIXES for p in options.slides.glob(f"*{suffix}")] + \
+        [p for p in options.templates.rglob("*") if p.is_file()]
     if options.pptx_template:
         watched.append(options.pptx_template)
     snapshot = {}

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbformat import v4
 from pptx import Presentation
-from pptx.util import Emu
+from pptx.oxml.ns import qn
 
 from conftest import MATERIAL, shared_build, write_lesson
 from livedeck.execute import execute
@@ -118,6 +118,7 @@ MAGIC_LESSON = """# %% [markdown]
 # %matplotlib inline
 # %config InlineBackend.figure_format = 'retina'
 # !pip install torchvision
+# !touch made_by_the_shell.txt
 # %time total = sum(range(10))
 print(total)
 
@@ -146,9 +147,11 @@ def test_magics_run_as_in_jupyter_and_shell_lines_do_not(tmp_path: Path) -> None
     # the shell line stays on the slide as code; the build says, once, at its line, that it did not run it
     assert "!pip install torchvision" in [c for c in lesson.cells if c.kind == "code"][0].source
     said = lesson_notices(lesson)
+    assert not (tmp_path / "made_by_the_shell.txt").exists()
     assert said == (f"{path}:7: shell command not run by the build: !pip install torchvision",
-                    f"{path}:16: shell command not run by the build: !ls",
-                    f"{path}:19: magic %unknownmagic is not one livedeck runs: skipped")
+                    f"{path}:8: shell command not run by the build: !touch made_by_the_shell.txt",
+                    f"{path}:17: shell command not run by the build: !ls",
+                    f"{path}:20: magic %unknownmagic is not one livedeck runs: skipped")
 
 
 def test_plain_python_never_reads_as_ipython() -> None:
@@ -219,6 +222,12 @@ FEATURES = '''# %% [markdown]
 # ![A picture no one saved](missing.png)
 #
 # ![A picture on the web](https://example.org/figure.png)
+#
+# ::: notes
+# Say **why** it <b>matters</b><script>alert(3)</script>.
+#
+# - a point in `code`
+# :::
 
 # %%
 # !pip install torchvision
@@ -310,6 +319,10 @@ def test_html_draws_markdown_as_meant_and_raw_html_inert(features: Path, browser
     assert "a harmless link text" in text
     for markup in ("<script", "<div", "<iframe", "**bold**", "**one**", "~~", "|:--", "![", "::: ", "alert("):
         assert markup not in text, markup
+    # speaker notes keep their formatting, and their raw HTML is as inert as the slides'
+    notes = page.evaluate("[...document.querySelectorAll('aside.notes')].map(n => n.innerHTML).join('')")
+    assert "<strong>why</strong>" in notes and "<b>matters</b>" in notes and "<li><code>" not in notes
+    assert "<code>code</code>" in notes and "<script" not in notes
     page.close()
 
 
@@ -332,6 +345,10 @@ def test_powerpoint_draws_native_tables_pictures_and_callouts(features: Path) ->
     assert by_text["strong"].font.bold and by_text["bold"].font.bold and by_text["em"].font.italic
     assert by_text["struck"]._r.get_or_add_rPr().get("strike") == "sngStrike"
     assert by_text["A subheading"].font.bold and str(by_text["A subheading"].font.color.rgb) == "0B3D91"
+    notes = slides["Pictures"].notes_slide.notes_text_frame
+    said = {r.text: r for p in notes.paragraphs for r in p.runs}
+    assert said["why"].font.bold and said["matters"].font.bold and said["code"].font.name == "Courier New"
+    assert "alert(3)" not in notes.text and any(p._p.pPr.find(qn("a:buChar")) is not None for p in notes.paragraphs)
     text = " ".join(shape.text_frame.text for s in prs.slides for shape in s.shapes if shape.has_text_frame)
     for markup in ("<script", "<div", "<iframe", "**bold**", "**one**", "~~", "|:--", "![", "alert("):
         assert markup not in text, markup
@@ -362,3 +379,26 @@ def test_no_markup_or_tex_shows_in_powerpoint(material: Path, name: str) -> None
                for row in shape.table.rows for cell in row.cells]
     prose = ["".join(r.text for r in p.runs if r.font.name != "Courier New") for f in frames for p in f.paragraphs]
     assert [t for t in prose if MARKUP.search(t)] == []
+
+
+def test_a_notebooks_attached_picture_is_shown(tmp_path: Path) -> None:
+    """A picture pasted into a notebook's markdown cell (`attachment:`) is in the deck, alt text and all."""
+    import base64
+    import io
+
+    from PIL import Image as PILImage
+
+    from livedeck.images import resolve_images
+    from livedeck.model import Figure
+
+    png = io.BytesIO()
+    PILImage.new("RGB", (96, 48), "red").save(png, format="PNG")
+    cell = v4.new_markdown_cell("# Pasted\n\n## S\n\n![A red bar](attachment:bar.png)")
+    cell.attachments = {"bar.png": {"image/png": base64.b64encode(png.getvalue()).decode()}}
+    path = tmp_path / "01_pasted.ipynb"
+    nbformat.write(v4.new_notebook(cells=[cell]), path)
+    lesson = read_lesson(path)
+    pictures = resolve_images(build_deck(lesson, ((),)), lesson)
+    [figure] = pictures.deck.slides[0].blocks
+    assert isinstance(figure, Figure) and figure.alt == "A red bar" and (figure.width, figure.height) == (1.0, 0.5)
+    assert pictures.files[f"{figure.name}.png"] == png.getvalue() and pictures.warnings == ()

@@ -18,6 +18,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from livedeck.html import UNWRAPPED, html_block, read_tag, safe_link
 from livedeck.layout import LaidDeck
 from livedeck.layout.fit import Placed
 from livedeck.layout.formulas import Formula
@@ -40,7 +41,30 @@ def _math(content: str, options: dict) -> str:
 def _markdown() -> MarkdownIt:
     md = parser(_math)
     md.add_render_rule("link_open", _link_open)
+    md.add_render_rule("html_inline", _html_inline)
+    md.add_render_rule("html_block", _html_block)
+    md.add_render_rule("image", lambda self, tokens, idx, options, env: f"<em>{html.escape(tokens[idx].content)}</em>")
     return md
+
+
+def _html_inline(self, tokens, idx, options, env) -> str:
+    """Raw inline HTML in speaker notes: its safe subset, rewritten (livedeck.html); never passed on."""
+    tag = read_tag(tokens[idx].content)
+    if tag is None or tag.dropped or tag.name in UNWRAPPED or tag.name == "center":
+        return ""
+    if not tag.known:  # `A <green> box`: the text it is
+        return html.escape(tokens[idx].content)
+    if tag.name == "img":
+        return f"<em>{html.escape(tag.attrs.get('alt', ''))}</em>"
+    if tag.name == "a" and not tag.closing:
+        href = safe_link(tag.attrs.get("href", ""))
+        return f'<a href="{html.escape(href)}" target="_blank" rel="noopener">' if href else "<a>"
+    return f"<{'/' if tag.closing else ''}{tag.name}>"
+
+
+def _html_block(self, tokens, idx, options, env) -> str:
+    return "".join(_markdown().render(part.text) if part.text else f"<p><em>{html.escape(part.alt)}</em></p>"
+                   for part in html_block(tokens[idx].content))
 
 
 def _link_open(self, tokens, idx, options, env) -> str:

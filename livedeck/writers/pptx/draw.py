@@ -31,6 +31,7 @@ from livedeck.writers.pptx.animation import Target, add_clicks
 EMU_PER_PT = 12700
 BASELINE = {Script.SUPER: "30000", Script.SUB: "-25000"}  # a run raised or lowered, in thousandths of a percent
 LAYOUTS = ("Title Slide", "Title Only")  # the theme's layouts livedeck uses, by name
+NOTES_SIZE = 12.0  # speaker notes, in points: PowerPoint's own notes size
 ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}  # a GitHub table's columns
 NO_TABLE_STYLE = "{5940675A-B579-460E-94D1-54222C63F5DA}"  # "No Style, Table Grid": we style cells
 
@@ -286,6 +287,12 @@ def _draw_table(slide, item: Placed, theme: Theme, formulas: Formulas) -> list:
     return [frame] + ([caption] if item.caption else [])
 
 
+def _notes(slide, notes: str, theme: Theme) -> None:
+    """Speaker notes with their formatting (bold, code, lists), as the HTML deck's speaker view has them."""
+    _write_paragraphs(slide.notes_slide.notes_text_frame, markdown_paragraphs(notes), NOTES_SIZE, theme,
+                      theme.text_color, round(NOTES_SIZE * PARAGRAPH_SPACING, 1))
+
+
 def _targets(item: Placed, shapes: list) -> list[tuple[int, Target]]:
     """(step, target) for what appears on a click: the block's shapes, or an incremental list's items."""
     block = item.block
@@ -337,7 +344,7 @@ def _title_slide(prs, laid: LaidSlide, deck: Deck, theme: Theme, formulas: Formu
     if subtitle is not None:  # no subtitle: no empty "Click to add subtitle" box
         subtitle._element.getparent().remove(subtitle._element)
     if laid.notes:
-        slide.notes_slide.notes_text_frame.text = plain_text(laid.notes)
+        _notes(slide, laid.notes, theme)
 
 
 FOOTER_PLACEHOLDERS = ("dt", "ftr", "sldNum")  # the layout's date, footer and slide-number placeholders
@@ -442,7 +449,7 @@ def write_pptx(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
         if planned.footer is not None:
             _footer(slide, layout, planned.footer, theme)
         if planned.notes:
-            slide.notes_slide.notes_text_frame.text = plain_text(planned.notes)
+            _notes(slide, planned.notes, theme)
     _language(prs, deck.lang)
     _reproducible(prs, deck)
     buffer = io.BytesIO()
