@@ -93,7 +93,7 @@ def _inline(token: Token) -> tuple[Run, ...]:
             continue
         if dropped:
             continue
-        if kind == "text":
+        if kind == "text" and child.content:  # markdown-it opens a line with an empty text before `**`
             runs.append(replace(style, text=child.content))
         elif kind in ("softbreak",):
             runs.append(replace(style, text=" "))
