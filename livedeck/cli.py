@@ -16,7 +16,8 @@ from livedeck.writers import FORMATS
 
 HELP = """Build the course's slide decks from the runnable lessons in slides/.
 
-Every lesson (slides/NN_name.py) is run top to bottom; its code, printed
+Every lesson (slides/NN_name.py, or a notebook slides/NN_name.ipynb) is run
+top to bottom; its code, printed
 output, values, figures and tables become a reveal.js deck (dist/NAME.html)
 and a PowerPoint deck (dist/NAME.pptx). Figures and tables are also saved as
 SVG and PNG in figures/NAME/. On request: a PDF (dist/NAME.pdf, and with
@@ -69,7 +70,7 @@ def _warn(message: str) -> None:
               help="Student notebooks (--format ipynb) include what each cell printed and drew; "
                    "default: without outputs, for students to run.")
 @click.option("--lesson", "-l", "lessons", multiple=True, metavar="NAME",
-              help="Build only this lesson (the NAME of slides/NN_NAME.py); repeat for several. Default: all.")
+              help="Build only this lesson (the NAME of slides/NN_NAME.py or .ipynb); repeat for several. Default: all.")
 @click.option("--slides", type=click.Path(path_type=Path), default=Path("slides"), show_default=True,
               help="Folder holding the lessons.")
 @click.option("--out", "dist", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
