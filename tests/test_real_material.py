@@ -16,6 +16,8 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 
 from conftest import MATERIAL, shared_build, write_lesson
+from layout_checks import layout_problems
+from pptx_checks import rendered_problems
 from livedeck.execute import execute
 from livedeck.layout.richtext import markdown_paragraphs
 from livedeck.lesson import LessonError, read_lesson
@@ -223,6 +225,8 @@ FEATURES = '''# %% [markdown]
 #
 # ![A picture on the web](https://example.org/figure.png)
 #
+# <p align="center">Centred words</p>
+#
 # ::: notes
 # Say **why** it <b>matters</b><script>alert(3)</script>.
 #
@@ -251,6 +255,7 @@ def features(tmp_path_factory: pytest.TempPathFactory) -> Path:
     slides = tmp_path_factory.mktemp("feature-slides")
     write_lesson(slides, "01_features.py", FEATURES)
     write_pictures(slides)
+    sectioned_notebook(slides / "02_sectioned.ipynb")
     return shared_build(tmp_path_factory, "features", "-f", "html", "-f", "pptx", "-f", "json", slides=slides)
 
 
@@ -289,6 +294,25 @@ def test_the_model_holds_tables_callouts_and_pictures(features: Path) -> None:
 
 
 @pytest.mark.browser
+def test_html_draws_section_slides_and_subheadings(features: Path, browser) -> None:
+    """A notebook sectioned `##` → `###`: `##` makes section slides (centred titles), `###` slides,
+    `####` subheadings on them."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto((features / "dist" / "sectioned.html").as_uri())
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    kinds = page.evaluate("[...document.querySelectorAll('.slides > section')].map(s => "
+                          "[s.dataset.ldKind, s.querySelector('.ld-heading').textContent.trim()])")
+    assert kinds == [["title", "Gradients"], ["section", "Part one"], ["content", "Leaves"], ["section", "Part two"],
+                     ["content", "Graphs"]]
+    heading = page.evaluate("(() => { const h = document.querySelector('section.ld-section h2'); const s = getComputedStyle(h);"
+                            " return [s.textAlign, h.getBoundingClientRect().top > 200]; })()")
+    assert heading == ["center", True]  # in the middle of the slide
+    assert page.evaluate("[...document.querySelectorAll('h3.ld-subheading')].map(h => h.textContent)") == ["Why it matters"]
+    assert layout_problems(page) == []
+    page.close()
+
+
+@pytest.mark.browser
 def test_html_draws_markdown_as_meant_and_raw_html_inert(features: Path, browser) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto((features / "dist" / "features.html").as_uri())
@@ -299,6 +323,10 @@ def test_html_draws_markdown_as_meant_and_raw_html_inert(features: Path, browser
     assert page.evaluate(f"({style})('.ld-text s', 'textDecorationLine')") == ["line-through"]
     assert page.evaluate(f"({style})('.ld-text sub', 'verticalAlign')") != ["baseline"]
     assert page.evaluate(f"({style})('.ld-text:not(.ld-callout) h3.ld-subheading', 'fontWeight')") == ["700"]
+    assert page.evaluate(f"({style})('.ld-text blockquote', 'fontStyle')") == ["italic"]
+    assert page.evaluate("[...document.querySelectorAll('.ld-text ol > li > ul > li')].map(li => li.textContent)") == [
+        "nested"]
+    assert page.evaluate(f"({style})('.ld-centred', 'textAlign')") == ["center"]
     # the table: a real table, its formula typeset, its columns aligned as written
     cells = page.evaluate("[...document.querySelectorAll('table.ld-table-text td')].map(td => "
                           "[td.textContent.trim(), getComputedStyle(td).textAlign, !!td.querySelector('svg')])")
@@ -315,6 +343,7 @@ def test_html_draws_markdown_as_meant_and_raw_html_inert(features: Path, browser
     assert page.title() != "owned"
     assert page.evaluate("document.querySelectorAll('.slides iframe, .slides [onclick], a[href^=\"javascript\"]').length") == 0
     assert page.evaluate("[...document.querySelectorAll('.slides script')].length") == 0
+    assert layout_problems(page) == []  # tables, callouts and pictures fit as drawn
     text = page.evaluate("document.querySelector('.slides').innerText")
     assert "a harmless link text" in text
     for markup in ("<script", "<div", "<iframe", "**bold**", "**one**", "~~", "|:--", "![", "::: ", "alert("):
@@ -335,6 +364,9 @@ def test_powerpoint_draws_native_tables_pictures_and_callouts(features: Path) ->
     two = table.table.cell(1, 1).text_frame.paragraphs[0].runs[-1]
     assert two.text == "2" and two._r.get_or_add_rPr().get("baseline") == "30000"  # x², a raised 2
     assert [table.table.cell(1, c).text_frame.paragraphs[0].alignment for c in range(3)] == [1, 2, 3]  # l, c, r
+    centred = [s for title, slide in slides.items() if title.startswith("Pictures") for s in slide.shapes
+               if s.has_text_frame and s.text_frame.text == "Centred words"]
+    assert [s.text_frame.paragraphs[0].alignment for s in centred] == [2]  # PP_ALIGN.CENTER
     pictures = [s for s in slides["Pictures"].shapes if s.shape_type == 13]
     assert [p._element.xpath("./*[1]/p:cNvPr")[0].get("descr") for p in pictures] == [
         "A blue square beside the lesson", "The course logo"]
@@ -365,6 +397,10 @@ def test_libreoffice_shows_the_table_and_the_pictures(features: Path, soffice: s
     images = subprocess.run(["pdfimages", "-list", str(tmp_path / "features.pdf")], capture_output=True, text=True,
                             check=True).stdout
     assert len(images.strip().splitlines()) - 2 >= 2  # the PNG and the drawn SVG
+    assert rendered_problems(features / "dist" / "features.pptx", tmp_path / "features.pdf") == []
+    sectioned = Presentation(str(features / "dist" / "sectioned.pptx"))
+    assert [s.shapes.title.text_frame.text for s in sectioned.slides] == ["Gradients", "Part one", "Leaves", "Part two",
+                                                                           "Graphs"]
 
 
 @pytest.mark.parametrize("name", MATERIAL)
