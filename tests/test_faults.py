@@ -6,7 +6,9 @@ leave the last good deck untouched.
 """
 import os
 import shutil
+import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,11 +29,26 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             for p in sorted((folder / sub).rglob("*")) if p.is_file()}
 
 
+# Each fault breaks one lesson of a course that built; one build of the broken course shows them all
+# (each lesson fails alone), so each test reads its own lesson's part of that one build.
+BREAKS = {
+    "raises": "values = [1, 2]\nprint(values[5])",
+    "syntax": "open('ran', 'w').close()\n\n# %%\nif x = 2:\n    pass",  # the lesson runs in slides/
+    "hangs": "import time\nwhile True:\n    time.sleep(0.01)",
+    "exits": "import os\nos._exit(3)",
+    "segfaults": "import ctypes\nctypes.string_at(0)",
+    "killed": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+}
+
+
 @pytest.fixture(scope="module")
 def built_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A good lesson and a lesson for each fault, all built (decks, figures and cache)."""
     folder = tmp_path_factory.mktemp("built")
     write_lesson(folder / "slides", "01_good.py", GOOD)
     write_lesson(folder / "slides", "02_faulty.py", lesson("y = x + 1\nprint(y)"))
+    for number, name in enumerate(BREAKS, start=3):
+        write_lesson(folder / "slides", f"{number:02d}_{name}.py", lesson("y = x + 1\nprint(y)", name.title()))
     result = run_build(cwd=folder)
     assert result.returncode == 0, result.stderr
     return folder
@@ -39,9 +56,81 @@ def built_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def course(built_course: Path, tmp_path: Path) -> Path:
-    """A course of two lessons, both built (decks, figures and cache): a copy for each test to break."""
+    """The built course: a copy for each test to break."""
     shutil.copytree(built_course, tmp_path, dirs_exist_ok=True)
     return tmp_path
+
+
+@dataclass
+class Broken:
+    """The course with every fault of BREAKS in its lesson, built once (`--timeout 3`)."""
+    folder: Path
+    result: subprocess.CompletedProcess
+    before: dict[str, dict[str, bytes]]  # each broken lesson's outputs before the build
+    seconds: float
+
+    def kept(self, name: str) -> None:
+        after = {k: v for k, v in snapshot(self.folder).items() if f"/{name}" in k}
+        assert after == self.before[name], f"the failing lesson {name}'s previous outputs changed"
+
+
+@pytest.fixture(scope="module")
+def broken(built_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Broken:
+    folder = tmp_path_factory.mktemp("broken")
+    shutil.copytree(built_course, folder, dirs_exist_ok=True)
+    before = {}
+    for path in sorted((folder / "slides").glob("0*_*.py"))[2:]:  # 03_raises.py …
+        name = path.stem.split("_", 1)[1]
+        before[name] = {k: v for k, v in snapshot(folder).items() if f"/{name}" in k}
+        assert f"figures/{name}/fig-01.png" in before[name] and f"dist/{name}.pptx" in before[name]
+        path.write_text(lesson(BREAKS[name], name.title()))
+    before["faulty"] = {k: v for k, v in snapshot(folder).items() if "/faulty" in k}
+    (folder / "slides" / "02_faulty.py").write_text(formula_lesson("Faulty", "\\sqrt[ \\$x^{\\$"))
+    write_lesson(folder / "slides", "10_deep.py", formula_lesson("Deep", DEEP))
+    write_lesson(folder / "slides", "11_long.py", formula_lesson("Long", LONG))
+    (folder / "slides" / "01_good.py").write_text(GOOD.replace("fine", "still fine"))
+    started = time.monotonic()
+    result = run_build("--timeout", "3", cwd=folder)
+    return Broken(folder, result, before, time.monotonic() - started)
+
+
+def test_the_broken_course_fails_and_builds_the_rest(broken: Broken) -> None:
+    assert broken.result.returncode == 1
+    assert "still fine" in (broken.folder / "dist" / "good.html").read_text()  # the good lesson built
+    assert broken.seconds < 60  # the hanging cell was stopped
+    assert "9 failed" in broken.result.stdout + broken.result.stderr
+    assert "Traceback" not in broken.result.stderr
+
+
+def test_a_cell_raises(broken: Broken) -> None:
+    stderr = broken.result.stderr
+    assert "slides/03_raises.py:12: IndexError: list index out of range" in stderr
+    assert "in the cell at line 11: values = [1, 2]" in stderr
+    assert "livedeck" not in stderr.split("IndexError")[1].split("✗")[0]  # traceback trimmed to lesson code
+    broken.kept("raises")
+
+
+def test_a_syntax_error_stops_the_lesson_before_anything_runs(broken: Broken) -> None:
+    assert "slides/04_syntax.py:14: syntax error" in broken.result.stderr
+    assert not (broken.folder / "slides" / "ran").exists()
+    broken.kept("syntax")
+
+
+def test_a_hanging_cell_is_stopped_and_named(broken: Broken) -> None:
+    assert "slides/05_hangs.py:11: TimeoutError: the cell ran longer than 3 s" in broken.result.stderr
+    assert "in the cell at line 11: import time" in broken.result.stderr
+    broken.kept("hangs")
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("exits", "it exited with status 3 before finishing"),
+    ("segfaults", "killed by SIGSEGV"),
+    ("killed", "killed by SIGKILL (out of memory?)"),
+])
+def test_a_lesson_that_crashes_its_interpreter(broken: Broken, name: str, expected: str) -> None:
+    number = list(BREAKS).index(name) + 3
+    assert f"slides/{number:02d}_{name}.py: the lesson crashed its interpreter: {expected}" in broken.result.stderr
+    broken.kept(name)
 
 
 def break_lesson(course: Path, body: str) -> dict[str, bytes]:
@@ -57,63 +146,25 @@ def assert_kept(course: Path, before: dict[str, bytes]) -> None:
     assert after == before, "the failing lesson's previous outputs changed"
 
 
-def test_a_cell_raises(course: Path) -> None:
-    before = break_lesson(course, "values = [1, 2]\nprint(values[5])")
-    (course / "slides" / "01_good.py").write_text(GOOD.replace("fine", "still fine"))
-    result = run_build(cwd=course)
-    assert result.returncode == 1
-    assert "slides/02_faulty.py:12: IndexError: list index out of range" in result.stderr
-    assert "in the cell at line 11: values = [1, 2]" in result.stderr
-    assert "livedeck" not in result.stderr.split("IndexError")[1]  # traceback trimmed to lesson code
-    assert "still fine" in (course / "dist" / "good.html").read_text()  # the other lesson built
-    assert_kept(course, before)
+@pytest.fixture(scope="module")
+def shown(built_course: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    """`--allow-errors` on a course whose lessons raise, or hold formulas that cannot be typeset: one build."""
+    folder = tmp_path_factory.mktemp("shown")
+    shutil.copytree(built_course, folder, dirs_exist_ok=True)
+    (folder / "slides" / "03_raises.py").write_text(lesson("raise ValueError('shown on the slide')", "Raises"))
+    (folder / "slides" / "02_faulty.py").write_text(
+        formula_lesson("Faulty", "\\sqrt[ x").replace("Some text.", "Inline $\\frac{a}{$ here."))
+    return folder, run_build("--allow-errors", cwd=folder)
 
 
-def test_allow_errors_shows_the_error_on_its_slide(course: Path) -> None:
-    break_lesson(course, "raise ValueError('shown on the slide')")
-    result = run_build("--allow-errors", cwd=course)
+def test_allow_errors_shows_the_error_on_its_slide(shown) -> None:
+    folder, result = shown
     assert result.returncode == 1
-    page = (course / "dist" / "faulty.html").read_text()
+    page = (folder / "dist" / "raises.html").read_text()
     assert any(kind == "error" and "ValueError: shown on the slide" in text for kind, text in outputs_shown(page))
-    texts = [sh.text_frame.text for s in Presentation(str(course / "dist" / "faulty.pptx")).slides
+    texts = [sh.text_frame.text for s in Presentation(str(folder / "dist" / "raises.pptx")).slides
              for sh in s.shapes if sh.has_text_frame]
     assert any("ValueError: shown on the slide" in t for t in texts)
-
-
-def test_a_syntax_error_stops_the_lesson_before_anything_runs(course: Path) -> None:
-    marker = course / "ran"
-    before = break_lesson(course, f"open({str(marker)!r}, 'w').close()\n\n# %%\nif x = 2:\n    pass")
-    result = run_build(cwd=course)
-    assert result.returncode == 1
-    assert "slides/02_faulty.py:14: syntax error" in result.stderr
-    assert not marker.exists()
-    assert_kept(course, before)
-
-
-def test_a_hanging_cell_is_stopped_and_named(course: Path) -> None:
-    before = break_lesson(course, "import time\nwhile True:\n    time.sleep(0.01)")
-    started = time.monotonic()
-    result = run_build("--timeout", "2", cwd=course)
-    assert time.monotonic() - started < 60
-    assert result.returncode == 1
-    assert "slides/02_faulty.py:11: TimeoutError: the cell ran longer than 2 s" in result.stderr
-    assert "in the cell at line 11: import time" in result.stderr
-    assert_kept(course, before)
-
-
-@pytest.mark.parametrize("body, expected", [
-    ("import os\nos._exit(3)", "it exited with status 3 before finishing"),
-    ("import ctypes\nctypes.string_at(0)", "killed by SIGSEGV"),
-    ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "killed by SIGKILL (out of memory?)"),
-])
-def test_a_lesson_that_crashes_its_interpreter(course: Path, body: str, expected: str) -> None:
-    before = break_lesson(course, body)
-    (course / "slides" / "01_good.py").write_text(GOOD.replace("fine", "built despite the crash"))
-    result = run_build(cwd=course)
-    assert result.returncode == 1
-    assert f"slides/02_faulty.py: the lesson crashed its interpreter: {expected}" in result.stderr
-    assert "built despite the crash" in (course / "dist" / "good.html").read_text()
-    assert_kept(course, before)
 
 
 def test_huge_output_is_cut_on_the_slide_and_kept_in_full(tmp_path: Path) -> None:
@@ -143,7 +194,7 @@ def one_line_error(result, fragment: str) -> None:
 
 def test_bad_command_line_input(course: Path) -> None:
     one_line_error(run_build("--format", "docx", cwd=course), "'docx' is not one of 'html', 'pptx', 'pdf', 'ipynb', 'json'")
-    one_line_error(run_build("--lesson", "nope", cwd=course), "unknown lesson 'nope'; lessons are: good, faulty")
+    one_line_error(run_build("--lesson", "nope", cwd=course), "unknown lesson 'nope'; lessons are: good, faulty, raises")
     (course / "a-file").write_text("")
     one_line_error(run_build("--out", "a-file/dist", cwd=course), "cannot write to a-file/dist/")
     one_line_error(run_build("--template", "missing.pptx", cwd=course), "--template missing.pptx: no such file")
@@ -191,26 +242,19 @@ def formula_lesson(title: str, formula: str) -> str:
     return f"# %% [markdown]\n# # {title}\n# ## The slide\n# Some text.\n#\n# $${formula}$$\n"
 
 
-def test_a_formula_no_slide_can_show_is_that_lessons_error(course: Path) -> None:
+def test_a_formula_no_slide_can_show_is_that_lessons_error(broken: Broken) -> None:
     """Malformed, 200 levels deep, 7,000 characters long: each its lesson's error, at its file and line;
     the other lessons build, the failing lesson's previous deck stays, nothing crashes."""
-    before = {k: v for k, v in snapshot(course).items() if "faulty" in k}
-    (course / "slides" / "02_faulty.py").write_text(formula_lesson("Faulty", "\\sqrt[ \\$x^{\\$"))
-    write_lesson(course / "slides", "03_deep.py", formula_lesson("Deep", DEEP))
-    write_lesson(course / "slides", "04_long.py", formula_lesson("Long", LONG))
-    (course / "slides" / "01_good.py").write_text(GOOD.replace("fine", "still fine"))
     assert len(LONG) > 7000
-    result = run_build(cwd=course)
-    assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr
+    stderr = broken.result.stderr
     assert "slides/02_faulty.py:6: a formula cannot be typeset: \\sqrt[ \\$x^{\\$\n" \
-           "  Could not find closing ']' for argument to \\sqrt" in result.stderr
-    assert "slides/03_deep.py:6: a formula cannot be typeset: \\sqrt{\\sqrt{" in result.stderr
-    assert "slides/04_long.py:6: a formula cannot be typeset: x_{0}^{2} + x_{1}^{2}" in result.stderr
-    assert result.stderr.count("more than a slide shows legibly") == 2
-    assert "still fine" in (course / "dist" / "good.html").read_text()  # the other lesson built
-    assert_kept(course, before)
-    assert not (course / "dist" / "deep.html").exists() and not (course / "dist" / "long.pptx").exists()
+           "  Could not find closing ']' for argument to \\sqrt" in stderr
+    assert "slides/10_deep.py:6: a formula cannot be typeset: \\sqrt{\\sqrt{" in stderr
+    assert "slides/11_long.py:6: a formula cannot be typeset: x_{0}^{2} + x_{1}^{2}" in stderr
+    assert stderr.count("more than a slide shows legibly") == 2
+    broken.kept("faulty")
+    folder = broken.folder
+    assert not (folder / "dist" / "deep.html").exists() and not (folder / "dist" / "long.pptx").exists()
 
 
 def test_a_damaged_formula_in_the_cache_is_typeset_again(tmp_path: Path) -> None:
@@ -228,10 +272,8 @@ def test_a_damaged_formula_in_the_cache_is_typeset_again(tmp_path: Path) -> None
     assert all(len(entry.read_bytes()) > 100 for entry in cached)  # and cached whole again
 
 
-def test_allow_errors_shows_a_bad_formula_in_red_on_its_slide(course: Path) -> None:
-    (course / "slides" / "02_faulty.py").write_text(
-        formula_lesson("Faulty", "\\sqrt[ x").replace("Some text.", "Inline $\\frac{a}{$ here."))
-    result = run_build("--allow-errors", cwd=course)
+def test_allow_errors_shows_a_bad_formula_in_red_on_its_slide(shown) -> None:
+    course, result = shown
     assert result.returncode == 1 and "faulty" in result.stderr and "showing errors" in result.stderr, result.stderr
     page = (course / "dist" / "faulty.html").read_text()
     errors = [text for kind, text in outputs_shown(page) if kind == "error"]
