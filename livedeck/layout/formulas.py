@@ -210,7 +210,7 @@ def warm(lessons: Iterable, cache: Path) -> Optional[HeadStart]:
     own: the workers run their lessons meanwhile, and find the formulas there when they lay them out
     (waiting for it if it is not done). Only a head start: a formula that fails is reported by its own
     lesson's build."""
-    from livedeck.structure import Kind, split_markdown
+    from livedeck.pieces import Kind, split_markdown
 
     keys: list[Key] = []
     for lesson in lessons:

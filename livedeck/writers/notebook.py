@@ -13,7 +13,7 @@ from typing import Optional
 from livedeck.helpers.display import TableData, as_html, as_text
 from livedeck.lesson import Lesson
 from livedeck.model import Block, Error, Figure, Stream, Table, Value
-from livedeck.structure import split_markdown
+from livedeck.pieces import split_markdown
 
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 

@@ -1,0 +1,186 @@
+"""A markdown cell cut into the pieces slides are made of: headings, rules, notes, display math, pauses,
+incremental lists, columns, GitHub tables, callouts, pictures and text. livedeck.structure decides
+what each piece becomes on the slides; the student notebook (writers/notebook.py) writes them back.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Iterator, Optional
+
+from markdown_it.token import Token
+
+from livedeck.html import alerts_as_callouts, html_block
+from livedeck.markdown import parser
+
+COLUMNS_OPEN = re.compile(r"^:{4,}\s*(?:columns|\{\s*\.columns\s*\})\s*$")
+COLUMN_OPEN = re.compile(r'^:{3,}\s*(?:column|\{\s*\.column(?:\s+width\s*=\s*"?(\d+(?:\.\d+)?)%"?)?\s*\})\s*$')
+OTHER_OPEN = re.compile(r"^:{3,}\s*\S")
+CLOSE = re.compile(r"^:{3,}\s*$")
+
+
+class Kind(StrEnum):
+    """What a piece of a markdown cell is."""
+    HEADING = "heading"  # `#` … `######`: a slide, a section or a subheading (build_deck decides)
+    BREAK = "break"  # `---`: a new slide without a title
+    NOTES = "notes"
+    MATH = "math"  # `$$…$$` on its own
+    TEXT = "text"
+    PAUSE = "pause"  # `. . .`
+    INCREMENTAL = "incremental"
+    COLUMN = "column"  # `::: column` opens
+    COLUMNS_END = "columns-end"  # `::::` closes the columns
+    TABLE = "table"  # a GitHub table
+    CALLOUT = "callout"  # `::: {.callout-note}`, or a `<div class="alert">` note box
+    IMAGE = "image"  # `![alt](file.png)` alone in its paragraph, or an <img>
+
+
+@dataclass(frozen=True)
+class Piece:
+    kind: Kind
+    text: str = ""
+    width: float = 0.0  # "column": its share of the slide's width (0: an equal share)
+    level: int = 0  # a heading's: 1 for `#`
+    source: str = ""  # the markdown as written (a heading's stays text when it is a subheading); an image's file
+    centred: bool = False  # text in <center>, or in a tag with align="center"
+    title: str = ""  # a callout's, when it sets one
+
+
+def split_markdown(source: str, open_divs: Optional[list[str]] = None) -> Iterator[Piece]:
+    """Cut a markdown cell into headings, notes, display math, pauses, incremental lists and text.
+
+    `:::: columns` and `::: column` may span cells (code cells between them belong to
+    the column), so their nesting is tracked in `open_divs`, kept across a lesson's cells.
+    """
+    divs = open_divs if open_divs is not None else []
+    segment: list[str] = []
+    if "alert" in source:
+        source = alerts_as_callouts(source)
+    for line in source.splitlines():
+        stripped = line.strip()
+        column = COLUMN_OPEN.match(stripped)
+        if COLUMNS_OPEN.match(stripped) or column:
+            yield from _split_segment("\n".join(segment))
+            segment = []
+            divs.append("column" if column else "columns")
+            if column:
+                yield Piece(Kind.COLUMN, width=float(column.group(1)) / 100 if column.group(1) else 0.0)
+        elif CLOSE.match(stripped) and divs and divs[-1] in ("column", "columns"):
+            yield from _split_segment("\n".join(segment))
+            segment = []
+            if divs.pop() == "columns":
+                yield Piece(Kind.COLUMNS_END)
+        else:
+            if OTHER_OPEN.match(stripped):
+                divs.append("other")
+            elif CLOSE.match(stripped) and divs:
+                divs.pop()
+            segment.append(line)
+    yield from _split_segment("\n".join(segment))
+
+
+def _split_segment(source: str) -> Iterator[Piece]:
+    lines = source.splitlines()
+    tokens = parser().parse(source)
+    text: list[str] = []
+
+    def flush() -> Iterator[Piece]:
+        if any(t.strip() for t in text):
+            yield Piece(Kind.TEXT, "\n".join(text).strip("\n"))
+        text.clear()
+
+    for index, token in enumerate(tokens):
+        if token.level != 0 or token.map is None:
+            continue
+        start, end = token.map
+        inner = "\n".join(ln for ln in lines[start + 1 : end] if not CLOSE.match(ln.strip())).strip()
+        if token.type == "heading_open":
+            yield from flush()
+            yield Piece(Kind.HEADING, _inline_only(tokens[index + 1].content.strip()), level=int(token.tag[1]),
+                        source="\n".join(lines[start:end]))
+        elif token.type == "hr":
+            yield from flush()
+            yield Piece(Kind.BREAK)
+        elif token.type == "container_notes_open":
+            yield from flush()
+            yield Piece(Kind.NOTES, inner)
+        elif token.type == "container_incremental_open":
+            yield from flush()
+            yield Piece(Kind.INCREMENTAL, inner)
+        elif token.type in ("math_block", "amsmath"):  # `$$…$$`, or a bare \begin{align}…\end{align}
+            yield from flush()
+            yield Piece(Kind.MATH, token.content.strip())
+        elif token.type == "paragraph_open" and tokens[index + 1].content.strip() == ". . .":
+            yield from flush()  # Quarto's pause: what follows appears at the next click
+            yield Piece(Kind.PAUSE)
+        elif token.type == "paragraph_open" and _only_images(tokens[index + 1]):
+            yield from flush()
+            for image in (c for c in tokens[index + 1].children if c.type == "image"):
+                yield Piece(Kind.IMAGE, image.content, source=str(image.attrs.get("src", "")))
+        elif token.type == "table_open":
+            yield from flush()
+            yield Piece(Kind.TABLE, source="\n".join(lines[start:end]))
+        elif token.type.startswith("container_callout-") and token.type.endswith("_open"):
+            yield from flush()
+            kind = token.type[len("container_callout-"):-len("_open")]
+            yield Piece(Kind.CALLOUT, inner, source=kind, title=_attribute(token.info, "title"))
+        elif token.type == "html_block":
+            yield from flush()
+            for part in html_block(token.content):
+                if part.src:
+                    yield Piece(Kind.IMAGE, part.alt, source=part.src)
+                else:
+                    yield Piece(Kind.TEXT, part.text, centred=part.centred)
+        else:
+            text.extend(lines[start:end])
+            text.append("")
+    yield from flush()
+
+
+def _inline_only(text: str) -> str:
+    """A heading's text as a title: inline markdown, so `00. Fundamentals` is not read as a list item
+    numbered 0 (nor `+ x` as a bullet, `> x` as a quote) when the title is drawn."""
+    return re.sub(r"^(\d+)([.)])(\s)", r"\1\\\2\3", re.sub(r"^([-+*>#])(\s)", r"\\\1\2", text))
+
+
+def _only_images(inline: Token) -> bool:
+    """A paragraph of images alone (a figure), rather than text with a picture in a line."""
+    children = inline.children or []
+    return any(c.type == "image" for c in children) and all(
+        c.type == "image" or (c.type in ("softbreak", "hardbreak", "text") and not c.content.strip())
+        for c in children)
+
+
+def _attribute(info: str, name: str) -> str:
+    """An attribute's value in a div's `{.class name="value"}`."""
+    found = re.search(rf'\b{name}\s*=\s*"([^"]*)"', info)
+    return found.group(1) if found else ""
+
+
+def gfm_table(source: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """A GitHub table's header, rows (each cell's inline markdown) and column alignments."""
+    header: list[str] = []
+    rows: list[list[str]] = []
+    align: list[str] = []
+    row: Optional[list[str]] = None
+    in_head = False
+    tokens = parser().parse(source)
+    for index, token in enumerate(tokens):
+        if token.type in ("thead_open", "thead_close"):
+            in_head = token.type == "thead_open"
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close" and row is not None:
+            (header.extend if in_head else rows.append)(row)
+        elif token.type in ("th_open", "td_open") and row is not None:
+            row.append(tokens[index + 1].content.strip() if tokens[index + 1].type == "inline" else "")
+            if in_head:
+                style = str(token.attrs.get("style", ""))
+                align.append(style.partition("text-align:")[2].strip())
+    return tuple(header), tuple(tuple(r) for r in rows), tuple(align)
+
+
+def list_items(markdown: str) -> int:
+    """How many top-level list items a markdown text has (each is a click when incremental)."""
+    return sum(1 for t in parser().parse(markdown) if t.type == "list_item_open" and t.level == 1)
