@@ -13,7 +13,7 @@ def lesson_notices(lesson: Lesson) -> tuple[str, ...]:
 
     found = []
     for cell in lesson.cells:
-        if cell.kind == "code" and needs_ipython(cell.source):
+        if cell.kind == "code" and needs_ipython(cell.source) and not _is_python(cell.source):
             found += [f"{lesson.path}:{notice.line}: {notice.text}" for notice in notices(cell.source, cell.line)]
         elif cell.kind == "markdown" and "<" in cell.source:
             for token in parser().parse(cell.source):
@@ -22,3 +22,14 @@ def lesson_notices(lesson: Lesson) -> tuple[str, ...]:
                 line = cell.line + (token.map[0] if token.map else 0)
                 found += [f"{lesson.path}:{line}: {problem}" for part in raw for problem in problems(part.content)]
     return tuple(dict.fromkeys(found))
+
+
+def _is_python(source: str) -> bool:
+    """Whether a cell runs as Python as it is (then it has no magics: the executor's rule too)."""
+    import ast
+
+    try:
+        ast.parse(source)
+    except SyntaxError:
+        return False
+    return True

@@ -17,7 +17,8 @@ from pptx.oxml.ns import qn
 
 from conftest import MATERIAL, shared_build, write_lesson
 from layout_checks import layout_problems
-from pptx_checks import rendered_problems
+from pptx_checks import accessibility_problems, rendered_problems
+from test_layout_decks import MARKUP, _axe
 from livedeck.execute import execute
 from livedeck.layout.richtext import markdown_paragraphs
 from livedeck.lesson import LessonError, read_lesson
@@ -344,6 +345,7 @@ def test_html_draws_markdown_as_meant_and_raw_html_inert(features: Path, browser
     assert page.evaluate("document.querySelectorAll('.slides iframe, .slides [onclick], a[href^=\"javascript\"]').length") == 0
     assert page.evaluate("[...document.querySelectorAll('.slides script')].length") == 0
     assert layout_problems(page) == []  # tables, callouts and pictures fit as drawn
+    assert _axe(page) == []  # and pass WCAG 2.1 AA as the other decks do
     text = page.evaluate("document.querySelector('.slides').innerText")
     assert "a harmless link text" in text
     for markup in ("<script", "<div", "<iframe", "**bold**", "**one**", "~~", "|:--", "![", "::: ", "alert("):
@@ -384,6 +386,7 @@ def test_powerpoint_draws_native_tables_pictures_and_callouts(features: Path) ->
     text = " ".join(shape.text_frame.text for s in prs.slides for shape in s.shapes if shape.has_text_frame)
     for markup in ("<script", "<div", "<iframe", "**bold**", "**one**", "~~", "|:--", "![", "alert("):
         assert markup not in text, markup
+    assert accessibility_problems(features / "dist" / "features.pptx") == []
 
 
 @pytest.mark.libreoffice
@@ -407,8 +410,6 @@ def test_libreoffice_shows_the_table_and_the_pictures(features: Path, soffice: s
 def test_no_markup_or_tex_shows_in_powerpoint(material: Path, name: str) -> None:
     """Public tutorials as lecturers have them: no markdown, HTML or TeX left as text in their decks'
     prose, titles and tables (code, in the code font, shows what it is)."""
-    from test_layout_decks import MARKUP
-
     prs = Presentation(str(material / "dist" / f"{name}.pptx"))
     frames = [shape.text_frame for slide in prs.slides for shape in slide.shapes if shape.has_text_frame]
     frames += [cell.text_frame for slide in prs.slides for shape in slide.shapes if shape.has_table
