@@ -134,11 +134,14 @@ def alerts_as_callouts(source: str) -> str:
 
 @dataclass(frozen=True)
 class HtmlPart:
-    """What a block of raw HTML shows: a picture (`src`), or text (markdown with inline tags kept)."""
+    """What a block of raw HTML shows: a picture (`src`), a table (`header`, `rows`: each cell's inline
+    markdown), or text (markdown with inline tags kept)."""
     text: str = ""
     src: str = ""
     alt: str = ""
     centred: bool = False
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
 
 
 class _BlockReader(HTMLParser):
@@ -151,6 +154,41 @@ class _BlockReader(HTMLParser):
         self.text: list[str] = []
         self.dropped = 0
         self.blocks: list[bool] = []  # the block tags open, each: whether it centres
+        self.table: Optional[list[list[tuple[str, bool]]]] = None  # a <table>'s rows of (cell, is <th>) so far
+        self.cell: Optional[list[str]] = None  # the text of the table cell being read
+        self.in_header = False  # that cell is a <th>
+
+    @property
+    def sink(self) -> list[str]:
+        """Where text goes: the table cell being read, else the text."""
+        return self.cell if self.cell is not None else self.text
+
+    def _table_tag(self, tag: str, closing: bool) -> bool:
+        """A table's own tags, read into rows of cells; whether `tag` was one."""
+        if tag == "table" and not closing:
+            self._flush()
+            self.table = []
+        elif tag == "table":
+            rows = [row for row in self.table or [] if row]
+            header = tuple(text for text, _ in rows[0]) if rows and all(th for _, th in rows[0]) else ()
+            body = tuple(tuple(text for text, _ in row) for row in rows[1 if header else 0:])
+            if header or body:
+                self.parts.append(HtmlPart(header=header, rows=body))
+            self.table = self.cell = None
+        elif self.table is None:
+            return False
+        elif tag == "tr" and not closing:
+            self.table.append([])
+        elif tag in ("td", "th") and not closing:
+            self.cell, self.in_header = [], tag == "th"
+        elif tag in ("td", "th") and self.cell is not None:
+            if not self.table:
+                self.table.append([])
+            self.table[-1].append((" ".join("".join(self.cell).split()), self.in_header))
+            self.cell = None
+        elif tag in BLOCKS and self.cell is not None:
+            self.cell.append(" ")  # a <p> or <div> in a cell: the cell stays one line
+        return tag in BLOCKS or tag in ("td", "th", "tr", "table")
 
     @property
     def centred(self) -> bool:
@@ -170,23 +208,27 @@ class _BlockReader(HTMLParser):
             return
         centring = tag == "center" or values.get("align", "").lower() == "center" or \
             "text-align:center" in values.get("style", "").replace(" ", "").lower()
+        if self._table_tag(tag, closing=False):
+            return
         if tag in BLOCKS:
             self._flush()
             if tag not in ("hr", "br", "col"):
                 self.blocks.append(centring)
             return
-        if tag == "img":
+        if tag == "img" and self.cell is not None:
+            self.cell.append(values.get("alt", ""))
+        elif tag == "img":
             self._flush()
             if safe_link(values.get("src", "")):
                 self.parts.append(HtmlPart(src=values["src"], alt=values.get("alt", ""), centred=True))
             return
         if tag not in KEPT | UNWRAPPED:  # no HTML a deck knows: shown as the text it is
-            self.text.append(self.get_starttag_text() or f"<{tag}>")
+            self.sink.append(self.get_starttag_text() or f"<{tag}>")
         elif tag == "a":
             href = safe_link(values.get("href", ""))
-            self.text.append(f'<a href="{href}">' if href else "<a>")
+            self.sink.append(f'<a href="{href}">' if href else "<a>")
         elif tag in KEPT:
-            self.text.append(f"<{tag}>")
+            self.sink.append(f"<{tag}>")
 
     def handle_startendtag(self, tag: str, attrs: list) -> None:
         self.handle_starttag(tag, attrs)
@@ -197,18 +239,18 @@ class _BlockReader(HTMLParser):
         if tag in DROPPED:
             self.dropped = max(0, self.dropped - 1)
             return
-        if self.dropped:
+        if self.dropped or self._table_tag(tag, closing=True):
             return
         if tag in BLOCKS:
             self._flush()
             if self.blocks and tag not in ("hr", "br", "col"):
                 self.blocks.pop()
         elif tag in KEPT and tag not in ("img", "br"):
-            self.text.append(f"</{tag}>")
+            self.sink.append(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
-        if not self.dropped:
-            self.text.append(data)
+        if not self.dropped and (self.table is None or self.cell is not None):  # not the blanks between cells
+            self.sink.append(data)
 
     def handle_entityref(self, name: str) -> None:
         self.handle_data(f"&{name};")

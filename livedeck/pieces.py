@@ -45,6 +45,7 @@ class Piece:
     source: str = ""  # the markdown as written (a heading's stays text when it is a subheading); an image's file
     centred: bool = False  # text in <center>, or in a tag with align="center"
     title: str = ""  # a callout's, when it sets one
+    table: tuple = ()  # a table's (header, rows, alignments), each cell inline markdown
 
 
 def split_markdown(source: str, open_divs: Optional[list[str]] = None) -> Iterator[Piece]:
@@ -120,18 +121,24 @@ def _split_segment(source: str) -> Iterator[Piece]:
                 yield Piece(Kind.IMAGE, image.content, source=str(image.attrs.get("src", "")))
         elif token.type == "table_open":
             yield from flush()
-            yield Piece(Kind.TABLE, source="\n".join(lines[start:end]))
+            table = "\n".join(lines[start:end])
+            yield Piece(Kind.TABLE, source=table, table=gfm_table(table))
         elif token.type.startswith("container_callout-") and token.type.endswith("_open"):
             yield from flush()
             kind = token.type[len("container_callout-"):-len("_open")]
             yield Piece(Kind.CALLOUT, inner, source=kind, title=_attribute(token.info, "title"))
         elif token.type == "html_block":
-            yield from flush()
             for part in html_block(token.content):
+                if part.src or part.rows or part.centred:
+                    yield from flush()
                 if part.src:
                     yield Piece(Kind.IMAGE, part.alt, source=part.src)
-                else:
-                    yield Piece(Kind.TEXT, part.text, centred=part.centred)
+                elif part.rows:
+                    yield Piece(Kind.TABLE, table=(part.header, part.rows, ()))
+                elif part.centred:
+                    yield Piece(Kind.TEXT, part.text, centred=True)
+                else:  # the text of raw HTML reads on with the markdown around it
+                    text.extend([part.text, ""])
         else:
             text.extend(lines[start:end])
             text.append("")

@@ -21,7 +21,7 @@ from livedeck.course import Settings
 from livedeck.lesson import Lesson
 from livedeck.model import (Block, Callout, CalloutKind, Code, ColumnBreak, Deck, Image, Layout, Markdown, Math,
                             Slide, Table)
-from livedeck.pieces import Kind, Piece, gfm_table, list_items, split_markdown
+from livedeck.pieces import Kind, Piece, list_items, split_markdown
 
 
 @dataclass
@@ -67,7 +67,7 @@ class _Draft:
             case Kind.TEXT:
                 self._text(piece.text, subheading)
             case Kind.TABLE:
-                header, rows, align = gfm_table(piece.source)
+                header, rows, align = piece.table
                 self.blocks.append(Table("", header, rows, step=self.step, align=align, markdown=True))
             case Kind.CALLOUT:
                 kind = CalloutKind(piece.source)

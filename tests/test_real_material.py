@@ -439,3 +439,19 @@ def test_a_notebooks_attached_picture_is_shown(tmp_path: Path) -> None:
     [figure] = pictures.deck.slides[0].blocks
     assert isinstance(figure, Figure) and figure.alt == "A red bar" and (figure.width, figure.height) == (1.0, 0.5)
     assert pictures.files[f"{figure.name}.png"] == png.getvalue() and pictures.warnings == ()
+
+
+def test_a_subheading_never_ends_a_slide_without_what_it_heads() -> None:
+    """When what a subheading heads goes on to the next slide, the subheading goes with it."""
+    from livedeck.layout import lay_out
+    from livedeck.model import Deck, Slide
+    from livedeck.theme import CodeStyle
+
+    text = "\n\n".join(f"Paragraph {i} of the introduction, long enough to take a line." for i in range(9))
+    table = Table("", ("Name", "Meaning"), tuple((f"row {i}", "a cell " * 12) for i in range(8)), markdown=True)
+    deck = Deck("t", "T", "", "t.py", (Slide("S", (Markdown(text + "\n\n### The table"), table)),))
+    slides = lay_out(deck, {}, CodeStyle(), "figures/t")[1:]
+    assert len(slides) >= 2
+    ends = [s.items[-1].paragraphs[-1] for s in slides if s.items[-1].paragraphs]
+    assert not any(p.heading for p in ends)
+    assert any(p.heading and p.text == "The table" for s in slides[1:] for item in s.items for p in item.paragraphs)

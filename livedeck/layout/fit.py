@@ -478,7 +478,8 @@ def head(piece: Piece, count: int) -> tuple[Piece, Optional[Piece]]:
 
 def paginate(pieces: list[Piece], planner: Planner, box: Box, level: int) -> list[list[Piece]]:
     """Fill slides in order at `level`. A block that does not fit where the slide has room is cut
-    (between lines, list items or table rows): its start fills the slide, the rest goes on."""
+    (between lines, list items or table rows): its start fills the slide, the rest goes on. A
+    subheading never ends a slide: it goes on with what it heads."""
     pages: list[list[Piece]] = [[]]
 
     def fits(page: list[Piece]) -> bool:
@@ -499,17 +500,29 @@ def paginate(pieces: list[Piece], planner: Planner, box: Box, level: int) -> lis
                     fitting, low = middle, middle + 1
                 else:
                     high = middle - 1
+            while fitting > 1 and rest.paragraphs and rest.paragraphs[fitting - 1].heading:
+                fitting -= 1  # the cut falls after a subheading: it goes on with its text
             if fitting >= MIN_PART or (fitting and not pages[-1]):
                 start, rest = head(rest, fitting)
                 pages[-1].append(start)
                 pages.append([])
             elif pages[-1]:
-                pages.append([])
+                pages.append(_trailing_heading(pages[-1]))
             else:  # not even one unit fits an empty slide: it goes alone, clipped
                 pages[-1].append(rest)
                 pages.append([])
                 rest = None
     return [page for page in pages if page]
+
+
+def _trailing_heading(page: list[Piece]) -> list[Piece]:
+    """A new slide's start: the subheading that ended `page`, taken off it (unless it is all `page` holds)."""
+    last = page[-1]
+    if not (last.paragraphs and last.paragraphs[-1].heading) or (len(page) == 1 and len(last.paragraphs) == 1):
+        return []
+    kept, heading = head(last, len(last.paragraphs) - 1) if len(last.paragraphs) > 1 else (None, last)
+    page[-1:] = [kept] if kept is not None else []
+    return [heading]
 
 
 def fit_slide(slide: Slide, box: Box, planner: Planner, code_style: CodeStyle, figures: str = "") -> list[list[Placed]]:

@@ -170,8 +170,13 @@ def _markdown_paragraphs(text: str) -> tuple[Paragraph, ...]:
             from livedeck.html import html_block
 
             for part in html_block(token.content):
-                paragraphs.extend(_markdown_paragraphs(part.text) if part.text else
-                                  (Paragraph((Run(part.alt or "[picture]", italic=True),)),))
+                if part.text:
+                    paragraphs.extend(_markdown_paragraphs(part.text))
+                elif part.rows:  # a table inside a note or a callout: a line per row
+                    paragraphs.extend(p for row in (part.header, *part.rows) if row
+                                      for p in _markdown_paragraphs(" · ".join(row)))
+                else:
+                    paragraphs.append(Paragraph((Run(part.alt or "picture", italic=True),)))
         elif token.type in ("fence", "code_block"):
             paragraphs.extend(Paragraph((Run(line, code=True),)) for line in token.content.rstrip("\n").split("\n"))
     return tuple(paragraphs)

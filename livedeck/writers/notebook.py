@@ -13,8 +13,9 @@ from typing import Optional
 from livedeck.helpers.display import TableData, as_html, as_text
 from livedeck.lesson import Lesson
 from livedeck.model import Block, Error, Figure, Stream, Table, Value
-from livedeck.pieces import split_markdown
+from livedeck.pieces import Kind, split_markdown
 
+ALERTS = {"tip": "success", "warning": "warning", "caution": "danger", "important": "danger"}  # callout → alert
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
@@ -22,15 +23,31 @@ def student_markdown(source: str, open_divs: list[str]) -> str:
     """The markdown a student reads: the slide text without the lecturer's notes and fences."""
     parts: list[str] = []
     for piece in split_markdown(source, open_divs):
-        if piece.kind == "heading":
-            parts.append(piece.source)
-        elif piece.kind == "break":
-            parts.append("---")
-        elif piece.kind == "math":
-            parts.append(f"$$\n{piece.text}\n$$")
-        elif piece.kind in ("text", "incremental"):
-            parts.append(piece.text)
+        match piece.kind:
+            case Kind.HEADING:
+                parts.append(piece.source)
+            case Kind.BREAK:
+                parts.append("---")
+            case Kind.MATH:
+                parts.append(f"$$\n{piece.text}\n$$")
+            case Kind.TEXT | Kind.INCREMENTAL:
+                parts.append(f'<div align="center">\n\n{piece.text}\n\n</div>' if piece.centred else piece.text)
+            case Kind.TABLE:
+                parts.append(piece.source or _gfm(*piece.table))
+            case Kind.CALLOUT:  # a box Jupyter draws as the alert notebooks use
+                title = piece.title or piece.source.capitalize()
+                parts.append(f'<div class="alert alert-{ALERTS.get(piece.source, "info")}">\n\n**{title}**\n\n'
+                             f'{piece.text}\n\n</div>')
+            case Kind.IMAGE:
+                parts.append(f"![{piece.text}]({piece.source})")
     return "\n\n".join(part for part in parts if part.strip())
+
+
+def _gfm(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], align: tuple[str, ...]) -> str:
+    """A table read from raw HTML, as a GitHub table."""
+    width = max([len(header)] + [len(row) for row in rows])
+    lines = [header or ("",) * width, ("---",) * width, *rows]
+    return "\n".join("| " + " | ".join(cell.replace("|", "\\|") for cell in line) + " |" for line in lines)
 
 
 def _outputs(blocks: tuple[Block, ...], files: dict[str, bytes], count: int) -> list:
