@@ -76,10 +76,12 @@ def read_tag(text: str) -> Optional[Tag]:
     return reader.tags[0] if reader.tags else None
 
 
-def safe_link(address: str) -> str:
-    """A link's address if following it runs nothing (http, https, mailto, relative), else ""."""
+def safe_link(address: str, picture: bool = False) -> str:
+    """A link's address if following it runs nothing (http, https, mailto, relative), else "". A picture's
+    may also be a `data:image/…` address (notebooks embed pictures so)."""
     scheme = urlparse(address.strip()).scheme.lower()
-    return address if scheme in SAFE_SCHEMES else ""
+    embedded = picture and address.strip().lower().startswith("data:image/")  # shown by <img>: never runs
+    return address if scheme in SAFE_SCHEMES or embedded else ""
 
 
 def problems(text: str) -> list[str]:
@@ -96,7 +98,7 @@ def problems(text: str) -> list[str]:
         for name, value in tag.attrs.items():
             if name.startswith("on"):
                 found.append(f"<{tag.name} {name}=…> dropped: event handlers never run in a deck")
-            elif name in ("href", "src") and not safe_link(value):
+            elif name in ("href", "src") and not safe_link(value, picture=tag.name == "img" and name == "src"):
                 found.append(f"<{tag.name} {name}=\"{value[:40]}\"> dropped: only http(s), mailto and relative "
                              "addresses are kept")
     return list(dict.fromkeys(found))
@@ -219,7 +221,7 @@ class _BlockReader(HTMLParser):
             self.cell.append(values.get("alt", ""))
         elif tag == "img":
             self._flush()
-            if safe_link(values.get("src", "")):
+            if safe_link(values.get("src", ""), picture=True):
                 self.parts.append(HtmlPart(src=values["src"], alt=values.get("alt", ""), centred=True))
             return
         if tag not in KEPT | UNWRAPPED:  # no HTML a deck knows: shown as the text it is

@@ -90,9 +90,12 @@ def _read(image: Image, folder: Path, attached: dict[str, str]) -> tuple[bytes, 
             return base64.b64decode(attached[name]), None
         except (binascii.Error, ValueError):
             return "its attachment is not base64"
-    if address.scheme == "data":
+    if address.scheme == "data":  # `data:image/png;base64,…`, or `data:image/svg+xml,<svg …>` as text
+        header, _, data = image.src.partition(",")
+        if ";base64" not in header:
+            return unquote(data).encode("utf-8"), None
         try:
-            return base64.b64decode(image.src.partition(",")[2], validate=False), None
+            return base64.b64decode(data), None
         except (binascii.Error, ValueError):
             return "its data: address is not base64"
     if address.scheme in ("http", "https", "ftp") or image.src.startswith("//"):
@@ -124,6 +127,8 @@ def resolve_images(deck: Deck, lesson: Lesson) -> Pictures:
         picture: _Picture | str = got if isinstance(got, str) else drawn.get(image.src) or _safely_raster(got[0])
         if isinstance(picture, str):
             found[image.src] = _missing(image, picture)
+            if not urlparse(image.src).scheme and not image.src.startswith("//"):  # a file not there (yet)
+                inputs[str((folder / unquote(urlparse(image.src).path)).resolve())] = ""  # no build is up to date
             where = markdown_line(lesson, image.src)
             warnings.append(f"{lesson.path}:{where}: the picture {image.src[:80]} is not shown: {picture}")
             continue

@@ -455,3 +455,30 @@ def test_a_subheading_never_ends_a_slide_without_what_it_heads() -> None:
     ends = [s.items[-1].paragraphs[-1] for s in slides if s.items[-1].paragraphs]
     assert not any(p.heading for p in ends)
     assert any(p.heading and p.text == "The table" for s in slides[1:] for item in s.items for p in item.paragraphs)
+
+
+def test_pictures_embedded_in_the_notebook_or_missing_beside_it(tmp_path: Path) -> None:
+    """`<img src="data:…">` as notebooks embed pictures is shown; a missing file keeps the lesson from being
+    up to date, so the picture is shown as soon as it is saved."""
+    import base64
+    import io
+
+    from PIL import Image as PILImage
+
+    from livedeck.cache import _same_files
+    from livedeck.images import resolve_images
+    from livedeck.model import Figure
+
+    png = io.BytesIO()
+    PILImage.new("RGB", (48, 96), "green").save(png, format="PNG")
+    inline = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
+    svg = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='30' height='10'/%3E"
+    path = write_lesson(tmp_path, "01_embedded.py", f'# %% [markdown]\n# # E\n# ## S\n# <img src="{inline}" alt="Green">\n'
+                        f'#\n# <img src="{svg}" alt="Drawn">\n#\n# ![Later](later.png)\n')
+    lesson = read_lesson(path)
+    pictures = resolve_images(build_deck(lesson, ((),)), lesson)
+    green, drawn, later = pictures.deck.slides[0].blocks
+    assert isinstance(green, Figure) and green.alt == "Green" and (green.width, green.height) == (0.5, 1.0)
+    assert isinstance(drawn, Figure) and drawn.alt == "Drawn" and (drawn.width, drawn.height) == (0.312, 0.104)
+    assert isinstance(later, Callout)
+    assert pictures.inputs == {str(tmp_path / "later.png"): ""} and not _same_files(pictures.inputs)
