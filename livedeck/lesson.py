@@ -209,11 +209,16 @@ def source_lines(lesson: Lesson) -> list[str]:
     text = lesson.path.read_text(encoding="utf-8-sig")
     if lesson.path.suffix != ".ipynb":
         return text.splitlines(keepends=True)
-    lines = ["\n"] * len(text.splitlines())
+    import json
+
+    written = text.splitlines()
+    lines = ["\n"] * len(written)
     for cell in lesson.cells:
         for offset, line in enumerate(cell.source.splitlines()):
-            if cell.line - 1 + offset < len(lines):
-                lines[cell.line - 1 + offset] = line + "\n"
+            at = cell.line - 1 + offset
+            # only where the JSON line holds this line (a cell written as one string has its lines on one)
+            if at < len(written) and json.dumps(line, ensure_ascii=False)[1:-1] in written[at]:
+                lines[at] = line + "\n"
     return lines
 
 
