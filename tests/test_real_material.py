@@ -482,3 +482,11 @@ def test_pictures_embedded_in_the_notebook_or_missing_beside_it(tmp_path: Path) 
     assert isinstance(drawn, Figure) and drawn.alt == "Drawn" and (drawn.width, drawn.height) == (0.312, 0.104)
     assert isinstance(later, Callout)
     assert pictures.inputs == {str(tmp_path / "later.png"): ""} and not _same_files(pictures.inputs)
+
+
+def test_notebooks_bold_vectors_are_typeset() -> None:
+    """`\\bm{x}`, as course notes and notebooks write bold vectors, is typeset (as `\\boldsymbol`)."""
+    from livedeck.layout.formulas import typeset
+
+    [formula] = typeset([("\\bm{w}^\\top \\bm{x}", False)], None).values()
+    assert formula.error == "" and formula.width > 1 and 'mathvariant="bold-italic"' in formula.mathml

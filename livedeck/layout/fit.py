@@ -260,7 +260,11 @@ class Planner:
         natural = column_widths(piece.header, piece.rows, size, piece.block.markdown)
         if not piece.block.markdown or sum(natural) <= width:
             return natural
-        least = [self._longest_word(piece, index, size) + 2 * CELL_INSET[0] + 2 for index in range(len(natural))]
+        # a column is never narrower than its longest word, unless that word would take more than its share
+        # (a URL, an identifier): then the word breaks, as browsers, PowerPoint and LibreOffice break it
+        share = width / len(natural)
+        least = [min(self._longest_word(piece, index, size) + 2 * CELL_INSET[0] + 2, share)
+                 for index in range(len(natural))]
         if sum(least) > width:
             return least  # too wide even so: the caller finds it does not fit
         widths, fixed = list(natural), set()

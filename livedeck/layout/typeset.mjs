@@ -17,7 +17,9 @@ const input = JSON.parse(await new Promise((resolve) => {
 await MathJax.init({
   loader: {load: ['input/tex', 'output/svg']},
   // An unknown command is an error (not red text on a slide), and errors are thrown, not typeset.
-  tex: {packages: {'[-]': ['noundefined', 'noerrors']}, formatError: (jax, error) => { throw error; }},
+  // `\bm` (LaTeX's bm package), common in course notes and notebooks, is MathJax's \boldsymbol.
+  tex: {packages: {'[-]': ['noundefined', 'noerrors']}, formatError: (jax, error) => { throw error; },
+        macros: {bm: ['\\boldsymbol{#1}', 1]}},
   svg: {fontCache: 'none', linebreaks: {inline: false}},  // an inline formula is one picture
   startup: {typeset: false},
 });

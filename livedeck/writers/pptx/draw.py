@@ -261,7 +261,7 @@ def _draw_table(slide, item: Placed, theme: Theme, formulas: Formulas) -> list:
             cell = table.cell(r, c)
             cell.margin_left = cell.margin_right = Pt(CELL_INSET[0])
             cell.margin_top = cell.margin_bottom = Pt(CELL_INSET[1])
-            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+            cell.vertical_anchor = MSO_ANCHOR.TOP if block.markdown else MSO_ANCHOR.MIDDLE  # wrapped cells: as HTML
             cell.fill.solid()
             cell.fill.fore_color.rgb = _color(theme.code_background if header else "FFFFFF")
             paragraph = cell.text_frame.paragraphs[0]
