@@ -239,6 +239,20 @@ def _read_cells(path: Path, text: str) -> tuple[list, list[int]]:
     return notebook.cells, _cell_lines(text, notebook.cells)
 
 
+def _rest_as_markdown(cells: list[Cell]) -> list[Cell]:
+    """Markdown cells written in reStructuredText (a sphinx-gallery script's text), made markdown (rest.py)."""
+    from livedeck.rest import is_rest, rest_to_markdown
+
+    found = [i for i, cell in enumerate(cells) if cell.kind == "markdown" and is_rest(cell.source)]
+    if not found:
+        return cells
+    converted = rest_to_markdown([cells[i].source for i in found])
+    cells = list(cells)
+    for i, text in zip(found, converted):
+        cells[i] = replace(cells[i], source=text)
+    return cells
+
+
 def read_lesson(path: Path) -> Lesson:
     """Read and check one lesson file; raises LessonError on a user mistake. A lesson needs no title:
     its deck takes the first heading, or the file's name (livedeck.structure)."""
@@ -259,6 +273,7 @@ def read_lesson(path: Path) -> Lesson:
             attached = tuple((name, next(iter(bundle.values()), "")) for name, bundle in
                              (nb_cell.get("attachments") or {}).items() if isinstance(bundle, dict))
             cells.append(Cell("markdown", nb_cell.source, line, attachments=attached))
+    cells = _rest_as_markdown(cells)
     front_matter: dict = {}
     first_text = next((c for c in cells if c.kind == "markdown"), None)
     if first_text is not None:  # Quarto's `---` … `---` front matter, at the top of the first markdown cell

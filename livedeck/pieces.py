@@ -20,6 +20,10 @@ OTHER_OPEN = re.compile(r"^:{3,}\s*\S")
 CLOSE = re.compile(r"^:{3,}\s*$")
 
 
+GITHUB_ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*\n?", re.IGNORECASE)
+ALERT_CALLOUTS = {"NOTE": "note", "TIP": "tip", "IMPORTANT": "important", "WARNING": "warning", "CAUTION": "caution"}
+
+
 class Kind(StrEnum):
     """What a piece of a markdown cell is."""
     HEADING = "heading"  # `#` … `######`: a slide, a section or a subheading (build_deck decides)
@@ -119,6 +123,11 @@ def _split_segment(source: str) -> Iterator[Piece]:
             yield from flush()
             for image in (c for c in tokens[index + 1].children if c.type == "image"):
                 yield Piece(Kind.IMAGE, image.content, source=str(image.attrs.get("src", "")))
+        elif token.type == "blockquote_open" and (alert := GITHUB_ALERT.match(tokens[index + 2].content or "")):
+            yield from flush()  # GitHub's `> [!NOTE]` (pandoc writes reST's admonitions so): a callout
+            body = "\n".join(re.sub(r"^\s*>\s?", "", ln) for ln in lines[start:end])
+            kind = ALERT_CALLOUTS[alert.group(1).upper()]
+            yield Piece(Kind.CALLOUT, GITHUB_ALERT.sub("", body.strip(), count=1).strip(), source=kind)
         elif token.type == "table_open":
             yield from flush()
             table = "\n".join(lines[start:end])

@@ -213,7 +213,8 @@ def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: s
         title=settings.title or title,
         subtitle=settings.subtitle or "\n\n".join(subtitle),
         source=source,
-        slides=tuple(draft.freeze() for draft in slides),
+        # a `---` before a heading, or at the end, leaves an untitled slide with nothing on it: none is made
+        slides=tuple(draft.freeze() for draft in slides if draft.title or draft.blocks or draft.notes),
         title_notes=notes,
         course=settings.course,
         author=settings.author,

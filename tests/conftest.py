@@ -75,7 +75,8 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # tests/fixtures/lessons: one written to strain the layout, and public tutorials as lecturers have them (its README)
-MATERIAL = ["stress", "autograd_blitz", "autograd_basics", "legendre_function", "pytorch_fundamentals"]
+MATERIAL = ["stress", "autograd_blitz", "autograd_basics", "legendre_function", "pytorch_fundamentals",
+            "tensors_sphinx"]
 
 
 @pytest.fixture(scope="session")

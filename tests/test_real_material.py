@@ -490,3 +490,43 @@ def test_notebooks_bold_vectors_are_typeset() -> None:
 
     [formula] = typeset([("\\bm{w}^\\top \\bm{x}", False)], None).values()
     assert formula.error == "" and formula.width > 1 and 'mathvariant="bold-italic"' in formula.mathml
+
+
+def test_restructuredtext_left_in_markdown_cells_is_read_as_markdown(tmp_path: Path) -> None:
+    """A sphinx-gallery script's text, as jupytext leaves it in markdown cells: read by pandoc."""
+    from livedeck.rest import is_rest
+
+    assert not is_rest("## A heading\n\nSome *markdown* with `code` and $x$.\n\n~~~python\nx = 1\n~~~")
+    assert is_rest("Bridge with NumPy\n~~~~~~~~~") and is_rest("See :ref:`label`.") and is_rest(".. note::\n   x")
+    path = write_lesson(tmp_path, "01_sphinx.py", '''
+        # %% [markdown]
+        # Tensors
+        # =======
+        #
+        # Tensors are like arrays; see `NumPy <https://numpy.org/>`_ and :math:`\\frac{a}{b}`.
+
+        # %%
+        import math
+
+        # %% [markdown]
+        # Initializing a Tensor
+        # ~~~~~~~~~~~~~~~~~
+        #
+        # **Directly from data**, with ``torch.tensor``.
+        #
+        # .. note::
+        #      In-place operations save memory.
+        #
+        # .. math:: y = \\sum_i x_i
+
+        # %%
+        x = math.pi
+        ''')
+    deck = deck_of(path)
+    assert deck.title == "Tensors" and "[NumPy](https://numpy.org/)" in deck.subtitle and "$\\frac{a}{b}$" in deck.subtitle
+    [slide] = deck.slides
+    assert slide.title == "Initializing a Tensor"  # a short underline, as docutils allows
+    text, callout, formula, code = slide.blocks
+    assert text == Markdown("**Directly from data**, with `torch.tensor`.")
+    assert (callout.kind, callout.text) == (CalloutKind.NOTE, "In-place operations save memory.")
+    assert formula.latex == "y = \\sum_i x_i" and code.source == "x = math.pi"
