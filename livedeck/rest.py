@@ -11,7 +11,7 @@ import re
 # Syntax markdown has no use for: a title underlined with ~ ^ " ' * + (= and - are markdown's too),
 # a directive or target (`.. note::`, `.. _label:`), a role (:math:`x`), a link `text <url>`_
 UNDERLINE = re.compile(r"^(?P<text>[^\s].*)\n(?P<line>([~^\"'*+])\3{2,})[ \t]*$", re.MULTILINE)
-REST = re.compile(r"^\.\. (?:[\w:-]+::|_[^:]+:|\|)|:[\w:]+:`[^`]+`|`[^`<]+ <[^`>]+>`__?", re.MULTILINE)
+REST = re.compile(r"^\.\. (?:[\w:-]+::|_[^:]+:|\|)|(?<![`\w]):[\w:]+:`[^`]+`|`[^`<]+ <[^`>]+>`__?", re.MULTILINE)
 CELL_BREAK = "LIVEDECK-CELL-BREAK-7f3a"  # a paragraph of its own between the cells pandoc converts
 
 
@@ -19,8 +19,11 @@ CELL_BREAK = "LIVEDECK-CELL-BREAK-7f3a"  # a paragraph of its own between the ce
 FENCE = re.compile(r"(?:\A|\n\n)(`{3,}|~{3,})[^\n]*\n.*?\n\1[ \t]*(?=\n|\Z)", re.DOTALL)
 
 
+LITERAL = re.compile(r"``.+?``", re.DOTALL)  # ``…``: code in both languages, whatever it quotes
+
+
 def is_rest(text: str) -> bool:
-    text = FENCE.sub("\n\n", text)
+    text = LITERAL.sub("", FENCE.sub("\n\n", text))
     return bool(REST.search(text) or UNDERLINE.search(text))
 
 

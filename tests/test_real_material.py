@@ -497,6 +497,7 @@ def test_restructuredtext_left_in_markdown_cells_is_read_as_markdown(tmp_path: P
     from livedeck.rest import is_rest
 
     assert not is_rest("## A heading\n\nSome *markdown* with `code` and $x$.\n\n~~~python\nx = 1\n~~~")
+    assert not is_rest("(reST `:math:` became `$…$`, ``.. math::`` and ``:ref:`x``` in markdown code)")
     assert is_rest("Bridge with NumPy\n~~~~~~~~~") and is_rest("See :ref:`label`.") and is_rest(".. note::\n   x")
     path = write_lesson(tmp_path, "01_sphinx.py", '''
         # %% [markdown]
