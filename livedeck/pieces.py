@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Union
 
 from markdown_it.token import Token
 
@@ -88,7 +88,7 @@ def split_markdown(source: str, open_divs: Optional[list[str]] = None) -> Iterat
 def _split_segment(source: str) -> Iterator[Piece]:
     lines = source.splitlines()
     tokens = parser().parse(source)
-    text: list[str] = []
+    text: list[str] = []  # markdown read on as text, until a piece of another kind comes
 
     def flush() -> Iterator[Piece]:
         if any(t.strip() for t in text):
@@ -98,60 +98,56 @@ def _split_segment(source: str) -> Iterator[Piece]:
     for index, token in enumerate(tokens):
         if token.level != 0 or token.map is None:
             continue
-        start, end = token.map
-        inner = "\n".join(ln for ln in lines[start + 1 : end] if not CLOSE.match(ln.strip())).strip()
-        if token.type == "heading_open":
-            yield from flush()
-            yield Piece(Kind.HEADING, _inline_only(tokens[index + 1].content.strip()), level=int(token.tag[1]),
-                        source="\n".join(lines[start:end]))
-        elif token.type == "hr":
-            yield from flush()
-            yield Piece(Kind.BREAK)
-        elif token.type == "container_notes_open":
-            yield from flush()
-            yield Piece(Kind.NOTES, inner)
-        elif token.type == "container_incremental_open":
-            yield from flush()
-            yield Piece(Kind.INCREMENTAL, inner)
-        elif token.type in ("math_block", "amsmath"):  # `$$…$$`, or a bare \begin{align}…\end{align}
-            yield from flush()
-            yield Piece(Kind.MATH, token.content.strip())
-        elif token.type == "paragraph_open" and tokens[index + 1].content.strip() == ". . .":
-            yield from flush()  # Quarto's pause: what follows appears at the next click
-            yield Piece(Kind.PAUSE)
-        elif token.type == "paragraph_open" and _only_images(tokens[index + 1]):
-            yield from flush()
-            for image in (c for c in tokens[index + 1].children if c.type == "image"):
-                yield Piece(Kind.IMAGE, image.content, source=str(image.attrs.get("src", "")))
-        elif token.type == "blockquote_open" and (alert := GITHUB_ALERT.match(tokens[index + 2].content or "")):
-            yield from flush()  # GitHub's `> [!NOTE]` (pandoc writes reST's admonitions so): a callout
-            body = "\n".join(re.sub(r"^\s*>\s?", "", ln) for ln in lines[start:end])
-            kind = ALERT_CALLOUTS[alert.group(1).upper()]
-            yield Piece(Kind.CALLOUT, GITHUB_ALERT.sub("", body.strip(), count=1).strip(), source=kind)
-        elif token.type == "table_open":
-            yield from flush()
-            table = "\n".join(lines[start:end])
-            yield Piece(Kind.TABLE, source=table, table=gfm_table(table))
-        elif token.type.startswith("container_callout-") and token.type.endswith("_open"):
-            yield from flush()
-            kind = token.type[len("container_callout-"):-len("_open")]
-            yield Piece(Kind.CALLOUT, inner, source=kind, title=_attribute(token.info, "title"))
-        elif token.type == "html_block":
-            for part in html_block(token.content):
-                if part.src or part.rows or part.centred:
-                    yield from flush()
-                if part.src:
-                    yield Piece(Kind.IMAGE, part.alt, source=part.src)
-                elif part.rows:
-                    yield Piece(Kind.TABLE, table=(part.header, part.rows, ()))
-                elif part.centred:
-                    yield Piece(Kind.TEXT, part.text, centred=True)
-                else:  # the text of raw HTML reads on with the markdown around it
-                    text.extend([part.text, ""])
-        else:
-            text.extend(lines[start:end])
-            text.append("")
+        found = _pieces_of(tokens, index, lines)
+        if found is None:
+            text.extend(lines[token.map[0]:token.map[1]] + [""])
+            continue
+        for item in found:
+            if isinstance(item, str):  # text of raw HTML: it reads on with the markdown around it
+                text.extend([item, ""])
+            else:
+                yield from flush()
+                yield item
     yield from flush()
+
+
+def _pieces_of(tokens: list[Token], index: int, lines: list[str]) -> Optional[list[Union[Piece, str]]]:
+    """The pieces a top-level block token makes; None for markdown that is text on the slide."""
+    token = tokens[index]
+    start, end = token.map
+    inner = "\n".join(ln for ln in lines[start + 1 : end] if not CLOSE.match(ln.strip())).strip()
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    if token.type == "heading_open":
+        return [Piece(Kind.HEADING, _inline_only(following.content.strip()), level=int(token.tag[1]),
+                      source="\n".join(lines[start:end]))]
+    if token.type == "hr":
+        return [Piece(Kind.BREAK)]
+    if token.type in ("container_notes_open", "container_incremental_open"):
+        return [Piece(Kind.NOTES if token.type == "container_notes_open" else Kind.INCREMENTAL, inner)]
+    if token.type in ("math_block", "amsmath"):  # `$$…$$`, or a bare \begin{align}…\end{align}
+        return [Piece(Kind.MATH, token.content.strip())]
+    if token.type == "paragraph_open" and following.content.strip() == ". . .":
+        return [Piece(Kind.PAUSE)]  # Quarto's pause: what follows appears at the next click
+    if token.type == "paragraph_open" and _only_images(following):
+        return [Piece(Kind.IMAGE, image.content, source=str(image.attrs.get("src", "")))
+                for image in following.children if image.type == "image"]
+    if token.type == "blockquote_open" and (alert := GITHUB_ALERT.match(tokens[index + 2].content or "")):
+        # GitHub's `> [!NOTE]` (pandoc writes reST's admonitions so): a callout
+        body = "\n".join(re.sub(r"^\s*>\s?", "", ln) for ln in lines[start:end])
+        return [Piece(Kind.CALLOUT, GITHUB_ALERT.sub("", body.strip(), count=1).strip(),
+                      source=ALERT_CALLOUTS[alert.group(1).upper()])]
+    if token.type == "table_open":
+        table = "\n".join(lines[start:end])
+        return [Piece(Kind.TABLE, source=table, table=gfm_table(table))]
+    if token.type.startswith("container_callout-") and token.type.endswith("_open"):
+        kind = token.type[len("container_callout-"):-len("_open")]
+        return [Piece(Kind.CALLOUT, inner, source=kind, title=_attribute(token.info, "title"))]
+    if token.type == "html_block":
+        return [Piece(Kind.IMAGE, part.alt, source=part.src) if part.src else
+                Piece(Kind.TABLE, table=(part.header, part.rows, ())) if part.rows else
+                Piece(Kind.TEXT, part.text, centred=True) if part.centred else part.text
+                for part in html_block(token.content)]
+    return None
 
 
 def _inline_only(text: str) -> str:
