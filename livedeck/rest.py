@@ -38,10 +38,13 @@ def _full_underlines(text: str) -> str:
 
 def rest_to_markdown(texts: list[str]) -> list[str]:
     """Each reST text as markdown (CommonMark with $…$ math; admonitions as GitHub's `> [!NOTE]`)."""
-    import pypandoc
-
     joined = f"\n\n{CELL_BREAK}\n\n".join(_full_underlines(text) for text in texts)
-    converted = pypandoc.convert_text(joined, "commonmark_x-attributes+tex_math_dollars", format="rst",
-                                      extra_args=["--wrap=none"])
+    try:
+        import pypandoc
+
+        converted = pypandoc.convert_text(joined, "commonmark_x-attributes+tex_math_dollars", format="rst",
+                                          extra_args=["--wrap=none"])
+    except (ImportError, OSError, RuntimeError):  # no pandoc to be had: the cells are read as written
+        return texts
     parts = [part.strip("\n") for part in converted.split(CELL_BREAK)]
     return parts if len(parts) == len(texts) else texts  # a break pandoc moved: the cells stay as written
