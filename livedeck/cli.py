@@ -70,7 +70,8 @@ def _warn(message: str) -> None:
               help="Student notebooks (--format ipynb) include what each cell printed and drew; "
                    "default: without outputs, for students to run.")
 @click.option("--lesson", "-l", "lessons", multiple=True, metavar="NAME",
-              help="Build only this lesson (the NAME of slides/NN_NAME.py or .ipynb); repeat for several. Default: all.")
+              help="Build only this lesson (the NAME of slides/NN_NAME.py or .ipynb); repeat for several. "
+                   "Default: all.")
 @click.option("--slides", type=click.Path(path_type=Path), default=Path("slides"), show_default=True,
               help="Folder holding the lessons.")
 @click.option("--out", "dist", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,

@@ -117,7 +117,7 @@ def resolve_images(deck: Deck, lesson: Lesson) -> Pictures:
     files: dict[str, bytes] = {}
     inputs: dict[str, str] = {}
     warnings: list[str] = []
-    found: dict[str, Block] = {}
+    found: dict[tuple[str, str], Block] = {}  # (src, alt): one file may be shown twice, said two ways
     attached = {name: data for cell in lesson.cells for name, data in cell.attachments}
     read = {image.src: _read(image, folder, attached) for image in images}
     svgs = [src for src, got in read.items() if not isinstance(got, str) and _is_svg(src, got[0])]
@@ -126,7 +126,7 @@ def resolve_images(deck: Deck, lesson: Lesson) -> Pictures:
         got = read[image.src]
         picture: _Picture | str = got if isinstance(got, str) else drawn.get(image.src) or _safely_raster(got[0])
         if isinstance(picture, str):
-            found[image.src] = _missing(image, picture)
+            found[image.src, image.alt] = _missing(image, picture)
             if not urlparse(image.src).scheme and not image.src.startswith("//"):  # a file not there (yet)
                 inputs[str((folder / unquote(urlparse(image.src).path)).resolve())] = ""  # no build is up to date
             where = markdown_line(lesson, image.src)
@@ -140,10 +140,10 @@ def resolve_images(deck: Deck, lesson: Lesson) -> Pictures:
         if got[1] is not None:
             inputs[str(got[1].resolve())] = hashlib.sha256(got[0]).hexdigest()
         alt = image.alt or f"Picture: {Path(urlparse(image.src).path).name or 'embedded'}"
-        found[image.src] = Figure(name, round(picture.width / CSS_DPI, 3), round(picture.height / CSS_DPI, 3), "",
-                                  alt, 0.0, picture=True)
-    slides = tuple(replace(slide, blocks=tuple(replace(found[b.src], step=b.step) if isinstance(b, Image) else b
-                                               for b in slide.blocks)) for slide in deck.slides)
+        width, height = round(picture.width / CSS_DPI, 3), round(picture.height / CSS_DPI, 3)
+        found[image.src, image.alt] = Figure(name, width, height, "", alt, 0.0, picture=True)
+    slides = tuple(replace(slide, blocks=tuple(replace(found[b.src, b.alt], step=b.step) if isinstance(b, Image)
+                                               else b for b in slide.blocks)) for slide in deck.slides)
     return Pictures(replace(deck, slides=slides), files, inputs, tuple(dict.fromkeys(warnings)))
 
 

@@ -230,8 +230,8 @@ def _read_cells(path: Path, text: str) -> tuple[list, list[int]]:
         try:
             notebook = nbformat.reads(text, as_version=4)
         except Exception as exc:  # nbformat raises JSON's, its own validation's and KeyErrors alike
-            raise LessonError(path, getattr(exc, "lineno", 1), f"not a readable notebook: "
-                                                               f"{str(exc).splitlines()[0] if str(exc) else exc}") from None
+            why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise LessonError(path, getattr(exc, "lineno", 1), f"not a readable notebook: {why}") from None
         return notebook.cells, _notebook_lines(text, notebook.cells)
     import jupytext
 

@@ -31,8 +31,8 @@ def _is_div(name: str):
 @lru_cache(maxsize=4)
 def parser(math: Optional[Callable[[str, dict], str]] = None) -> MarkdownIt:
     """The lesson dialect's parser; `math` renders formulas when the parser renders HTML."""
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(dollarmath_plugin, double_inline=True,
-                                                          **({"renderer": math} if math else {}))
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.use(dollarmath_plugin, double_inline=True, **({"renderer": math} if math else {}))
     md.use(amsmath_plugin, **({"renderer": lambda content: math(content, {"display_mode": True})} if math else {}))
     for name in DIVS:
         md.use(container_plugin, name, validate=_is_div(name))

@@ -163,7 +163,8 @@ def slide_level(events: list[Event], title: Optional[int]) -> int:
         if index == title or not _is_heading(event):
             continue
         following = next((e for e in events[index + 1:] if not (isinstance(e, Piece) and e.kind in LOOK_PAST)), None)
-        if following is not None and not (isinstance(following, Piece) and following.kind in (Kind.HEADING, Kind.BREAK)):
+        ends = isinstance(following, Piece) and following.kind in (Kind.HEADING, Kind.BREAK)
+        if following is not None and not ends:
             levels.append(event.level)
     return min(levels, default=2)
 

@@ -55,5 +55,6 @@ def load_theme(path: Path = TEMPLATES / "theme.toml") -> Theme:
         pptx_text_font=pptx["text_font"],
         pptx_code_font=pptx["code_font"],
         code_dimmed=code["dimmed"],
-        callouts=tuple((kind, *(c.strip() for c in value.split(",", 1))) for kind, value in data.get("callout", {}).items()),
+        callouts=tuple((kind, *(c.strip() for c in value.split(",", 1)))
+                       for kind, value in data.get("callout", {}).items()),
     )

@@ -57,7 +57,7 @@ INLINE_STYLE = {"b": ("bold", True), "strong": ("bold", True), "i": ("italic", T
 
 
 def _inline(token: Token) -> tuple[Run, ...]:
-    from livedeck.html import Tag, read_tag, safe_link
+    from livedeck.html import read_tag, safe_link
 
     runs: list[Run] = []
     style = Run("")
