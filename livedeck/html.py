@@ -68,12 +68,16 @@ class _TagReader(HTMLParser):
         self.tags.append(Tag(tag, closing=True))
 
 
-def read_tag(text: str) -> Optional[Tag]:
-    """One inline tag (`<a href="x">`, `</b>`, `<br/>`); None for a comment or a declaration."""
+def _tags(text: str) -> list[Tag]:
     reader = _TagReader()
     reader.feed(text)
     reader.close()
-    return reader.tags[0] if reader.tags else None
+    return reader.tags
+
+
+def read_tag(text: str) -> Optional[Tag]:
+    """One inline tag (`<a href="x">`, `</b>`, `<br/>`); None for a comment or a declaration."""
+    return next(iter(_tags(text)), None)
 
 
 def safe_link(address: str, picture: bool = False) -> str:
@@ -86,11 +90,8 @@ def safe_link(address: str, picture: bool = False) -> str:
 
 def problems(text: str) -> list[str]:
     """What the safe subset drops from a markdown text's raw HTML, each said once."""
-    reader = _TagReader()
-    reader.feed(text)
-    reader.close()
     found: list[str] = []
-    for tag in reader.tags:
+    for tag in _tags(text):
         if tag.closing:
             continue
         if tag.name in DROPPED:

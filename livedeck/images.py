@@ -79,6 +79,11 @@ def _vectors(svgs: list[bytes]) -> list[_Picture | str]:
             for svg, item in zip(svgs, json.loads(done.stdout))]
 
 
+def _beside(image: Image, folder: Path) -> Path:
+    """Where a picture written as a relative address (`figs/plot%201.png`) is: beside the lesson."""
+    return folder / unquote(urlparse(image.src).path)
+
+
 def _read(image: Image, folder: Path, attached: dict[str, str]) -> tuple[bytes, Path | None] | str:
     """The picture's bytes (and its file), or why it cannot be shown."""
     address = urlparse(image.src)
@@ -102,7 +107,7 @@ def _read(image: Image, folder: Path, attached: dict[str, str]) -> tuple[bytes, 
         return "it is on the web, and a deck presents offline: save it beside the lesson"
     if address.scheme:
         return f"a {address.scheme}: address"
-    path = folder / unquote(address.path)
+    path = _beside(image, folder)
     if not path.is_file():
         return "no such file beside the lesson"
     return path.read_bytes(), path
@@ -128,7 +133,7 @@ def resolve_images(deck: Deck, lesson: Lesson) -> Pictures:
         if isinstance(picture, str):
             found[image.src, image.alt] = _missing(image, picture)
             if not urlparse(image.src).scheme and not image.src.startswith("//"):  # a file not there (yet)
-                inputs[str((folder / unquote(urlparse(image.src).path)).resolve())] = ""  # no build is up to date
+                inputs[str(_beside(image, folder).resolve())] = ""  # no build is up to date until it is
             where = markdown_line(lesson, image.src)
             warnings.append(f"{lesson.path}:{where}: the picture {image.src[:80]} is not shown: {picture}")
             continue

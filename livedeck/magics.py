@@ -60,6 +60,12 @@ def _magic(line: str) -> tuple[str, str, bool]:
     return name, rest, cell
 
 
+def is_setting(line: str) -> bool:
+    """A line magic that only configures a notebook's front end (`%matplotlib inline`): nothing to run."""
+    stripped = line.strip()
+    return stripped.startswith("%") and not stripped.startswith("%%") and _magic(stripped)[0] in IGNORED
+
+
 def notices(source: str, first_line: int) -> list[Notice]:
     """What the build will not run in a cell: shell lines, shell magics and magics it does not know."""
     found = []

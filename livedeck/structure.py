@@ -121,10 +121,9 @@ def _setup_only(source: str) -> bool:
     """Imports and notebook settings (`%matplotlib inline`) alone: a cell that sets up, and shows nothing."""
     import ast
 
-    from livedeck.magics import IGNORED
+    from livedeck.magics import is_setting
 
-    lines = [line for line in source.splitlines()
-             if not (line.strip().startswith("%") and line.strip().lstrip("%").split(" ")[0] in IGNORED)]
+    lines = [line for line in source.splitlines() if not is_setting(line)]
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:

@@ -17,8 +17,7 @@ from typing import Callable, Mapping, Optional
 from livedeck.layout import measure
 from livedeck.layout.formulas import Formula, FormulaError, Key
 from livedeck.layout.geometry import (BULLET_INDENT, CALLOUT_INSET, CAPTION_SIZE, CELL_INSET, CODE_FLOOR, CODE_INSET,
-                                      CODE_SIZES,
-                                      COLUMN_GAP, CONTINUATION, FIGURE_MIN_HEIGHT, FIGURE_TEXT_MIN, GAP, LEVELS,
+                                      CODE_SIZES, COLUMN_GAP, CONTINUATION, FIGURE_MIN_HEIGHT, FIGURE_TEXT_MIN, GAP, LEVELS,
                                       LINE_SPACING, MATH_FLOOR, MATH_SIZE_FACTOR, PARAGRAPH_SPACING, TEXT_INSET, Box)
 from livedeck.layout.regions import columns
 from livedeck.layout.richtext import Paragraph, Run, code_paragraphs, markdown_paragraphs, mono_paragraphs

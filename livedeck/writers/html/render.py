@@ -124,7 +124,8 @@ def render_runs(runs: tuple[Run, ...], formulas: dict) -> Markup:
         if run.strike:
             text = Markup(f"<s>{text}</s>")
         if run.script and not run.math:
-            text = Markup(f"<{'sup' if run.script == Script.SUPER else 'sub'}>{text}</{'sup' if run.script == Script.SUPER else 'sub'}>")
+            tag = "sup" if run.script == Script.SUPER else "sub"
+            text = Markup(f"<{tag}>{text}</{tag}>")
         if run.code and not run.color and not run.math:
             text = Markup(f"<code>{text}</code>")
         if styles:
@@ -159,8 +160,8 @@ def render_paragraphs(item: Placed, formulas: dict) -> Markup:
                 out.append(f'<h3 class="ld-subheading">{render_runs(paragraph.runs, formulas)}</h3>')
             elif paragraph.quote:
                 indent = f"{paragraph.quote * BULLET_INDENT:g}em"
-                out.append(f'<blockquote style="padding-left:calc({indent} - 3px)"><p>{render_runs(paragraph.runs, formulas)}'
-                           f'</p></blockquote>')
+                out.append(f'<blockquote style="padding-left:calc({indent} - 3px)">'
+                           f'<p>{render_runs(paragraph.runs, formulas)}</p></blockquote>')
             else:
                 out.append(f"<p>{render_runs(paragraph.runs, formulas)}</p>")
             continue
