@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import time
 from pathlib import Path
@@ -147,8 +146,8 @@ def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist:
 
 
 def run() -> None:
-    """Entry point: click's own errors become one line and exit status 2; Ctrl-C and SIGTERM stop cleanly."""
-    signal.signal(signal.SIGTERM, _interrupt)
+    """The command (started by livedeck.start, which turns SIGTERM into Ctrl-C): click's own errors become
+    one line and exit status 2; Ctrl-C and SIGTERM stop cleanly."""
     try:
         main(standalone_mode=False)
     except click.UsageError as exc:
@@ -162,9 +161,5 @@ def run() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(130)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 

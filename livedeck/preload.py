@@ -16,6 +16,7 @@ matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import livedeck.cli  # noqa: E402,F401  (build.py is re-run in each worker: make that free)
+import livedeck.start  # noqa: E402,F401
 import livedeck.execute  # noqa: E402,F401
 import livedeck.pipeline  # noqa: E402,F401
 import livedeck.structure  # noqa: E402,F401

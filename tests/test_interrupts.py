@@ -65,3 +65,25 @@ def test_an_interrupted_build_leaves_no_half_written_file(tmp_path: Path, signum
     assert result.returncode == 0, result.stderr
     assert_all_complete(tmp_path)
     assert not [p for p in tmp_path.rglob(".*.tmp")], "temporaries of the killed build are still there"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_build_stopped_while_python_still_loads_it_stops_quietly(tmp_path: Path, signum: int) -> None:
+    """Ctrl-C or SIGTERM in the second or so that Python spends importing the build (longer on a slow
+    machine) is no traceback and no -2: the signal is sent here from inside the import of the pipeline."""
+    shutil.copytree(ROOT / "slides", tmp_path / "slides")
+    code = ("import os, sys, time\n"
+            "class Interrupting:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'livedeck.pipeline':\n"
+            f"            os.kill(os.getpid(), {int(signum)})\n"
+            "            time.sleep(5)\n"
+            "sys.meta_path.insert(0, Interrupting())\n"
+            "import runpy\n"
+            f"sys.argv = [{str(ROOT / 'build.py')!r}, '-q']\n"
+            "runpy.run_path(sys.argv[0], run_name='__main__')\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "dist").exists()
