@@ -36,7 +36,7 @@ from livedeck.model import MODEL_VERSION, Block, outputs_from_json, outputs_to_j
 PACKAGE = Path(__file__).resolve().parent
 # The code whose change alters what execution captures (the rest only alters rendering).
 CAPTURE_CODE = ("execute.py", "magics.py", "describe.py", "printable.py", "lesson.py", "model.py", "helpers/tables.py",
-                "helpers/display.py", "helpers/autograd_graph.py")
+                "helpers/display.py", "helpers/autograd_graph.py", "table_pictures.py", "layout/regions.py")
 
 
 def _sha(*parts: bytes) -> str:

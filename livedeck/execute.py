@@ -2,8 +2,9 @@
 
 Captured per cell, in the order Jupyter shows them: printed text, livedeck
 tables, the last expression's value and every matplotlib figure the cell left
-open. Figures and tables are saved as SVG and PNG bytes. Failures come back as
-data. This module never hears of HTML or PowerPoint.
+open. Figures are saved as SVG and PNG bytes; tables are recorded whole, as data
+(their pictures are livedeck.table_pictures'). Failures come back as data. This
+module never hears of HTML or PowerPoint.
 """
 from __future__ import annotations
 
@@ -35,7 +36,6 @@ MAX_CAPTURE_CHARS = 2_000_000  # a cell printing without end must not exhaust me
 PNG_DPI = 200
 MAX_FIGURE_PIXELS = 4000  # longest side of a figure's PNG: a 100-inch figure is scaled, not 20 000 px wide
 MAX_TABLE_ROWS_KEPT = 100_000  # rows a captured table keeps (memory); what slides show is the layout's choice
-PICTURE_ROWS = 30  # the table's picture in figures/ shows its first rows
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ def _stream(capture: CappedText, name: str, paths: Prefixes) -> Optional[Stream]
     return Stream(text, name=name, truncated=capture.lines_dropped)
 
 
-def _save_figure(fig: Any, name: str, files: dict[str, bytes]) -> None:
+def save_figure(fig: Any, name: str, files: dict[str, bytes]) -> None:
     # Metadata off and a fixed hash salt: the same code gives byte-identical files.
     svg, png = io.BytesIO(), io.BytesIO()
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
@@ -169,31 +169,6 @@ def _smallest_text(fig: Any) -> float:
 
     sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     return round(float(min(sizes)), 2) if sizes else 0.0
-
-
-def _draw_table(table: display.TableData, name: str, files: dict[str, bytes]) -> None:
-    """Tables are also pictures in figures/, so a course page can link them."""
-    import matplotlib
-    from matplotlib.figure import Figure as MplFigure
-
-    columns = max(len(table.header), max((len(r) for r in table.rows), default=1))
-    longest = max((len(c) for row in (table.header, *table.rows) for c in row), default=4)
-    size = (max(3.0, columns * (0.6 + 0.09 * longest)), 0.45 * (len(table.rows) + 1) + 0.2)
-    # Not through pyplot (a table drawing is no lesson figure), and without the style's
-    # constrained layout, which warns on a figure of hand-placed axes.
-    with matplotlib.rc_context({"figure.constrained_layout.use": False}):
-        fig = MplFigure(figsize=size)
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.axis("off")
-        drawn = ax.table(cellText=[list(r) for r in table.rows], colLabels=list(table.header) or None,
-                         loc="center", cellLoc="center")
-        drawn.auto_set_font_size(False)
-        drawn.set_fontsize(12)
-        drawn.scale(1, 1.6)
-        for (row, _), cell in drawn.get_celld().items():
-            if row == 0 and table.header:  # marked as matplotlib marks text; colours are the decks' business
-                cell.set_text_props(weight="bold")
-        _save_figure(fig, name, files)
 
 
 def _trimmed_traceback(exc: BaseException, lesson_path: str) -> tuple[int, str]:
@@ -234,7 +209,7 @@ class _Run:
             fig = plt.figure(number)
             self.figures += 1
             name = self.name("fig", self.figures, cell.options.label, index, len(numbers))
-            _save_figure(fig, name, self.files)
+            save_figure(fig, name, self.files)
             width, height = fig.get_size_inches()
             caption = cell.options.fig_cap
             blocks.append(Figure(name, round(float(width), 3), round(float(height), 3),
@@ -254,7 +229,6 @@ class _Run:
                 note = f"the first {MAX_TABLE_ROWS_KEPT:,} of {len(data.rows):,} rows were kept"
                 data = display.TableData(data.header, data.rows[:MAX_TABLE_ROWS_KEPT],
                                          f"{data.caption} ({note})" if data.caption else note.capitalize())
-            _draw_table(display.TableData(data.header, data.rows[:PICTURE_ROWS], data.caption), name, self.files)
             blocks.append(Table(name, data.header, data.rows, data.caption))
         return blocks
 

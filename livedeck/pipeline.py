@@ -29,6 +29,7 @@ __all__ = ["BuildOptions", "LessonReport", "State", "UsageError", "build"]
 def execute_job(job: Job) -> Outcome:
     """In a worker: run the lesson, cache what it showed, write its decks (workers write in parallel)."""
     from livedeck.execute import execute
+    from livedeck.table_pictures import draw_tables
 
     start = time.perf_counter()
     lesson, options, key = job.payload.lesson, job.payload.options, job.payload.key
@@ -40,10 +41,11 @@ def execute_job(job: Job) -> Outcome:
     if executed.failure is not None:
         return Outcome(job.name, error=executed.failure.message(), seconds=time.perf_counter() - start)
     errors_shown = any(isinstance(block, Error) for cell in executed.outputs for block in cell)
+    files = executed.files | draw_tables(executed.outputs, options.style)  # cached beside the figures
     if not errors_shown:  # a run with errors shown (--allow-errors) is never cached
-        cache.store_executed(options.cache, key, cache.code_outputs(lesson, executed.outputs), executed.files,
+        cache.store_executed(options.cache, key, cache.code_outputs(lesson, executed.outputs), files,
                              executed.inputs)
-    return render(lesson, executed.outputs, executed.files, executed.inputs, options, errors_shown, start)
+    return render(lesson, executed.outputs, files, executed.inputs, options, errors_shown, start)
 
 
 def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes],

@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import livedeck.cli  # noqa: E402,F401  (build.py is re-run in each worker: make that free)
 import livedeck.start  # noqa: E402,F401
 import livedeck.execute  # noqa: E402,F401
+import livedeck.table_pictures  # noqa: E402,F401
 import livedeck.pipeline  # noqa: E402,F401
 import livedeck.structure  # noqa: E402,F401
 import livedeck.workers  # noqa: E402
