@@ -6,8 +6,7 @@ from pathlib import Path
 
 from livedeck.files import write_atomic
 from livedeck.fonts import FONTS, font_folder
-
-ROOT = Path(__file__).resolve().parent.parent
+from livedeck.package_data import NODE_MODULES
 
 # (package folder in node_modules, file or folder inside it, where it goes under assets/)
 ASSETS = [
@@ -29,7 +28,7 @@ class MissingAssets(Exception):
     pass
 
 
-def copy_assets(dist: Path, templates: Path, node_modules: Path = ROOT / "node_modules") -> None:
+def copy_assets(dist: Path, templates: Path, node_modules: Path = NODE_MODULES) -> None:
     target = dist / "assets"
     for package, inside, dest in ASSETS:
         source = node_modules / package / inside

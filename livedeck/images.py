@@ -65,7 +65,7 @@ def _raster(data: bytes) -> _Picture:
 
 def _vectors(svgs: list[bytes]) -> list[_Picture | str]:
     """SVG pictures drawn as PNG by resvg (node), each with its own size; an error's message instead."""
-    from livedeck.layout.formulas import NODE_MODULES
+    from livedeck.package_data import NODE_MODULES
 
     node = shutil.which("node")
     if node is None or not (NODE_MODULES / "@resvg" / "resvg-js").is_dir():

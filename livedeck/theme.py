@@ -5,7 +5,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+from livedeck.package_data import TEMPLATES
+
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ from typing import Iterable, Optional
 from livedeck.files import write_atomic
 from livedeck.layout.geometry import LEVELS, MATH_FLOOR, TEXT_INSET, TITLE_SIZE, body_box, title_box
 from livedeck.markdown import parser
+from livedeck.package_data import NODE_MODULES
 
 ENGINE = Path(__file__).with_name("typeset.mjs")
-NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 PNG_SCALE = 200.0  # pixels per em of a display formula's picture: sharp at twice the largest size shown
 TIMEOUT = 120  # seconds for one batch
 # The largest formula a slide shows legibly, in em: a display formula alone on a slide at MATH_FLOOR, an

@@ -1,0 +1,87 @@
+"""A non-editable install (a wheel, as `pip install .` makes) finds its templates and npm assets as
+package data, and builds a lesson with math, an SVG picture and a table from outside the checkout."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from tests.conftest import ROOT, write_lesson
+
+NEEDED = ["livedeck/templates/theme.toml", "livedeck/templates/pptx/livedeck.pptx",
+          "livedeck/templates/reveal/deck.html.j2", "livedeck/layout/typeset.mjs", "livedeck/layout/rasterize.mjs",
+          "livedeck/node_modules/reveal.js/dist/reveal.js", "livedeck/node_modules/@mathjax/src/package.json",
+          "livedeck/node_modules/@resvg/resvg-js/index.js"]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """livedeck installed with pip into a folder of its own, from a copy of the checkout (pip builds
+    in the source tree, and a test must not leave build/ in the developer's checkout)."""
+    if not (ROOT / "node_modules" / "@mathjax" / "src").is_dir():
+        pytest.skip("npm packages not installed (make install)")
+    work = tmp_path_factory.mktemp("install")
+    source = work / "source"
+    shutil.copytree(ROOT / "livedeck", source / "livedeck", symlinks=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "templates", "node_modules"):
+        (source / name).symlink_to(ROOT / name)
+    target = work / "target"
+    result = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                             "--no-build-isolation", "--no-compile", "--target", str(target), str(source)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return target
+
+
+def test_the_install_holds_its_data_as_real_files(installed: Path) -> None:
+    for name in NEEDED:
+        assert (installed / name).is_file(), name
+    links = [p for p in (installed / "livedeck").rglob("*") if p.is_symlink()]
+    assert not links, links[:5]
+    assert not (installed / "livedeck" / "node_modules" / "axe-core").exists()  # a test tool, not shipped
+
+
+def test_the_installed_command_builds_a_lesson_outside_the_checkout(installed: Path, tmp_path: Path) -> None:
+    slides = tmp_path / "slides"
+    write_lesson(slides, "shapes.py", '''
+        # %% [markdown]
+        # # Shapes
+        #
+        # ## Area
+        # A circle of radius $r$ has area
+        #
+        # $$A = \\pi r^2$$
+        #
+        # ![a teal circle](circle.svg)
+
+        # %%
+        from livedeck import table
+        table([["r", "A"], ["1", "3.14"]])
+    ''')
+    (slides / "circle.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="80" height="80">'
+                                       '<circle cx="40" cy="40" r="30" fill="teal"/></svg>')
+    env = {**os.environ, "PYTHONPATH": str(installed), "PYTHONSAFEPATH": "1"}
+    command = installed / "bin" / "livedeck"
+    shown = subprocess.run([str(command), "--help"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert shown.returncode == 0 and "--format" in shown.stdout, shown.stderr
+    where = subprocess.run([sys.executable, "-c", "import livedeck; print(livedeck.__file__)"], env=env,
+                           cwd=tmp_path, capture_output=True, text=True)
+    assert where.stdout.startswith(str(installed)), where.stdout + where.stderr
+    built = subprocess.run([str(command), "--slides", str(slides), "--out", str(tmp_path / "dist"), "--figures",
+                            str(tmp_path / "figures"), "--cache", str(tmp_path / "cache"), "-f", "html", "-f", "pptx"],
+                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
+    assert built.returncode == 0, built.stdout + built.stderr
+    page = (tmp_path / "dist" / "shapes.html").read_text()
+    assert "<mjx-container" in page or "<svg" in page
+    assert (tmp_path / "dist" / "assets" / "reveal" / "reveal.js").is_file()
+    pictures = [shape for slide in Presentation(str(tmp_path / "dist" / "shapes.pptx")).slides
+                for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    circle = [p for p in pictures if p._element.nvPicPr.cNvPr.get("descr") == "a teal circle"]
+    assert circle and circle[0].image.content_type == "image/png"  # the SVG, drawn by resvg from the install
