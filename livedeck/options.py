@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 from livedeck.course import Settings
-from livedeck.theme import TEMPLATES
+from livedeck.package_data import TEMPLATES
 
 
 DEFAULT_FORMATS = ("html", "pptx")  # what a build writes unless told (names from writers.FORMATS)

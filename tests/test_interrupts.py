@@ -19,6 +19,13 @@ from conftest import ROOT, run_build
 from livedeck import cache
 
 
+def ctrl_c_heard() -> None:
+    """Run in the child before it starts: Ctrl-C as a terminal delivers it. A shell without job control
+    starts background commands with SIGINT ignored, and Python (rightly) keeps an inherited ignore, so a
+    test run started in the background would otherwise send a Ctrl-C no build can hear."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def assert_all_complete(folder: Path) -> None:
     """Every visible output and cache entry is whole: no half-written file anywhere."""
     for path in folder.rglob("*"):
@@ -50,7 +57,7 @@ def test_an_interrupted_build_leaves_no_half_written_file(tmp_path: Path, signum
     shutil.copytree(ROOT / "slides", tmp_path / "slides")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "-q"], cwd=tmp_path, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               preexec_fn=ctrl_c_heard, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(after)
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=120)
@@ -83,7 +90,7 @@ def test_a_build_stopped_while_python_still_loads_it_stops_quietly(tmp_path: Pat
             f"sys.argv = [{str(ROOT / 'build.py')!r}, '-q']\n"
             "runpy.run_path(sys.argv[0], run_name='__main__')\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            capture_output=True, text=True, timeout=60)
+                            preexec_fn=ctrl_c_heard, capture_output=True, text=True, timeout=60)
     assert result.returncode == 130, result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "dist").exists()

@@ -15,7 +15,7 @@ from pptx import Presentation
 
 from conftest import run_build, write_lesson
 from decks import drawn, small_deck, stress_deck, write_figure
-from livedeck.theme import TEMPLATES
+from livedeck.package_data import TEMPLATES
 from livedeck.writers import WriteContext
 from livedeck.writers.pptx.draw import write_pptx
 from livedeck.writers.pptx.schema import schema_errors

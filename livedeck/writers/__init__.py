@@ -22,7 +22,7 @@ from typing import Any, Callable, Optional
 
 from livedeck.model import Block, Deck
 from livedeck.options import BuildOptions
-from livedeck.theme import TEMPLATES
+from livedeck.package_data import TEMPLATES
 
 Warn = Callable[[str], None]
 
