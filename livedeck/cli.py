@@ -8,10 +8,9 @@ from pathlib import Path
 
 import click
 
-from livedeck.options import DEFAULT_FORMATS
 from livedeck.package_data import TEMPLATES
 from livedeck.pipeline import BuildOptions, LessonReport, State, UsageError, build
-from livedeck.writers import FORMATS
+from livedeck.writers import DEFAULT_FORMATS, FORMATS
 
 HELP = """Build the course's slide decks from the runnable lessons in slides/.
 

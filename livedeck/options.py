@@ -8,9 +8,7 @@ from typing import Optional
 
 from livedeck.course import Settings
 from livedeck.package_data import TEMPLATES
-
-
-DEFAULT_FORMATS = ("html", "pptx")  # what a build writes unless told (names from writers.FORMATS)
+from livedeck.writers import DEFAULT_FORMATS
 
 
 class UsageError(Exception):

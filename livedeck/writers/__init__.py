@@ -18,11 +18,13 @@ import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from livedeck.model import Block, Deck
-from livedeck.options import BuildOptions
 from livedeck.package_data import TEMPLATES
+
+if TYPE_CHECKING:  # options.py reads the default formats from this table
+    from livedeck.options import BuildOptions
 
 Warn = Callable[[str], None]
 
@@ -68,6 +70,7 @@ class Format:
     hooks: tuple[str, ...] = ()  # which of prepare, head_start and finish its module has (others: not imported)
     draws_slides: bool = False  # drawn from the laid-out slides (the layout stage runs once for all of them)
     math_as_text: bool = False  # inline formulas drawn as text runs, not pictures (layout.mathtext)
+    by_default: bool = False  # written when a build names no format
 
     def files(self, lesson: str) -> list[tuple[str, str]]:
         """(label, file name in dist/) of every file this format may write for a lesson."""
@@ -102,14 +105,17 @@ class CourseLesson:
 
 # In build order: a format comes after those it is made from.
 FORMATS = (
-    Format("html", "Slides", "livedeck.writers.html", hooks=("prepare", "head_start", "finish"), draws_slides=True),
-    Format("pptx", "PowerPoint", "livedeck.writers.pptx", hooks=("prepare",), draws_slides=True, math_as_text=True),
+    Format("html", "Slides", "livedeck.writers.html", hooks=("prepare", "head_start", "finish"), draws_slides=True,
+           by_default=True),
+    Format("pptx", "PowerPoint", "livedeck.writers.pptx", hooks=("prepare",), draws_slides=True, math_as_text=True,
+           by_default=True),
     Format("pdf", "PDF", "livedeck.writers.pdf", (Extra("Handout (PDF)", "-handout.pdf", "handout"),),
            hooks=("prepare",), draws_slides=True),
     Format("ipynb", "Notebook", "livedeck.writers.notebook"),
     Format("json", "Deck model (JSON)", "livedeck.writers.json"),
 )
 BY_NAME = {f.name: f for f in FORMATS}
+DEFAULT_FORMATS = tuple(f.name for f in FORMATS if f.by_default)
 
 
 def all_files(lesson: str) -> list[tuple[str, str]]:
