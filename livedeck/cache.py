@@ -32,8 +32,8 @@ from livedeck.reports import Card
 from livedeck.files import write_atomic
 from livedeck.lesson import Lesson
 from livedeck.model import MODEL_VERSION, Block, outputs_from_json, outputs_to_json
+from livedeck.package_data import PACKAGE, code_files
 
-PACKAGE = Path(__file__).resolve().parent
 # The code whose change alters what execution captures (the rest only alters rendering).
 CAPTURE_CODE = ("execute.py", "magics.py", "describe.py", "printable.py", "lesson.py", "model.py", "helpers/tables.py",
                 "helpers/display.py", "helpers/autograd_graph.py", "table_pictures.py", "layout/regions.py")
@@ -112,7 +112,7 @@ def render_context(inputs: KeyInputs, templates: Path, formats: Iterable[str], p
     template_files = [p for p in templates.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     extra = [pptx_template.read_bytes()] if pptx_template else [b""]
     extra += [part for p in settings for part in (str(p).encode(), p.read_bytes())]
-    return _sha(inputs.digest.encode(), *_files([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.mjs")]),
+    return _sha(inputs.digest.encode(), *_files(code_files()),
                 *[part for p in sorted(template_files) for part in (str(p.relative_to(templates)).encode(),
                                                                     p.read_bytes())],
                 ",".join(formats).encode(), ",".join(destinations).encode(), *extra)

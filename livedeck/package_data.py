@@ -10,5 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
+DATA_FOLDERS = ("templates", "node_modules")  # beside the code, never code themselves
 TEMPLATES = (PACKAGE / "templates").resolve()
 NODE_MODULES = (PACKAGE / "node_modules").resolve()
+
+
+def code_files() -> list[Path]:
+    """livedeck's own code (.py and the node engines' .mjs), not the data beside it: in a wheel the
+    templates and npm packages are real folders inside the package, and their files are no code of ours."""
+    return [p for pattern in ("*.py", "*.mjs") for p in PACKAGE.rglob(pattern)
+            if p.relative_to(PACKAGE).parts[0] not in DATA_FOLDERS]

@@ -8,7 +8,6 @@ from pathlib import Path
 from livedeck.package_data import TEMPLATES
 
 
-
 @dataclass(frozen=True)
 class CodeStyle:
     """How the layout colours code: a Pygments style's token colours, each made legible on the background
