@@ -28,9 +28,29 @@ plt.plot([1, 2, 3])
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
+    """Two lessons and a copy of the templates, never built."""
     write_lesson(tmp_path / "slides", "01_cached.py", LESSON)
     write_lesson(tmp_path / "slides", "02_other.py", LESSON.replace("# # Cached", "# # Other").replace("[1, 2, 3]", "[4, 5]"))
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project after its first build (both lessons ran), made once for the tests that start there."""
+    folder = tmp_path_factory.mktemp("built")
+    write_lesson(folder / "slides", "01_cached.py", LESSON)
+    write_lesson(folder / "slides", "02_other.py", LESSON.replace("# # Cached", "# # Other").replace("[1, 2, 3]", "[4, 5]"))
+    assert build(folder) == {"cached": "ran", "other": "ran"}
+    return folder
+
+
+@pytest.fixture
+def built(first_build: Path, tmp_path: Path) -> Path:
+    """A copy of the built project, its cache included, for one test to change: moved, its decks are
+    re-rendered from the cached results (their paths changed), and then up to date."""
+    shutil.copytree(first_build, tmp_path, dirs_exist_ok=True, symlinks=True)
+    assert build(tmp_path) == {"cached": "re-rendered", "other": "re-rendered"}
     return tmp_path
 
 
@@ -72,43 +92,39 @@ def test_template_change_re_renders_without_running(project: Path) -> None:
     assert b"a lecturer's tweak" in (project / "dist" / "assets" / "livedeck.css").read_bytes()
 
 
-def test_force_runs_everything(project: Path) -> None:
-    build(project)
-    assert build(project, "--force") == {"cached": "ran", "other": "ran"}
+def test_force_runs_everything(built: Path) -> None:
+    assert build(built, "--force") == {"cached": "ran", "other": "ran"}
 
 
-def test_deleted_output_is_rebuilt(project: Path) -> None:
-    build(project)
-    (project / "dist" / "cached.pptx").unlink()
-    assert build(project) == {"cached": "re-rendered", "other": "up"}
-    assert (project / "dist" / "cached.pptx").exists()
+def test_deleted_output_is_rebuilt(built: Path) -> None:
+    (built / "dist" / "cached.pptx").unlink()
+    assert build(built) == {"cached": "re-rendered", "other": "up"}
+    assert (built / "dist" / "cached.pptx").exists()
 
 
-def test_corrupt_or_half_written_entries_just_run_again(project: Path) -> None:
-    build(project)
-    entries = list((project / ".livedeck-cache" / "executed").iterdir())
+def test_corrupt_or_half_written_entries_just_run_again(built: Path) -> None:
+    entries = list((built / ".livedeck-cache" / "executed").iterdir())
     assert len(entries) == 2
     # one entry corrupt (a figure's bytes changed), one half-written (no manifest)
     figure = next((entries[0] / "files").glob("*.png"))
     figure.write_bytes(figure.read_bytes()[:-10])
     (entries[1] / "manifest.json").unlink()
-    for built in (project / ".livedeck-cache" / "built").iterdir():
-        built.unlink()  # forget the last build, so the executed entries are consulted
-    assert build(project) == {"cached": "ran", "other": "ran"}
+    for record in (built / ".livedeck-cache" / "built").iterdir():
+        record.unlink()  # forget the last build, so the executed entries are consulted
+    assert build(built) == {"cached": "ran", "other": "ran"}
 
 
-def test_failed_runs_are_never_cached(project: Path) -> None:
-    write_lesson(project / "slides", "03_bad.py", "# %% [markdown]\n# # Bad\n\n# %%\n1 / 0\n")
-    result = run_build("-f", "html", cwd=project)
+def test_failed_runs_are_never_cached(built: Path) -> None:
+    write_lesson(built / "slides", "03_bad.py", "# %% [markdown]\n# # Bad\n\n# %%\n1 / 0\n")
+    result = run_build("-f", "html", cwd=built)
     assert result.returncode == 1
-    assert len(list((project / ".livedeck-cache" / "executed").iterdir())) == 2
+    assert len(list((built / ".livedeck-cache" / "executed").iterdir())) == 2
 
 
-def test_no_op_build_imports_neither_torch_nor_matplotlib(project: Path) -> None:
-    build(project)
+def test_no_op_build_imports_neither_torch_nor_matplotlib(built: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, "-X", "importtime", str(ROOT / "build.py"), "-f", "html", "-f", "pptx"],
-                            cwd=project, env=env, capture_output=True, text=True, timeout=120)
+                            cwd=built, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and "2 up to date" in result.stdout
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
     assert not {m for m in imported if m.split(".")[0] in ("torch", "matplotlib", "jupytext", "pptx")}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -76,8 +77,16 @@ def notebook_of(tmp_path: Path, *args: str) -> nbformat.NotebookNode:
     return notebook
 
 
-def test_cells_for_students_without_outputs(tmp_path: Path) -> None:
-    notebook = notebook_of(tmp_path)
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The lesson built once as a student notebook without outputs (the default)."""
+    folder = tmp_path_factory.mktemp("plain")
+    notebook_of(folder)
+    return folder
+
+
+def test_cells_for_students_without_outputs(plain: Path) -> None:
+    notebook = nbformat.read(plain / "dist" / "tiny.ipynb", as_version=4)
     kinds = [cell.cell_type for cell in notebook.cells]
     assert kinds == ["markdown", "code", "markdown", "code", "code", "markdown", "code"]
     text = "\n".join(cell.source for cell in notebook.cells)
@@ -110,10 +119,10 @@ def test_with_outputs_has_what_each_cell_showed(tmp_path: Path) -> None:
     assert [cell.execution_count for cell in code] == [1, 2, 3, 4]
 
 
-def test_the_same_lesson_gives_the_same_notebook(tmp_path: Path) -> None:
-    notebook_of(tmp_path)
+def test_the_same_lesson_gives_the_same_notebook(plain: Path, tmp_path: Path) -> None:
+    shutil.copytree(plain, tmp_path, dirs_exist_ok=True)
     first = (tmp_path / "dist" / "tiny.ipynb").read_bytes()
-    assert run_build("-f", "ipynb", "--force", cwd=tmp_path).returncode == 0
+    assert run_build("-f", "ipynb", "--force", cwd=tmp_path).returncode == 0  # run again, in another folder
     assert (tmp_path / "dist" / "tiny.ipynb").read_bytes() == first
 
 
