@@ -26,11 +26,15 @@ plt.plot([1, 2, 3])
 """
 
 
+def write_two_lessons(folder: Path) -> None:
+    write_lesson(folder / "slides", "01_cached.py", LESSON)
+    write_lesson(folder / "slides", "02_other.py", LESSON.replace("# # Cached", "# # Other").replace("[1, 2, 3]", "[4, 5]"))
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """Two lessons and a copy of the templates, never built."""
-    write_lesson(tmp_path / "slides", "01_cached.py", LESSON)
-    write_lesson(tmp_path / "slides", "02_other.py", LESSON.replace("# # Cached", "# # Other").replace("[1, 2, 3]", "[4, 5]"))
+    write_two_lessons(tmp_path)
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     return tmp_path
 
@@ -39,8 +43,7 @@ def project(tmp_path: Path) -> Path:
 def first_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project after its first build (both lessons ran), made once for the tests that start there."""
     folder = tmp_path_factory.mktemp("built")
-    write_lesson(folder / "slides", "01_cached.py", LESSON)
-    write_lesson(folder / "slides", "02_other.py", LESSON.replace("# # Cached", "# # Other").replace("[1, 2, 3]", "[4, 5]"))
+    write_two_lessons(folder)
     assert build(folder) == {"cached": "ran", "other": "ran"}
     return folder
 
