@@ -10,8 +10,9 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import traceback
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import pytest
 
@@ -32,26 +33,65 @@ def write_lesson(folder: Path, filename: str, body: str) -> Path:
     return path
 
 
+def _own_cache(args: tuple[str, ...], cwd: Path, cache: str) -> tuple[str, ...]:
+    """Run from the project folder, a build gets a fresh cache of its own: tests never reuse (or
+    disturb) the developer's .livedeck-cache."""
+    if cwd == ROOT and "--cache" not in args and "--help" not in args:
+        return (*args, "--cache", cache)
+    return args
+
+
 def run_build(*args: str, cwd: Path = ROOT, timeout: float = 600,
               env: Optional[dict[str, str]] = None) -> subprocess.CompletedProcess:
-    """The real CLI in a subprocess, as a lecturer runs it (`env`: variables to set or change).
-
-    Run from the project folder, it gets a fresh cache of its own: tests never reuse
-    (or disturb) the developer's .livedeck-cache.
-    """
+    """The real CLI in a subprocess, as a lecturer runs it (`env`: variables to set or change): for what
+    only a process of its own shows (its exit on a signal, its environment, what any of its processes
+    print straight to the terminal)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    if cwd == ROOT and "--cache" not in args and "--help" not in args:
-        args = (*args, "--cache", tempfile.mkdtemp(prefix="livedeck-cache-"))
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    with tempfile.TemporaryDirectory(prefix="livedeck-cache-") as cache:  # removed after the build
+        return subprocess.run([sys.executable, str(ROOT / "build.py"), *_own_cache(args, cwd, cache)], cwd=cwd,
+                              env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def build_here(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """The same command (livedeck.cli.run: its messages, its exit status) run in this test process, as
+    `--watch` runs build after build in one process. The lessons still run each in a fresh process, forked
+    from a fork server that this test process keeps (with torch loaded, whatever its lessons import)
+    instead of one per build: a small build costs 0.1 CPU-seconds instead of 1.7 (torch's import: 1.2 more).
+    Python's own tracebacks are caught into stderr, as the interpreter would print them.
+
+    What it cannot show is run_build's: what other processes print straight to the terminal (a resource
+    tracker's warnings), the exit on a signal, another environment or hash seed, and PDFs (Playwright's
+    sync API cannot run inside a test process that drives Chromium with it too)."""
+    from click.testing import CliRunner
+
+    from livedeck import cli, workers
+
+    workers.start_server(torch=True)
+    returncode, command = 0, ["build.py", *args]
+    with tempfile.TemporaryDirectory(prefix="livedeck-cache-") as cache, CliRunner().isolation() as (out, err, _):
+        before = os.getcwd(), sys.argv
+        os.chdir(cwd)
+        sys.argv = ["build.py", *_own_cache(args, cwd, cache)]
+        try:
+            cli.run()
+        except SystemExit as stop:
+            returncode = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+        except Exception:  # livedeck's bug: shown as `python build.py` would show it
+            traceback.print_exc()
+            returncode = 1
+        finally:
+            os.chdir(before[0])
+            sys.argv = before[1]
+    return subprocess.CompletedProcess(command, returncode, out.getvalue().decode(), err.getvalue().decode())
 
 
 def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str, slides: Path = ROOT / "slides",
-                 cache: Optional[Path] = None) -> Path:
+                 cache: Optional[Path] = None,
+                 runner: Callable[..., subprocess.CompletedProcess] = build_here) -> Path:
     """Lessons (the four real ones, unless `slides` says otherwise) built once per test run, whichever
     test process asks first (with pytest-xdist, the others wait for it and read the same folder);
     tests only read it. Its cache is `out/cache`, or `cache`: another shared build's, whose lessons'
-    results it then re-renders rather than runs again."""
+    results it then re-renders rather than runs again. `runner`: how the build is run."""
     run = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         run = run.parent  # the run's folder, shared by its workers (each has a basetemp inside it)
@@ -60,7 +100,7 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (out / "complete").exists():
             shutil.rmtree(out, ignore_errors=True)
-            result = run_build("--slides", str(slides), "--out", str(out / "dist"), "--figures",
+            result = runner("--slides", str(slides), "--out", str(out / "dist"), "--figures",
                                str(out / "figures"), "--cache", str(cache or out / "cache"), *args)
             assert result.returncode == 0, result.stdout + result.stderr
             (out / "build.log").write_text(result.stdout + result.stderr)  # what the build said
@@ -141,7 +181,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory, course: Path, browser, pop
     """The four real lessons built as PDFs, handouts and student notebooks (needs Chromium), from the
     results the course's build cached."""
     return shared_build(tmp_path_factory, "printed", "-f", "pdf", "-f", "ipynb", "-f", "json", "--handout",
-                        cache=course / "cache") / "dist"
+                        cache=course / "cache", runner=run_build) / "dist"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_build, write_lesson
+from conftest import ROOT, build_here, run_build, write_lesson
 
 LESSONS = ["derivatives", "partials", "custom_backward", "is_leaf"]
 
@@ -44,7 +44,8 @@ def test_every_figure_and_table_is_saved_as_svg_and_png(course: Path) -> None:
 
 def test_same_code_gives_byte_identical_figures_and_decks(course: Path, tmp_path: Path) -> None:
     """A second build of a lesson, elsewhere, without the first one's cache: the same figures, HTML and
-    PowerPoint, byte for byte (PowerPoint's zip dates and ids included)."""
+    PowerPoint, byte for byte (PowerPoint's zip dates and ids included). A process of its own: its lesson
+    workers have other hash seeds than those of the course's build (in this test process)."""
     result = run_build("--slides", str(ROOT / "slides"), "--lesson", "is_leaf", "-f", "html", "-f", "pptx",
                        "--out", str(tmp_path / "dist"), "--figures", str(tmp_path / "figures"), "-q")
     assert result.returncode == 0, result.stderr
@@ -80,7 +81,7 @@ def test_a_new_lesson_file_is_a_new_lesson(tmp_path: Path) -> None:
         (torch.sin(x ** 2)).backward()
         x.grad
     """)
-    result = run_build("--lesson", "chain_rule", "-f", "html", cwd=tmp_path)
+    result = build_here("--lesson", "chain_rule", "-f", "html", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "chain_rule" in result.stdout
     page = (tmp_path / "dist" / "chain_rule.html").read_text()
@@ -92,7 +93,7 @@ def test_a_failing_lesson_is_reported_and_the_others_still_build(tmp_path: Path)
     slides = tmp_path / "slides"
     write_lesson(slides, "01_good.py", "# %% [markdown]\n# # Good\n## S\n\n# %%\n1 + 1\n")
     write_lesson(slides, "02_bad.py", "# %% [markdown]\n# # Bad\n\n# %%\nx = 1\ny = x / 0\n")
-    result = run_build("-f", "html", cwd=tmp_path)
+    result = build_here("-f", "html", cwd=tmp_path)
     assert result.returncode == 1
     assert "slides/02_bad.py:6: ZeroDivisionError: division by zero" in result.stderr
     assert "in the cell at line 5: x = 1" in result.stderr
@@ -103,16 +104,16 @@ def test_a_failing_lesson_is_reported_and_the_others_still_build(tmp_path: Path)
 def test_the_course_page_marks_a_format_older_than_its_lesson(tmp_path: Path) -> None:
     """`--format html` after an edit leaves the PowerPoint deck as it was: the page says it is stale."""
     lesson = write_lesson(tmp_path / "slides", "01_one.py", "# %% [markdown]\n# # One\n# ## S\n\n# %%\nprint(1)\n")
-    assert run_build("-f", "html", "-f", "pptx", cwd=tmp_path).returncode == 0
+    assert build_here("-f", "html", "-f", "pptx", cwd=tmp_path).returncode == 0
     stale = "older than the lesson"
     assert stale not in (tmp_path / "dist" / "index.html").read_text()
     earlier = time.time() - 60
     os.utime(tmp_path / "dist" / "one.pptx", (earlier, earlier))  # built a minute before the edit
     lesson.write_text(lesson.read_text().replace("print(1)", "print(2)"))
-    assert run_build("-f", "html", cwd=tmp_path).returncode == 0
+    assert build_here("-f", "html", cwd=tmp_path).returncode == 0
     page = (tmp_path / "dist" / "index.html").read_text()
     assert page.count(stale) == 1 and page.index('href="one.pptx"') < page.index(stale)
-    assert run_build("-f", "pptx", cwd=tmp_path).returncode == 0
+    assert build_here("-f", "pptx", cwd=tmp_path).returncode == 0
     assert stale not in (tmp_path / "dist" / "index.html").read_text()
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, outputs_shown, run_build, write_lesson
+from conftest import ROOT, build_here, outputs_shown, write_lesson
 from livedeck import cache
 from livedeck.lesson import read_lesson
 
@@ -67,7 +67,7 @@ def states(result) -> dict[str, str]:
 
 
 def build(project: Path, *args: str):
-    result = run_build("-f", "html", "-f", "pptx", *args, cwd=project)
+    result = build_here("-f", "html", "-f", "pptx", *args, cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     return states(result)
 
@@ -119,7 +119,7 @@ def test_corrupt_or_half_written_entries_just_run_again(built: Path) -> None:
 
 def test_failed_runs_are_never_cached(built: Path) -> None:
     write_lesson(built / "slides", "03_bad.py", "# %% [markdown]\n# # Bad\n\n# %%\n1 / 0\n")
-    result = run_build("-f", "html", cwd=built)
+    result = build_here("-f", "html", cwd=built)
     assert result.returncode == 1
     assert len(list((built / ".livedeck-cache" / "executed").iterdir())) == 2
 
@@ -170,12 +170,12 @@ def test_a_markdown_cell_added_keeps_every_output_beside_its_code(tmp_path: Path
     lesson = ("# %% [markdown]\n# # Outputs\n# ## First\n\n# %%\nprint('one')\n\n"
               "# %% [markdown]\n# ## Second\n\n# %%\nprint('two')\n")
     write_lesson(tmp_path / "slides", "01_outputs.py", lesson)
-    assert run_build("-f", "html", cwd=tmp_path).returncode == 0
+    assert build_here("-f", "html", cwd=tmp_path).returncode == 0
     edited = lesson.replace("# ## First\n", "# ## First\n# Prose.\n\n# %% [markdown]\n# ## Inserted\n# More prose.\n")
     write_lesson(tmp_path / "slides", "01_outputs.py", edited)
     write_lesson(tmp_path / "slides", "02_twin.py", "# %% [markdown]\n# # Twin\n# ## Only prose\n# Text.\n"
                  "\n# %% [markdown]\n# ## More\n# Text.\n")
-    result = run_build("-f", "html", cwd=tmp_path)
+    result = build_here("-f", "html", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert states(result)["outputs"].startswith("re-rendered")  # not run again
     page = (tmp_path / "dist" / "outputs.html").read_text()

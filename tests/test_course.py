@@ -11,7 +11,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from conftest import run_build, write_lesson
+from conftest import build_here, run_build, write_lesson
 from layout_checks import layout_problems
 
 COURSE = '''
@@ -65,7 +65,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _logo(root / "logo.png")
     write_lesson(root / "slides", "01_gradients.py", LESSON)
     write_lesson(root / "slides", "02_partials.py", FRONT_MATTER)
-    result = run_build("-f", "html", "-f", "pptx", "-f", "json", cwd=root)
+    result = build_here("-f", "html", "-f", "pptx", "-f", "json", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "→ html, pptx, json in dist/" in result.stdout  # the last line says what was written, and where
     return root
@@ -164,7 +164,7 @@ def test_every_course_key_is_checked(tmp_path: Path, text: str, line: int, fragm
 
 def test_bad_front_matter_names_the_lesson_and_line(tmp_path: Path) -> None:
     write_lesson(tmp_path / "slides", "01_a.py", FRONT_MATTER.replace("author:", "authr:"))
-    result = run_build(cwd=tmp_path)
+    result = build_here(cwd=tmp_path)
     assert result.returncode == 2 and "slides/01_a.py:3: unknown key 'authr'" in result.stdout + result.stderr
 
 

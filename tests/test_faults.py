@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from conftest import outputs_shown, run_build, write_lesson
+from conftest import build_here, outputs_shown, run_build, write_lesson
 
 GOOD = "# %% [markdown]\n# # Good\n# ## A slide\n\n# %%\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nprint('fine')\n"
 
@@ -154,7 +154,7 @@ def shown(built_course: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     (folder / "slides" / "03_raises.py").write_text(lesson("raise ValueError('shown on the slide')", "Raises"))
     (folder / "slides" / "02_faulty.py").write_text(
         formula_lesson("Faulty", "\\sqrt[ x").replace("Some text.", "Inline $\\frac{a}{$ here."))
-    return folder, run_build("--allow-errors", cwd=folder)
+    return folder, build_here("--allow-errors", cwd=folder)
 
 
 def test_allow_errors_shows_the_error_on_its_slide(shown) -> None:
@@ -171,7 +171,7 @@ def test_huge_output_is_cut_on_the_slide_and_kept_in_full(tmp_path: Path) -> Non
     write_lesson(tmp_path / "slides", "01_huge.py", lesson(
         "for i in range(100_000):\n    print('line', i)\n\n# %% [markdown]\n# ## Many figures\n\n"
         "# %%\nimport matplotlib.pyplot as plt\nfor k in range(16):\n    plt.figure()\n    plt.plot([0, k])"))
-    result = run_build(cwd=tmp_path)
+    result = build_here(cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "dist" / "huge.html").read_text()
     assert "99940 more lines not shown" in page and 'download="output-01.txt"' in page
@@ -215,7 +215,7 @@ def test_untrusted_text_stays_text(tmp_path: Path) -> None:
     write_lesson(tmp_path / "slides", "01_evil.py", lesson(
         f"from livedeck import table\nprint(\"{evil}\")\ntable([[\"{evil}\", 1]], header=[\"<b>h</b>\", \"v\"])\n"
         f"\"{evil}\""))
-    result = run_build(cwd=tmp_path)
+    result = build_here(cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "dist" / "evil.html").read_text()
     assert "<script>alert(1)</script>" not in page and "<b>h</b>" not in page
@@ -260,13 +260,13 @@ def test_a_formula_no_slide_can_show_is_that_lessons_error(broken: Broken) -> No
 def test_a_damaged_formula_in_the_cache_is_typeset_again(tmp_path: Path) -> None:
     lesson = formula_lesson("Formula", "\\frac{\\partial y}{\\partial x} = 2x")
     write_lesson(tmp_path / "slides", "01_formula.py", lesson)
-    assert run_build(cwd=tmp_path).returncode == 0
+    assert build_here(cwd=tmp_path).returncode == 0
     cached = list((tmp_path / ".livedeck-cache" / "math").glob("*.json"))
     assert cached
     for entry in cached:
         entry.write_bytes(entry.read_bytes()[:100])  # cut short, as by a full disk or a killed build
     write_lesson(tmp_path / "slides", "01_formula.py", lesson.replace("Some text.", "Other text."))
-    result = run_build(cwd=tmp_path)
+    result = build_here(cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "partial differential y" in (tmp_path / "dist" / "formula.html").read_text()  # typeset again, in words
     assert all(len(entry.read_bytes()) > 100 for entry in cached)  # and cached whole again

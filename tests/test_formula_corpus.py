@@ -11,7 +11,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from conftest import ROOT, run_build
+from conftest import ROOT, build_here
 from pptx_checks import LATEX_COMMAND
 
 CORPUS = ROOT / "tests" / "fixtures" / "formulas" / "01_formula_corpus.py"
@@ -54,7 +54,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("corpus")
     (folder / "slides").mkdir()
     shutil.copy(CORPUS, folder / "slides")
-    result = run_build("-f", "html", "-f", "pptx", "-f", "json", cwd=folder)
+    result = build_here("-f", "html", "-f", "pptx", "-f", "json", cwd=folder)
     assert result.returncode == 0, result.stderr
     return folder / "dist", result
 

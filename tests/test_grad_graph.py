@@ -367,10 +367,10 @@ def test_each_network_on_its_slide_shows_its_labels_at_12_points_in_both_formats
 
     from pptx import Presentation
 
-    from conftest import run_build, write_lesson
+    from conftest import build_here, write_lesson
 
     write_lesson(tmp_path / "slides", "01_networks.py", NETWORKS_LESSON)
-    result = run_build("-f", "html", "-f", "pptx", "-f", "json", cwd=tmp_path)
+    result = build_here("-f", "html", "-f", "pptx", "-f", "json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     dist = tmp_path / "dist"
     deck = json.loads((dist / "networks.json").read_text())["deck"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from conftest import ROOT, run_build
+from conftest import ROOT, build_here
 from livedeck import cache
 
 
@@ -68,7 +68,7 @@ def test_an_interrupted_build_leaves_no_half_written_file(tmp_path: Path, signum
     assert_all_complete(tmp_path)
     # The next build (of one lesson: the folders' temporaries go whichever lessons a build makes, and
     # every other lesson's cache entries were checked whole above) succeeds and cleans up
-    result = run_build("-q", "--lesson", "derivatives", cwd=tmp_path)
+    result = build_here("-q", "--lesson", "derivatives", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert_all_complete(tmp_path)
     assert not [p for p in tmp_path.rglob(".*.tmp")], "temporaries of the killed build are still there"

@@ -206,6 +206,8 @@ def test_without_chromium_libreoffice_makes_the_pdf_from_the_pptx(tmp_path: Path
 @pytest.mark.browser
 def test_pdf_is_rebuilt_only_when_needed(tmp_path: Path, browser, poppler) -> None:
     _tiny(tmp_path)
+    # in a process of its own: PDFs are printed with Playwright's sync API, which cannot run inside a test
+    # process that drives Chromium with it too (the `browser` fixture)
     first = run_build("-f", "pdf", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert (tmp_path / "dist" / "tiny.html").exists()  # a PDF is printed from the HTML deck

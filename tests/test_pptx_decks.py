@@ -7,7 +7,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from conftest import ROOT, run_build
+from conftest import ROOT, build_here
 from pptx_checks import off_slide, outline, overfull_text, overlaps
 from test_build import LESSONS
 
@@ -47,7 +47,7 @@ def test_decks_hold_native_content(course: Path) -> None:
 @pytest.fixture(scope="module")
 def golden_deck(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("golden")
-    result = run_build("--slides", str(ROOT / "tests" / "golden" / "lesson"), "-f", "pptx", "-q",
+    result = build_here("--slides", str(ROOT / "tests" / "golden" / "lesson"), "-f", "pptx", "-q",
                        "--out", str(out / "dist"), "--figures", str(out / "figures"), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     return out / "dist" / "golden.pptx"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from conftest import run_build, write_lesson
+from conftest import build_here, write_lesson
 from decks import drawn, small_deck, stress_deck, write_figure
 from livedeck.package_data import TEMPLATES
 from livedeck.writers import WriteContext
@@ -93,7 +93,7 @@ def test_an_invalid_template_is_a_warning_and_the_deck_is_built(libreoffice_temp
         # %%
         print(1 + 1)
     """)
-    result = run_build("-f", "pptx", "--template", str(libreoffice_template), "--cache", str(tmp_path / "cache"),
+    result = build_here("-f", "pptx", "--template", str(libreoffice_template), "--cache", str(tmp_path / "cache"),
                        cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("⚠")]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from conftest import run_build, write_lesson
+from conftest import build_here, write_lesson
 from livedeck.theme import load_theme
 from livedeck.writers.pptx.schema import schema_errors
 from test_watch import wait_until, watch_server
@@ -69,7 +69,7 @@ print("right column")
 def built(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("presenting")
     write_lesson(folder / "slides", "01_presenting.py", LESSON)
-    result = run_build("-f", "html", "-f", "pptx", "-f", "json", cwd=folder)
+    result = build_here("-f", "html", "-f", "pptx", "-f", "json", cwd=folder)
     assert result.returncode == 0, result.stderr
     return folder
 

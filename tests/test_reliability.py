@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, outputs_shown, run_build, write_lesson
+from conftest import ROOT, build_here, outputs_shown, run_build, write_lesson
 from livedeck import cache
 
 HEAD = "# %% [markdown]\n# # {title}\n# ## The slide\n\n# %%\n"
@@ -163,7 +163,7 @@ def test_a_failing_format_publishes_nothing(tmp_path: Path) -> None:
     fails naming the formula and why, and its previous HTML, PowerPoint and figures all stay."""
     body = "import matplotlib.pyplot as plt\nplt.plot([1, 2])\n"
     write_lesson(tmp_path / "slides", "01_formula.py", HEAD.format(title="Formula") + body)
-    assert run_build(cwd=tmp_path).returncode == 0
+    assert build_here(cwd=tmp_path).returncode == 0
     before = outputs_of(tmp_path, "formula")
     (tmp_path / "slides" / "01_formula.py").write_text(
         "# %% [markdown]\n# # Formula\n# ## The slide\n# $$\\sqrt[ \\$x^{\\$$$\n\n# %%\n" + body.replace("2]", "3]"))
@@ -200,7 +200,7 @@ def test_a_full_disk_is_one_line_and_keeps_every_deck(small_disk: Path, tmp_path
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "cannot write dist/assets/" in lines[0] and "No space left" in lines[0], lines
     filler.unlink()
-    assert run_build("--cache", str(tmp_path / "cache"), cwd=project).returncode == 0
+    assert build_here("--cache", str(tmp_path / "cache"), cwd=project).returncode == 0
     before = outputs_of(project, "disk")
     free = os.statvfs(project).f_bavail * os.statvfs(project).f_frsize
     filler.write_bytes(b"\0" * (free - 16 * 1024))  # the figures no longer fit
@@ -216,7 +216,7 @@ def test_a_full_disk_is_one_line_and_keeps_every_deck(small_disk: Path, tmp_path
 def test_a_read_only_output_folder_is_one_line(small_disk: Path, tmp_path: Path) -> None:
     project = small_disk
     write_lesson(project / "slides", "01_ro.py", HEAD.format(title="Read only") + GOOD_CELL)
-    assert run_build("--cache", str(tmp_path / "cache"), cwd=project).returncode == 0
+    assert build_here("--cache", str(tmp_path / "cache"), cwd=project).returncode == 0
     before = outputs_of(project, "ro")
     subprocess.run(["mount", "-o", "remount,ro", str(project)], check=True)
     try:
