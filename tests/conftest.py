@@ -101,7 +101,7 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str
         if not (out / "complete").exists():
             shutil.rmtree(out, ignore_errors=True)
             result = runner("--slides", str(slides), "--out", str(out / "dist"), "--figures",
-                               str(out / "figures"), "--cache", str(cache or out / "cache"), *args)
+                            str(out / "figures"), "--cache", str(cache or out / "cache"), *args)
             assert result.returncode == 0, result.stdout + result.stderr
             (out / "build.log").write_text(result.stdout + result.stderr)  # what the build said
             (out / "complete").write_text("")
@@ -181,7 +181,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory, course: Path, browser, pop
     """The four real lessons built as PDFs, handouts and student notebooks (needs Chromium), from the
     results the course's build cached."""
     return shared_build(tmp_path_factory, "printed", "-f", "pdf", "-f", "ipynb", "-f", "json", "--handout",
-                        cache=course / "cache", runner=run_build) / "dist"
+                        cache=course / "cache", runner=run_build) / "dist"  # PDFs: see build_here
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
