@@ -69,7 +69,7 @@ def build_here(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     workers.start_server(torch=True)
     returncode, command = 0, ["build.py", *args]
     with tempfile.TemporaryDirectory(prefix="livedeck-cache-") as cache, CliRunner().isolation() as (out, err, _):
-        before = os.getcwd(), sys.argv
+        cwd_before, argv_before = os.getcwd(), sys.argv
         os.chdir(cwd)
         sys.argv = ["build.py", *_own_cache(args, cwd, cache)]
         try:
@@ -80,8 +80,8 @@ def build_here(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
             traceback.print_exc()
             returncode = 1
         finally:
-            os.chdir(before[0])
-            sys.argv = before[1]
+            os.chdir(cwd_before)
+            sys.argv = argv_before
     return subprocess.CompletedProcess(command, returncode, out.getvalue().decode(), err.getvalue().decode())
 
 

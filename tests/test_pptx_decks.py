@@ -48,7 +48,7 @@ def test_decks_hold_native_content(course: Path) -> None:
 def golden_deck(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("golden")
     result = build_here("--slides", str(ROOT / "tests" / "golden" / "lesson"), "-f", "pptx", "-q",
-                       "--out", str(out / "dist"), "--figures", str(out / "figures"), cwd=ROOT)
+                        "--out", str(out / "dist"), "--figures", str(out / "figures"), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     return out / "dist" / "golden.pptx"
 

@@ -94,7 +94,7 @@ def test_an_invalid_template_is_a_warning_and_the_deck_is_built(libreoffice_temp
         print(1 + 1)
     """)
     result = build_here("-f", "pptx", "--template", str(libreoffice_template), "--cache", str(tmp_path / "cache"),
-                       cwd=tmp_path)
+                        cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("⚠")]
     assert len(warnings) == 1, result.stderr
