@@ -13,6 +13,10 @@ import re
 UNDERLINE = re.compile(r"^(?P<text>[^\s].*)\n(?P<line>([~^\"'*+])\3{2,})[ \t]*$", re.MULTILINE)
 REST = re.compile(r"^\.\. (?:[\w:-]+::|_[^:]+:|\|)|(?<![`\w]):[\w:]+:`[^`]+`|`[^`<]+ <[^`>]+>`__?", re.MULTILINE)
 CELL_BREAK = "LIVEDECK-CELL-BREAK-7f3a"  # a paragraph of its own between the cells pandoc converts
+# A markdown heading in a cell that is otherwise reST (`## Graphs` above a `.. figure::`): reST reads
+# `##` as text, so each stands through pandoc as a paragraph of this marker and its level
+ATX_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+HEADING_MARK = re.compile(r"^LIVEDECK-HEADING-([1-6])-7f3a (.*)$", re.MULTILINE)
 
 
 # A markdown code fence: it follows a blank line, where a reST underline follows its title's line
@@ -38,7 +42,10 @@ def _full_underlines(text: str) -> str:
 
 def rest_to_markdown(texts: list[str]) -> list[str]:
     """Each reST text as markdown (CommonMark with $…$ math; admonitions as GitHub's `> [!NOTE]`)."""
-    joined = f"\n\n{CELL_BREAK}\n\n".join(_full_underlines(text) for text in texts)
+    def mark(match: re.Match) -> str:
+        return f"\n\nLIVEDECK-HEADING-{len(match.group(1))}-7f3a {match.group(2)}\n\n"
+
+    joined = f"\n\n{CELL_BREAK}\n\n".join(ATX_HEADING.sub(mark, _full_underlines(text)) for text in texts)
     try:
         import pypandoc
 
@@ -46,5 +53,6 @@ def rest_to_markdown(texts: list[str]) -> list[str]:
                                           extra_args=["--wrap=none"])
     except (ImportError, OSError, RuntimeError):  # no pandoc to be had: the cells are read as written
         return texts
+    converted = HEADING_MARK.sub(lambda m: f"{'#' * int(m.group(1))} {m.group(2)}", converted)
     parts = [part.strip("\n") for part in converted.split(CELL_BREAK)]
     return parts if len(parts) == len(texts) else texts  # a break pandoc moved: the cells stay as written

@@ -531,3 +531,29 @@ def test_restructuredtext_left_in_markdown_cells_is_read_as_markdown(tmp_path: P
     assert text == Markdown("**Directly from data**, with `torch.tensor`.")
     assert (callout.kind, callout.text) == (CalloutKind.NOTE, "In-place operations save memory.")
     assert formula.latex == "y = \\sum_i x_i" and code.source == "x = math.pi"
+
+
+def test_a_markdown_heading_in_a_cell_read_as_rest_stays_a_heading(tmp_path: Path) -> None:
+    """A sphinx-gallery notebook's markdown cell that holds one reST directive (`.. figure::`) under a
+    markdown `##` heading: the cell goes through pandoc, and the heading must not come out as `## …` text."""
+    path = write_lesson(tmp_path, "01_mixed.py", '''
+        # %% [markdown]
+        # # Graphs
+
+        # %% [markdown]
+        # ## What the record holds
+        #
+        # The graph of ``z``:
+        #
+        # .. figure:: /_static/graph.png
+        #    :alt:
+        #
+        # Its leaves are ``w`` and ``b``.
+
+        # %%
+        z = 1
+        ''')
+    deck = deck_of(path)
+    assert [slide.title for slide in deck.slides] == ["What the record holds"]
+    assert not any("## " in getattr(block, "text", "") for block in deck.slides[0].blocks)
+
