@@ -58,7 +58,8 @@ def test_math_is_typeset_and_fonts_load_from_disk(opened: Opened) -> None:
     page = opened.page
     # Formulas are MathJax's SVG, typeset at build time, each drawn at a size; no TeX is left as text
     sizes = page.evaluate("[...document.querySelectorAll('.ld-formula > svg')].map(s => parseFloat(s.getAttribute('width')))")
-    has_math = "$" in json.dumps(opened.model) or '"Math"' in json.dumps(opened.model)
+    model = json.dumps(opened.model)
+    has_math = "$" in model or "\\\\(" in model or '"Math"' in model  # JSON writes \( as \\(
     assert (sizes and min(sizes) > 0) if has_math else sizes == []
     text = page.evaluate("""[...document.querySelectorAll('.ld-slide')].map(s => {
         const copy = s.cloneNode(true);

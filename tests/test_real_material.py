@@ -557,3 +557,25 @@ def test_a_markdown_heading_in_a_cell_read_as_rest_stays_a_heading(tmp_path: Pat
     assert [slide.title for slide in deck.slides] == ["What the record holds"]
     assert not any("## " in getattr(block, "text", "") for block in deck.slides[0].blocks)
 
+
+def test_jupyters_other_math_delimiters_are_math(tmp_path: Path) -> None:
+    """Jupyter's MathJax typesets `\\(…\\)` and `\\[…\\]` as it does `$…$` and `$$…$$`; code keeps them."""
+    path = write_lesson(tmp_path, "01_brackets.py", r'''
+        # %% [markdown]
+        # # Slopes
+        # ## By hand
+        # The slope of \(3x^2 - 4x\) is \(6x - 4\), but `\(x\)` in code is code.
+        #
+        # \[ f'(3) = 6 \cdot 3 - 4 = 14 \]
+
+        # %%
+        slope = 6 * 3 - 4
+        ''')
+    from livedeck.markdown import parser
+
+    [slide] = deck_of(path).slides
+    text, formula, code = slide.blocks
+    [inline] = [token for token in parser().parse(text.text) if token.type == "inline"]
+    assert [(c.type, c.content) for c in inline.children if c.type != "text"] == [
+        ("math_inline", "3x^2 - 4x"), ("math_inline", "6x - 4"), ("code_inline", "\\(x\\)")]
+    assert formula.latex.strip() == "f'(3) = 6 \\cdot 3 - 4 = 14" and code.source == "slope = 6 * 3 - 4"
