@@ -115,8 +115,8 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # tests/fixtures/lessons: one written to strain the layout, and public tutorials as lecturers have them (its README)
-MATERIAL = ["stress", "autograd_blitz", "autograd_basics", "legendre_function", "pytorch_fundamentals",
-            "tensors_sphinx"]
+MATERIAL = ["stress", "gradient_tour", "graph_basics", "custom_cubic", "tensor_first_steps", "tensor_gallery",
+            "line_fit_no_markdown"]
 
 
 @pytest.fixture(scope="session")

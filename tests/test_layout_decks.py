@@ -71,8 +71,10 @@ def test_math_is_typeset_and_fonts_load_from_disk(opened: Opened) -> None:
     assert page.evaluate("document.fonts.load('20px \"LD Mono\"').then(faces => faces.length)") > 0
 
 
-# What a slide must never show as text (issue 14): markdown and HTML syntax, and TeX
-MARKUP = re.compile(r"\|\s*:?-{3,}|!\[|</?div\b|</?script\b|</?center\b|<img\b|\*\*\S|\\(?:frac|begin|partial|sum)\b|\$")
+# What a slide must never show as text (issue 14): markdown and HTML syntax, TeX, reST's directives,
+# roles and `text <url>`_ links, and a heading's #s
+MARKUP = re.compile(r"\|\s*:?-{3,}|!\[|</?div\b|</?script\b|</?center\b|<img\b|\*\*\S|\\(?:frac|begin|partial|sum)\b|\$"
+                    r"|(?:^|\s)\.\. [\w:-]+::|:(?:ref|doc|math|func|class|meth):`|>`_|^#{1,6} ", re.MULTILINE)
 
 
 def test_no_markup_or_tex_shows_as_text(opened: Opened) -> None:
