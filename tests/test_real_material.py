@@ -4,6 +4,7 @@ and paths that never show the machine. In-process where the rule is the executor
 or the layout's; one lesson of every feature is built and looked at in Chromium and LibreOffice."""
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sysconfig
@@ -579,3 +580,24 @@ def test_jupyters_other_math_delimiters_are_math(tmp_path: Path) -> None:
     assert [(c.type, c.content) for c in inline.children if c.type != "text"] == [
         ("math_inline", "3x^2 - 4x"), ("math_inline", "6x - 4"), ("code_inline", "\\(x\\)")]
     assert formula.latex.strip() == "f'(3) = 6 \\cdot 3 - 4 = 14" and code.source == "slope = 6 * 3 - 4"
+
+
+def test_each_material_fixture_keeps_the_shape_it_imitates(material: Path) -> None:
+    """What each lesson of tests/fixtures/lessons is there for (its README) comes out as the block it should."""
+    def blocks(name: str) -> list[dict]:
+        deck = json.loads((material / "dist" / f"{name}.json").read_text())["deck"]
+        return [block for slide in deck["slides"] for block in slide["blocks"]]
+
+    def count(name: str, kind: str) -> int:
+        return sum(block["type"] == kind for block in blocks(name))
+
+    notes = [b for b in blocks("graph_basics") if b["type"] == "Callout" and b["kind"] == "note"]
+    assert len(notes) == 4 and all(b["title"] == "Note" for b in notes)  # <div class="alert alert-info"><h4>Note
+    assert count("graph_basics", "Math") == 1 and count("gradient_tour", "Math") == 2  # bare \begin{align}
+    assert [b["kind"] for b in blocks("tensor_gallery") if b["type"] == "Callout"] == ["note"]  # .. note::
+    assert count("tensor_first_steps", "Table") == 1
+    values = " ".join(b["text"] for b in blocks("tensor_first_steps") if b["type"] == "Value")
+    assert "1.12.0" not in values and "tensor(3)" in values  # stored outputs are not shown, the run's are
+    [code] = [b for b in blocks("custom_cubic") if b["type"] == "Code"]
+    assert "class Cubic(torch.autograd.Function)" in code["source"]
+    assert count("line_fit_no_markdown", "Figure") == 3 and count("line_fit_no_markdown", "Markdown") == 0
