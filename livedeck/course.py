@@ -123,6 +123,18 @@ def lesson_settings(course: Settings, front_matter: dict[str, Any], lesson_file:
     return settings
 
 
+def where_set(key: str, project: Path, lesson_file: Path, front_matter: dict[str, Any]) -> tuple[Path, int]:
+    """The file and line where a setting was given: the lesson's front matter if it sets the key, else course.toml.
+    In a lesson file the front matter is its first markdown cell, so the key's first YAML line is it (the
+    line may start with `# ` in a script, or `"` in a notebook's JSON)."""
+    path = lesson_file if key in front_matter else project / COURSE_FILE
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"""[\s#"']*{re.escape(key)}['"]?\s*[:=]""", line):
+            return path, number
+    return path, 1
+
+
 def _committed(path: Path) -> Optional[str]:
     try:
         done = subprocess.run(["git", "log", "-1", "--format=%cs", "--", path.name], cwd=path.parent,

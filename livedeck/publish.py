@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from livedeck.course import where_set
 from livedeck.files import publish, remove_others
 from livedeck.lesson import Lesson, markdown_line
 from livedeck.model import Block, Deck
@@ -48,7 +49,7 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
             raise OutputError(f"cannot write {options.shown(figures)}/: {exc.strerror or exc}") from None
         context = WriteContext(figures=stage, templates=options.templates, pptx_template=options.pptx_template,
                                cache=options.cache / "math", figures_shown=options.shown(figures))
-        laid = _laid_out(deck, lesson, context, options.allow_errors) if any(BY_NAME[name].draws_slides for name in options.formats) else None
+        laid = _laid_out(deck, lesson, options, context) if any(BY_NAME[name].draws_slides for name in options.formats) else None
         for name in options.formats:
             made.update(_make(name, Sources(deck, context, options, lesson, outputs, files, laid, dict(made))))
     everything = {figures / name: data for name, data in sorted(files.items())}
@@ -68,16 +69,19 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
     return Published(tuple(everything), len(laid.slides), bool(laid.errors_shown), warnings)
 
 
-def _laid_out(deck: Deck, lesson: Lesson, context: WriteContext, allow_errors: bool):
+def _laid_out(deck: Deck, lesson: Lesson, options: BuildOptions, context: WriteContext):
     """The layout stage, once for every format that draws slides."""
-    from livedeck.layout import FormulaError, lay_out_deck
+    from livedeck.layout import FormulaError, TooLong, lay_out_deck
     from livedeck.layout.formulas import MathEngineMissing
     from livedeck.theme import load_theme
 
     theme = load_theme(context.templates / "theme.toml")
     try:
         return lay_out_deck(deck, context.cache, theme.code_style, context.figures_shown or context.figures.as_posix(),
-                            allow_errors)
+                            options.allow_errors)
+    except TooLong as exc:  # a course setting the slides cannot hold, named where it is set
+        path, line = where_set(exc.key, options.project, lesson.path, lesson.front_matter)
+        raise FormatError(f"{options.shown(path.resolve())}:{line}: {exc}") from None
     except FormulaError as exc:
         where = f"{lesson.path}:{markdown_line(lesson, exc.latex)}"
         source = " ".join(exc.latex.split())

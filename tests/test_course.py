@@ -184,3 +184,36 @@ def test_the_date_is_never_the_clock(tmp_path: Path, monkeypatch: pytest.MonkeyP
                    check=True, env={**os.environ, "GIT_COMMITTER_DATE": "2024-02-03T10:00:00"})
     assert lesson_settings(Settings(footer="DL"), {}, lesson).date == "2024-02-03"  # its last commit
     assert lesson_settings(Settings(footer="DL"), {"date": "Week 3"}, lesson).date == "Week 3"  # set: kept
+
+
+@pytest.mark.parametrize("where, line", [("course.toml", 3), ("slides/01_a.py", 3)])
+def test_a_date_too_long_for_the_footer_is_one_line_naming_where_it_is_set(tmp_path: Path, where: str,
+                                                                             line: int) -> None:
+    """A 47-character date beside a footer once sent the layout into an endless loop (no room was left
+    for the footer's text); now it is the setting's error, at the line that sets it."""
+    date = "Wednesday, 3 December 2026, 10:00 in Room 1.23"
+    (tmp_path / "course.toml").write_text('title = "DL"\nfooter = "Deep Learning 101 · **Week 3**"\n'
+                                          + (f'date = "{date}"\n' if where == "course.toml" else ""))
+    lesson = FRONT_MATTER.replace("author: Grace Hopper", f"date: {date}") if where != "course.toml" else LESSON
+    write_lesson(tmp_path / "slides", "01_a.py", lesson)
+    result = build_here("-f", "html", cwd=tmp_path)
+    message = f"{where}:{line}: 'date' is too long for the footer: {len(date)} characters,"
+    assert result.returncode == 1 and message in result.stdout + result.stderr, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "dist" / "a.html").exists()
+
+
+def test_a_word_wider_than_any_line_is_measured_at_once_and_no_room_is_an_error() -> None:
+    from livedeck.layout.measure import width, wrapped_lines
+    from livedeck.layout.richtext import markdown_paragraphs
+
+    def line_by_line(used: float, available: float) -> int:  # how it was counted before: one line a turn
+        lines = 1
+        while used > available + 0.01:
+            lines, used = lines + 1, used - available
+        return lines
+
+    [word] = markdown_paragraphs("x" * 10_000)
+    assert wrapped_lines(word, 12, 100) == line_by_line(width("x" * 10_000, 12), 100)
+    assert wrapped_lines(word, 12, 0.001) > 10_000_000  # counted, not looped line by line
+    with pytest.raises(ValueError, match="no room"):
+        wrapped_lines(word, 12, 0)

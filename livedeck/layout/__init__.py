@@ -29,6 +29,14 @@ from livedeck.theme import CodeStyle
 TITLE_INSET = 7.2  # left and right inside a title box
 
 
+class TooLong(Exception):
+    """A course setting longer than the slides can hold (the footer's date): which, and how much fits."""
+
+    def __init__(self, key: str, text: str, fits: int, where: str):
+        super().__init__(f"{key!r} is too long for the {where}: {len(text)} characters, {fits} fit")
+        self.key = key
+
+
 class SlideKind(StrEnum):
     TITLE = "title"  # the deck's title slide
     SECTION = "section"  # a section's title alone, centred: a divider between parts
@@ -177,6 +185,12 @@ def footer_of(deck: Deck, number: int, total: int, planner: Planner) -> Footer:
     date_x = logo.right + 12 if logo else band.x
     date_w = measure.width(deck.date, FOOTER_SIZE) + 2 * TEXT_INSET[0] + 2 if deck.date else 0.0
     number_w = measure.width(str(total), FOOTER_SIZE) + 2 * TEXT_INSET[0] + 12
+    # The date may not crowd out the footer's own text (a third of the band) nor reach the slide number
+    room = (band.w / 3 - 12 if deck.footer else band.w - number_w - 12) - (date_x - band.x)
+    if date_w > room:
+        fits = max((n for n in range(len(deck.date) + 1)
+                    if measure.width(deck.date[:n], FOOTER_SIZE) + 2 * TEXT_INSET[0] + 2 <= room), default=0)
+        raise TooLong("date", deck.date, fits, "footer")
     # The footer's text, centred on the slide in the room the date and number leave on either side
     side = max(date_x + date_w - band.x, number_w) + 12
     text_box = Box(band.x + side, band.y, band.w - 2 * side, band.h)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from math import ceil
 from typing import Mapping, Optional
 
 from PIL import ImageFont
@@ -57,6 +58,8 @@ def wrapped_lines(paragraph: Paragraph, size: float, available: float, math: Opt
     Lines break only at spaces (as browsers, PowerPoint and LibreOffice break), even where
     a word spans runs of different fonts; a word longer than a line breaks inside it.
     """
+    if available <= 0:  # nothing fits a box of no width: the caller must not lay text out there
+        raise ValueError(f"no room to lay text out: {available:.1f} pt")
     lines = 0
     widths = tuple((run.math, (math or {}).get(run.math, 0.0)) for run in paragraph.runs if run.math)
     for words in _hard_lines(paragraph, widths):
@@ -67,8 +70,9 @@ def wrapped_lines(paragraph: Paragraph, size: float, available: float, math: Opt
                 lines, used = lines + 1, 0.0
                 w = _without_leading_spaces(word, size)
             used += w
-            while used > available + 0.01:
-                lines, used = lines + 1, used - available
+            if used > available + 0.01:  # a word longer than a line breaks inside it, over as many lines as it needs
+                extra = ceil((used - available - 0.01) / available)
+                lines, used = lines + extra, used - extra * available
     return max(lines, 1)
 
 
