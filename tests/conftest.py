@@ -53,7 +53,7 @@ def run_build(*args: str, cwd: Path = ROOT, timeout: float = 600,
 
 
 def build_here(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """The same command (livedeck.cli.run: its messages, its exit status) run in this test process, as
+    """The same command (livedeck.cli.command.run: its messages, its exit status) run in this test process, as
     `--watch` runs build after build in one process. The lessons still run each in a fresh process, forked
     from a fork server that this test process keeps (with torch loaded, whatever its lessons import)
     instead of one per build: a small build costs 0.1 CPU-seconds instead of 1.7 (torch's import: 1.2 more).
@@ -64,16 +64,17 @@ def build_here(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     sync API cannot run inside a test process that drives Chromium with it too)."""
     from click.testing import CliRunner
 
-    from livedeck import cli, workers
+    from livedeck.build import workers
+    from livedeck.cli import command
 
     workers.start_server(torch=True)
-    returncode, command = 0, ["build.py", *args]
+    returncode, typed = 0, ["build.py", *args]
     with tempfile.TemporaryDirectory(prefix="livedeck-cache-") as cache, CliRunner().isolation() as (out, err, _):
         cwd_before, argv_before = os.getcwd(), sys.argv
         os.chdir(cwd)
         sys.argv = ["build.py", *_own_cache(args, cwd, cache)]
         try:
-            cli.run()
+            command.run()
         except SystemExit as stop:
             returncode = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
         except Exception:  # livedeck's bug: shown as `python build.py` would show it
@@ -82,7 +83,7 @@ def build_here(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
         finally:
             os.chdir(cwd_before)
             sys.argv = argv_before
-    return subprocess.CompletedProcess(command, returncode, out.getvalue().decode(), err.getvalue().decode())
+    return subprocess.CompletedProcess(typed, returncode, out.getvalue().decode(), err.getvalue().decode())
 
 
 def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str, slides: Path = ROOT / "slides",

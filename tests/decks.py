@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from livedeck.model import ColumnBreak, Code, Deck, Error, Figure, Markdown, Math, Slide, Stream, Table, Value
-from livedeck.theme import CodeStyle
+from livedeck.style.theme import CodeStyle
 
 # A 4:3 figure drawn as a plain rectangle, saved as SVG and PNG.
 SVG = (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300" '

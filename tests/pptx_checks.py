@@ -16,7 +16,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 import matplotlib
 
-from livedeck.colour import MIN_CONTRAST, contrast  # its formula is pinned by test_accessibility
+from livedeck.style.colour import MIN_CONTRAST, contrast  # its formula is pinned by test_accessibility
 
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 PT = 12700

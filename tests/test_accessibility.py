@@ -10,9 +10,9 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from conftest import MATERIAL
-from livedeck.colour import contrast, legible
+from livedeck.style.colour import contrast, legible
 from livedeck.layout.richtext import code_paragraphs
-from livedeck.theme import load_theme
+from livedeck.style.theme import load_theme
 from pptx_checks import accessibility_problems
 from test_build import LESSONS
 

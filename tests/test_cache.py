@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build_here, outputs_shown, write_lesson
-from livedeck import cache
-from livedeck.lesson import read_lesson
+from livedeck.build import cache
+from livedeck.read.lesson import read_lesson
 
 LESSON = """
 # %% [markdown]

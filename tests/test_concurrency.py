@@ -64,7 +64,7 @@ def test_two_builds_at_once_both_finish_with_valid_outputs(tmp_path: Path) -> No
 CUT_SHORT_REQUEST = """
 import socket, time
 from multiprocessing import forkserver
-from livedeck import workers
+from livedeck.build import workers
 workers.start_server(torch=False)
 server = forkserver._forkserver
 with socket.socket(socket.AF_UNIX) as s:

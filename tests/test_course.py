@@ -154,7 +154,7 @@ def test_a_bad_course_toml_is_one_line_with_file_and_line(tmp_path: Path) -> Non
     ('title = "DL\n', 1, "not valid TOML"),
 ])
 def test_every_course_key_is_checked(tmp_path: Path, text: str, line: int, fragment: str) -> None:
-    from livedeck.course import SettingsError, read_course
+    from livedeck.settings.course import SettingsError, read_course
 
     (tmp_path / "course.toml").write_text(text)
     with pytest.raises(SettingsError) as caught:
@@ -172,7 +172,7 @@ def test_the_date_is_never_the_clock(tmp_path: Path, monkeypatch: pytest.MonkeyP
     """With settings but no date, a deck is dated by the lesson file's last commit, or SOURCE_DATE_EPOCH."""
     import subprocess
 
-    from livedeck.course import Settings, lesson_settings
+    from livedeck.settings.course import Settings, lesson_settings
 
     lesson = write_lesson(tmp_path, "01_a.py", LESSON)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")

@@ -1,4 +1,4 @@
-"""Alt text written from a figure's own content (livedeck.describe), on figures built here."""
+"""Alt text written from a figure's own content (livedeck.helpers.describe), on figures built here."""
 from __future__ import annotations
 
 import matplotlib
@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from livedeck.describe import describe_figure, series_phrase  # noqa: E402
+from livedeck.helpers.describe import describe_figure, series_phrase  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, write_lesson
-from livedeck.execute import execute
-from livedeck.lesson import LessonError, read_lesson
+from livedeck.run.execute import execute
+from livedeck.read.lesson import LessonError, read_lesson
 from livedeck.model import Figure, Stream, Table, Value
 
 HEAD = "# %% [markdown]\n# # T\n\n"
@@ -89,7 +89,7 @@ def test_table_pictures_are_drawn_after_the_run_in_the_course_style(tmp_path: Pa
     which show the rows a slide shows."""
     import re
 
-    from livedeck.table_pictures import draw_tables
+    from livedeck.run.table_pictures import draw_tables
 
     body = ("# %%\nfrom livedeck import table\nimport matplotlib.pyplot as plt\n"
             "plt.rcParams['font.family'] = 'monospace'\n"

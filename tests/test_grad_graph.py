@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from livedeck import grad_graph  # noqa: E402
-from livedeck.describe import describe_figure  # noqa: E402
+from livedeck.helpers.describe import describe_figure  # noqa: E402
 from livedeck.helpers.autograd_graph import group_runs, label_lines, layers, walk  # noqa: E402
 
 

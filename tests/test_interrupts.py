@@ -16,7 +16,7 @@ import pytest
 from pptx import Presentation
 
 from conftest import ROOT, build_here
-from livedeck import cache
+from livedeck.build import cache
 
 
 def ctrl_c_heard() -> None:
@@ -82,7 +82,7 @@ def test_a_build_stopped_while_python_still_loads_it_stops_quietly(tmp_path: Pat
     code = ("import os, sys, time\n"
             "class Interrupting:\n"
             "    def find_spec(self, name, path=None, target=None):\n"
-            "        if name == 'livedeck.pipeline':\n"
+            "        if name == 'livedeck.build.pipeline':\n"
             f"            os.kill(os.getpid(), {int(signum)})\n"
             "            time.sleep(5)\n"
             "sys.meta_path.insert(0, Interrupting())\n"

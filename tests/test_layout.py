@@ -14,7 +14,7 @@ from livedeck.layout.fit import Piece, Planner
 from livedeck.layout.formulas import Formula
 from livedeck.layout.geometry import CODE_FLOOR, FIGURE_TEXT_MIN, LEVELS, SLIDE_HEIGHT, SLIDE_WIDTH, Box
 from livedeck.model import Code, Deck, Figure, Markdown, Math, Slide, Stream, Table
-from livedeck.theme import CodeStyle
+from livedeck.style.theme import CodeStyle
 
 FORMULAS = {("x^2", False): Formula("x^2", False, width=1.2, height=1.1, depth=0.2),
             (r"\frac{a}{b}", True): Formula(r"\frac{a}{b}", True, width=1.5, height=2.3, depth=0.8)}

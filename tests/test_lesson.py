@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_lesson
-from livedeck.lesson import LessonError, find_lessons, lesson_name, read_lesson
+from livedeck.read.lesson import LessonError, find_lessons, lesson_name, read_lesson
 
 LESSON = '''
 # %% [markdown]

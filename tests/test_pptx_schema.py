@@ -15,7 +15,7 @@ from pptx import Presentation
 
 from conftest import build_here, write_lesson
 from decks import drawn, small_deck, stress_deck, write_figure
-from livedeck.package_data import TEMPLATES
+from livedeck.base.package_data import TEMPLATES
 from livedeck.writers import WriteContext
 from livedeck.writers.pptx.draw import write_pptx
 from livedeck.writers.pptx.schema import schema_errors

@@ -13,7 +13,7 @@ import pytest
 from pptx import Presentation
 
 from conftest import build_here, write_lesson
-from livedeck.theme import load_theme
+from livedeck.style.theme import load_theme
 from livedeck.writers.pptx.schema import schema_errors
 from test_watch import wait_until, watch_server
 

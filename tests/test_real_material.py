@@ -20,14 +20,14 @@ from conftest import MATERIAL, shared_build, write_lesson
 from layout_checks import layout_problems
 from pptx_checks import accessibility_problems, rendered_problems
 from test_layout_decks import MARKUP, _axe
-from livedeck.execute import execute
+from livedeck.run.execute import execute
 from livedeck.layout.richtext import markdown_paragraphs
-from livedeck.lesson import LessonError, read_lesson
-from livedeck.magics import needs_ipython, notices
+from livedeck.read.lesson import LessonError, read_lesson
+from livedeck.read.magics import needs_ipython, notices
 from livedeck.model import Callout, CalloutKind, Code, Image, Layout, Markdown, Stream, Table
-from livedeck.notices import lesson_notices
-from livedeck.printable import path_prefixes, short_paths
-from livedeck.structure import build_deck
+from livedeck.read.notices import lesson_notices
+from livedeck.run.printable import path_prefixes, short_paths
+from livedeck.model.structure import build_deck
 
 
 def deck_of(path: Path):
@@ -426,7 +426,7 @@ def test_a_notebooks_attached_picture_is_shown(tmp_path: Path) -> None:
 
     from PIL import Image as PILImage
 
-    from livedeck.images import resolve_images
+    from livedeck.model.images import resolve_images
     from livedeck.model import Figure
 
     png = io.BytesIO()
@@ -446,7 +446,7 @@ def test_a_subheading_never_ends_a_slide_without_what_it_heads() -> None:
     """When what a subheading heads goes on to the next slide, the subheading goes with it."""
     from livedeck.layout import lay_out
     from livedeck.model import Deck, Slide
-    from livedeck.theme import CodeStyle
+    from livedeck.style.theme import CodeStyle
 
     text = "\n\n".join(f"Paragraph {i} of the introduction, long enough to take a line." for i in range(9))
     table = Table("", ("Name", "Meaning"), tuple((f"row {i}", "a cell " * 12) for i in range(8)), markdown=True)
@@ -466,8 +466,8 @@ def test_pictures_embedded_in_the_notebook_or_missing_beside_it(tmp_path: Path) 
 
     from PIL import Image as PILImage
 
-    from livedeck.cache import _same_files
-    from livedeck.images import resolve_images
+    from livedeck.build.cache import _same_files
+    from livedeck.model.images import resolve_images
     from livedeck.model import Figure
 
     png = io.BytesIO()
@@ -495,7 +495,7 @@ def test_notebooks_bold_vectors_are_typeset() -> None:
 
 def test_restructuredtext_left_in_markdown_cells_is_read_as_markdown(tmp_path: Path) -> None:
     """A sphinx-gallery script's text, as jupytext leaves it in markdown cells: read by pandoc."""
-    from livedeck.rest import is_rest
+    from livedeck.read.restructuredtext import is_rest
 
     assert not is_rest("## A heading\n\nSome *markdown* with `code` and $x$.\n\n~~~python\nx = 1\n~~~")
     assert not is_rest("(reST `:math:` became `$…$`, ``.. math::`` and ``:ref:`x``` in markdown code)")
@@ -572,7 +572,7 @@ def test_jupyters_other_math_delimiters_are_math(tmp_path: Path) -> None:
         # %%
         slope = 6 * 3 - 4
         ''')
-    from livedeck.markdown import parser
+    from livedeck.markup.markdown import parser
 
     [slide] = deck_of(path).slides
     text, formula, code = slide.blocks

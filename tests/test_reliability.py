@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build_here, outputs_shown, run_build, write_lesson
-from livedeck import cache
+from livedeck.build import cache
 
 HEAD = "# %% [markdown]\n# # {title}\n# ## The slide\n\n# %%\n"
 
@@ -277,7 +277,7 @@ def test_cache_key_holds_the_python_version() -> None:
 
 @pytest.fixture
 def server(tmp_path: Path):
-    from livedeck.watch import Status, serve
+    from livedeck.cli.watch import Status, serve
 
     dist = tmp_path / "dist"
     (dist / "assets").mkdir(parents=True)

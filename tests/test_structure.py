@@ -4,10 +4,10 @@ from pathlib import Path
 import pytest
 
 from conftest import write_lesson
-from livedeck.lesson import read_lesson
+from livedeck.read.lesson import read_lesson
 from livedeck.model import MODEL_VERSION, Code, Deck, Markdown, Math, Value, from_json, to_json
-from livedeck.structure import build_deck
-from livedeck.theme import CodeStyle
+from livedeck.model.structure import build_deck
+from livedeck.style.theme import CodeStyle
 
 LESSON = '''
 # %% [markdown]

@@ -11,7 +11,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from livedeck.describe import attach
+from livedeck.helpers.describe import attach
 from livedeck.helpers.graph_layout import MARGIN, place
 from livedeck.helpers.tables import format_tensor, shape_text
 

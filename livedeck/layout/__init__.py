@@ -24,7 +24,7 @@ from livedeck.layout.geometry import (BYLINE_SIZE, DECK_TITLE_SIZES, FOOTER_SIZE
                                       body_box, footer_band, title_box)
 from livedeck.layout.richtext import markdown_paragraphs, plain_text
 from livedeck.model import Block, Callout, Deck, Error, Layout, Markdown, Math, Slide, Table
-from livedeck.theme import CodeStyle
+from livedeck.style.theme import CodeStyle
 
 TITLE_INSET = 7.2  # left and right inside a title box
 

@@ -22,7 +22,7 @@ from livedeck.layout.geometry import (BULLET_INDENT, CALLOUT_INSET, CAPTION_SIZE
 from livedeck.layout.regions import columns
 from livedeck.layout.richtext import Paragraph, Run, code_paragraphs, markdown_paragraphs, mono_paragraphs
 from livedeck.model import Block, Callout, Code, ColumnBreak, Error, Figure, Markdown, Math, Slide, Stream, Table, Value
-from livedeck.theme import CodeStyle
+from livedeck.style.theme import CodeStyle
 
 Formulas = Mapping[Key, Formula]  # every formula of the deck, typeset
 CONTINUATION_COLOR = CodeStyle.dimmed  # grey, yet 4.5:1 on the code and output backgrounds

@@ -20,10 +20,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
-from livedeck.files import write_atomic
+from livedeck.base.files import write_atomic
 from livedeck.layout.geometry import LEVELS, MATH_FLOOR, TEXT_INSET, TITLE_SIZE, body_box, title_box
-from livedeck.markdown import parser
-from livedeck.package_data import NODE_MODULES
+from livedeck.markup.markdown import parser
+from livedeck.base.package_data import NODE_MODULES
 
 ENGINE = Path(__file__).with_name("typeset.mjs")
 PNG_SCALE = 200.0  # pixels per em of a display formula's picture: sharp at twice the largest size shown
@@ -210,7 +210,7 @@ def warm(lessons: Iterable, cache: Path) -> Optional[HeadStart]:
     own: the workers run their lessons meanwhile, and find the formulas there when they lay them out
     (waiting for it if it is not done). Only a head start: a formula that fails is reported by its own
     lesson's build."""
-    from livedeck.pieces import Kind, split_markdown
+    from livedeck.markup.pieces import Kind, split_markdown
 
     keys: list[Key] = []
     for lesson in lessons:

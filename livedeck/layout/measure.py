@@ -13,7 +13,7 @@ from typing import Mapping, Optional
 
 from PIL import ImageFont
 
-from livedeck.fonts import font_folder
+from livedeck.style.fonts import font_folder
 from livedeck.layout.richtext import Paragraph
 
 _UNITS = 1000  # fonts are loaded at 1000 px and scaled, for sub-point precision

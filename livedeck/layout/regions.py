@@ -11,11 +11,10 @@ import csv
 import io
 from dataclasses import replace
 
-from livedeck.model import Block, ColumnBreak, Layout, Slide, Stream, Table
+from livedeck.model import MAX_TABLE_ROWS, Block, ColumnBreak, Layout, Slide, Stream, Table
 
 MAX_STREAM_LINES = 60  # printed lines shown (on "(cont.)" slides past the first); the rest is counted, and kept in a file
 MAX_LINE_CHARS = 400  # a longer line is cut (and kept whole in that file); shorter ones wrap
-MAX_TABLE_ROWS = 30  # rows a table shows (on "(cont.)" slides past the first); all of them go to a CSV file
 
 Columns = tuple[tuple[float, tuple[Block, ...]], ...]
 

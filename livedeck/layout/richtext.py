@@ -11,11 +11,11 @@ from markdown_it.token import Token
 from pygments.lexers import get_lexer_by_name
 from pygments.styles import get_style_by_name
 
-from livedeck.colour import legible
-from livedeck.markdown import parser
+from livedeck.style.colour import legible
+from livedeck.markup.markdown import parser
 from livedeck.layout.mathtext import Script
 from livedeck.layout.unimath import latex_to_unicode
-from livedeck.theme import CodeStyle
+from livedeck.style.theme import CodeStyle
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ INLINE_STYLE = {"b": ("bold", True), "strong": ("bold", True), "i": ("italic", T
 
 
 def _inline(token: Token) -> tuple[Run, ...]:
-    from livedeck.html import read_tag, safe_link
+    from livedeck.markup.safe_html import read_tag, safe_link
 
     runs: list[Run] = []
     style = Run("")
@@ -166,8 +166,8 @@ def _markdown_paragraphs(text: str) -> tuple[Paragraph, ...]:
                                             quote=quote))
         elif token.type in ("math_block", "math_block_label", "amsmath"):
             paragraphs.append(Paragraph((Run(latex_to_unicode(token.content), italic=True, math=token.content),)))
-        elif token.type == "html_block":  # raw HTML: its safe subset's text, read as markdown (livedeck.html)
-            from livedeck.html import html_block
+        elif token.type == "html_block":  # raw HTML: its safe subset's text, read as markdown (livedeck.markup.safe_html)
+            from livedeck.markup.safe_html import html_block
 
             for part in html_block(token.content):
                 if part.text:

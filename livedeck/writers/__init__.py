@@ -18,13 +18,11 @@ import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import Any, Callable, Optional
 
+from livedeck.base.package_data import TEMPLATES
 from livedeck.model import Block, Deck
-from livedeck.package_data import TEMPLATES
-
-if TYPE_CHECKING:  # options.py reads the default formats from this table
-    from livedeck.options import BuildOptions
+from livedeck.settings.options import BuildOptions
 
 Warn = Callable[[str], None]
 
@@ -46,7 +44,7 @@ class Sources:
     deck: Deck
     context: WriteContext
     options: BuildOptions
-    lesson: Any = None  # livedeck.lesson.Lesson
+    lesson: Any = None  # livedeck.read.lesson.Lesson
     outputs: tuple[tuple[Block, ...], ...] = ()
     files: dict[str, bytes] = field(default_factory=dict)  # the lesson's figures and side files
     laid: Any = None  # livedeck.layout.LaidDeck: the deck as laid out, for the formats that draw slides
@@ -100,7 +98,7 @@ class CourseLesson:
     """A lesson of the course, as its page lists it (whether or not this build touched it)."""
     name: str
     path: Path
-    card: Any  # livedeck.reports.Card: its title, subtitle and slide count
+    card: Any  # livedeck.build.reports.Card: its title, subtitle and slide count
 
 
 # In build order: a format comes after those it is made from.

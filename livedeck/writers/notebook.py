@@ -11,9 +11,9 @@ import base64
 from typing import Optional
 
 from livedeck.helpers.display import TableData, as_html, as_text
-from livedeck.lesson import Lesson
+from livedeck.read.lesson import Lesson
 from livedeck.model import Block, Error, Figure, Stream, Table, Value
-from livedeck.pieces import Kind, split_markdown
+from livedeck.markup.pieces import Kind, split_markdown
 
 ALERTS = {"tip": "success", "warning": "warning", "caution": "danger", "important": "danger"}  # callout → alert
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}

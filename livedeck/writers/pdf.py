@@ -121,7 +121,7 @@ def prepare(options, warn):
     """Which program prints, decided once per build; a PDF printed by Chromium is printed from the HTML deck."""
     from dataclasses import replace
 
-    from livedeck.options import UsageError
+    from livedeck.settings.options import UsageError
 
     try:
         maker = check_programs(options.handout)

@@ -19,7 +19,7 @@ from pptx.util import Emu, Pt
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from livedeck.theme import load_theme  # noqa: E402
+from livedeck.style.theme import load_theme  # noqa: E402
 
 WIDE = Emu(12192000)  # 13.333 in: 16:9 at PowerPoint's 7.5 in height
 

@@ -12,8 +12,8 @@ def make(sources) -> dict[str, bytes]:
 
 def prepare(options, warn):
     """reveal.js, the fonts and the stylesheet copied into dist/assets/ once per build: the decks present offline."""
-    from livedeck.assets import MissingAssets, copy_assets
-    from livedeck.options import UsageError
+    from livedeck.writers.html.assets import MissingAssets, copy_assets
+    from livedeck.settings.options import UsageError
 
     try:
         copy_assets(options.dist, options.templates)
@@ -36,8 +36,8 @@ def finish(course, options, changed: bool) -> None:
     page = options.dist / "index.html"
     if not (changed if page.exists() else "html" in options.formats):
         return
-    from livedeck.files import write_atomic
-    from livedeck.options import UsageError
+    from livedeck.base.files import write_atomic
+    from livedeck.settings.options import UsageError
     from livedeck.writers import all_files
     from livedeck.writers.html.render import IndexFile, IndexLesson, write_index
 

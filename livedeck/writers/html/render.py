@@ -18,7 +18,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from livedeck.html import UNWRAPPED, html_block, read_tag, safe_link
+from livedeck.markup.safe_html import UNWRAPPED, html_block, read_tag, safe_link
 from livedeck.layout import LaidDeck
 from livedeck.layout.fit import Placed
 from livedeck.layout.formulas import Formula
@@ -26,9 +26,9 @@ from livedeck.layout.geometry import BULLET_INDENT, PX_PER_PT, Box
 from livedeck.layout.mathtext import Script
 from livedeck.layout.richtext import Run, markdown_paragraphs, plain_text
 from livedeck.layout.unimath import latex_to_unicode
-from livedeck.markdown import parser
+from livedeck.markup.markdown import parser
 from livedeck.model import Deck, Markdown, Stream
-from livedeck.theme import load_theme
+from livedeck.style.theme import load_theme
 from livedeck.writers import WriteContext
 
 
@@ -48,7 +48,7 @@ def _markdown() -> MarkdownIt:
 
 
 def _html_inline(self, tokens, idx, options, env) -> str:
-    """Raw inline HTML in speaker notes: its safe subset, rewritten (livedeck.html); never passed on."""
+    """Raw inline HTML in speaker notes: its safe subset, rewritten (livedeck.markup.safe_html); never passed on."""
     tag = read_tag(tokens[idx].content)
     if tag is None or tag.dropped or tag.name in UNWRAPPED or tag.name == "center":
         return ""
@@ -268,7 +268,7 @@ class IndexFile:
 @dataclass(frozen=True)
 class IndexLesson:
     number: str  # from its file name: "01"
-    card: Any  # livedeck.reports.Card
+    card: Any  # livedeck.build.reports.Card
     files: list[IndexFile]
 
 

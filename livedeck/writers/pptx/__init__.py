@@ -16,7 +16,7 @@ def prepare(options, warn):
     path = options.pptx_template
     if path is None:
         return options
-    from livedeck.options import UsageError
+    from livedeck.settings.options import UsageError
     from livedeck.writers.pptx.draw import TemplateError, load_template
     from livedeck.writers.pptx.schema import schema_errors
 

@@ -24,7 +24,7 @@ from livedeck.layout.geometry import (BULLET_INDENT, CALLOUT_INSET, CAPTION_SIZE
 from livedeck.layout.mathtext import Script, math_text
 from livedeck.layout.richtext import Paragraph, Run, markdown_paragraphs, plain_text
 from livedeck.model import Callout, Code, Deck, Error, Figure, Markdown, Math, Stream, Table, Value
-from livedeck.theme import Theme, load_theme
+from livedeck.style.theme import Theme, load_theme
 from livedeck.writers import WriteContext
 from livedeck.writers.pptx.animation import Target, add_clicks
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from livedeck.package_data import TEMPLATES
-from livedeck.pipeline import BuildOptions, LessonReport, State, UsageError, build
+from livedeck.base.package_data import TEMPLATES
+from livedeck.build.pipeline import BuildOptions, LessonReport, State, UsageError, build
 from livedeck.writers import DEFAULT_FORMATS, FORMATS
 
 HELP = """Build the course's slide decks from the runnable lessons in slides/.
@@ -112,7 +112,7 @@ def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist:
     )
     start = time.perf_counter()
     if watch:
-        from livedeck.watch import watch as watch_and_serve
+        from livedeck.cli.watch import watch as watch_and_serve
 
         def report(r: LessonReport) -> None:
             if r.state != State.CACHED:  # each save reports only what it rebuilt
@@ -145,7 +145,7 @@ def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist:
 
 
 def run() -> None:
-    """The command (started by livedeck.start, which turns SIGTERM into Ctrl-C): click's own errors become
+    """The command (started by livedeck.cli.start, which turns SIGTERM into Ctrl-C): click's own errors become
     one line and exit status 2; Ctrl-C and SIGTERM stop cleanly."""
     try:
         main(standalone_mode=False)

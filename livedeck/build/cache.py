@@ -28,15 +28,15 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from livedeck import __version__
-from livedeck.reports import Card
-from livedeck.files import write_atomic
-from livedeck.lesson import Lesson
+from livedeck.build.reports import Card
+from livedeck.base.files import write_atomic
+from livedeck.read.lesson import Lesson
 from livedeck.model import MODEL_VERSION, Block, outputs_from_json, outputs_to_json
-from livedeck.package_data import PACKAGE, code_files
+from livedeck.base.package_data import PACKAGE, code_files
 
-# The code whose change alters what execution captures (the rest only alters rendering).
-CAPTURE_CODE = ("execute.py", "magics.py", "describe.py", "printable.py", "lesson.py", "model.py", "helpers/tables.py",
-                "helpers/display.py", "helpers/autograd_graph.py", "table_pictures.py", "layout/regions.py")
+# The stages whose code alters what execution captures (the rest only alters rendering): reading the
+# lesson, the model it is recorded in, the helpers lessons call, and the run itself.
+CAPTURE_STAGES = ("read", "model", "helpers", "run")
 
 
 def _sha(*parts: bytes) -> str:
@@ -81,7 +81,7 @@ class KeyInputs:
         style = self.style.read_bytes() if self.style and self.style.exists() else b""
         return _sha(__version__.encode(), str(MODEL_VERSION).encode(), library_versions(), style,
                     b"allow-errors" if self.allow_errors else b"", *_files(self.helpers),
-                    *_files(PACKAGE / name for name in CAPTURE_CODE))
+                    *_files(p for stage in CAPTURE_STAGES for p in (PACKAGE / stage).rglob("*.py")))
 
 
 def execution_key(lesson: Lesson, inputs: KeyInputs) -> str:

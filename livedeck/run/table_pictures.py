@@ -9,8 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from livedeck.layout.regions import MAX_TABLE_ROWS
-from livedeck.model import Block, Table
+from livedeck.model import MAX_TABLE_ROWS, Block, Table
 
 
 def draw_tables(outputs: tuple[tuple[Block, ...], ...], style: Optional[Path]) -> dict[str, bytes]:
@@ -21,7 +20,7 @@ def draw_tables(outputs: tuple[tuple[Block, ...], ...], style: Optional[Path]) -
     import matplotlib
     import matplotlib.pyplot as plt
 
-    from livedeck.execute import save_figure
+    from livedeck.run.execute import save_figure
 
     files: dict[str, bytes] = {}
     with matplotlib.rc_context():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livedeck.files import write_atomic
-from livedeck.fonts import FONTS, font_folder
-from livedeck.package_data import NODE_MODULES
+from livedeck.base.files import write_atomic
+from livedeck.style.fonts import FONTS, font_folder
+from livedeck.base.package_data import NODE_MODULES
 
 # (package folder in node_modules, file or folder inside it, where it goes under assets/)
 ASSETS = [

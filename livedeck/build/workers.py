@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
-PRELOAD = ["livedeck.preload"]
+PRELOAD = ["livedeck.cli.preload"]
 EXIT_GRACE = 2.0  # seconds a finished worker may take to exit before its process group is killed
 
 
@@ -56,7 +56,7 @@ def _child(conn: multiprocessing.connection.Connection, function: Callable[[Job]
 
 
 def quiet_when_the_build_vanished(kind: type[BaseException], value: BaseException, tb: Any) -> None:
-    """The fork server's excepthook (set by livedeck.preload). When the build that started the server
+    """The fork server's excepthook (set by livedeck.cli.preload). When the build that started the server
     is killed (kill -9, a closed terminal) while asking for a worker, the request arrives cut short
     and the server ends on EOFError: that is the build's end, not an error to show the user.
     Any other exception keeps its traceback."""

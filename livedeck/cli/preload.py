@@ -15,13 +15,13 @@ import matplotlib  # noqa: E402
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-import livedeck.cli  # noqa: E402,F401  (build.py is re-run in each worker: make that free)
-import livedeck.start  # noqa: E402,F401
-import livedeck.execute  # noqa: E402,F401
-import livedeck.table_pictures  # noqa: E402,F401
-import livedeck.pipeline  # noqa: E402,F401
-import livedeck.structure  # noqa: E402,F401
-import livedeck.workers  # noqa: E402
+import livedeck.cli.command  # noqa: E402,F401  (build.py is re-run in each worker: make that free)
+import livedeck.cli.start  # noqa: E402,F401
+import livedeck.run.execute  # noqa: E402,F401
+import livedeck.run.table_pictures  # noqa: E402,F401
+import livedeck.build.pipeline  # noqa: E402,F401
+import livedeck.model.structure  # noqa: E402,F401
+import livedeck.build.workers  # noqa: E402
 import livedeck.writers.html.render  # noqa: E402,F401
 import livedeck.writers.pptx.draw  # noqa: E402,F401
 
@@ -44,4 +44,4 @@ def _warm_up() -> None:
 
 _warm_up()
 # Only the fork server imports this module; its workers catch their own exceptions (workers._child).
-sys.excepthook = livedeck.workers.quiet_when_the_build_vanished
+sys.excepthook = livedeck.build.workers.quiet_when_the_build_vanished

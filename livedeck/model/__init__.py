@@ -52,7 +52,7 @@ class Callout:
 @dataclass(frozen=True)
 class Image:
     """A picture the lesson's markdown shows (`![alt](src)`, `<img>`), by its address as written.
-    livedeck.images reads it beside the lesson and makes it a Figure before layout."""
+    livedeck.model.images reads it beside the lesson and makes it a Figure before layout."""
     src: str
     alt: str = ""
     step: int = 0
@@ -110,10 +110,15 @@ class Figure:
     width: float  # inches, as drawn
     height: float
     caption: str = ""
-    alt: str = ""  # the lesson's fig-alt, or what livedeck.describe read in the figure: never empty
+    alt: str = ""  # the lesson's fig-alt, or what livedeck.helpers.describe read in the figure: never empty
     text_size: float = 0.0  # its smallest text, in points as drawn (0: no text); layout keeps it legible
     step: int = 0
-    picture: bool = False  # a picture the markdown shows (livedeck.images): never shown over PICTURE_ZOOM × its size
+    picture: bool = False  # a picture the markdown shows (livedeck.model.images): never shown over PICTURE_ZOOM × its size
+
+
+# Rows the slides show of a table (more go on "(cont.)" slides, all of them to a CSV file); its picture
+# shows as many. The layout cuts there (livedeck.layout.regions), and the run draws the picture so.
+MAX_TABLE_ROWS = 30
 
 
 @dataclass(frozen=True)

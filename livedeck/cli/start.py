@@ -12,7 +12,7 @@ def _interrupt(signum: int, frame: object) -> None:
 def main() -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        from livedeck.cli import run
+        from livedeck.cli.command import run
     except KeyboardInterrupt:  # nothing was built yet, so nothing is left to clean up
         os._exit(130)
     run()

@@ -3,7 +3,7 @@
 Captured per cell, in the order Jupyter shows them: printed text, livedeck
 tables, the last expression's value and every matplotlib figure the cell left
 open. Figures are saved as SVG and PNG bytes; tables are recorded whole, as data
-(their pictures are livedeck.table_pictures'). Failures come back as data. This
+(their pictures are livedeck.run.table_pictures'). Failures come back as data. This
 module never hears of HTML or PowerPoint.
 """
 from __future__ import annotations
@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from livedeck import magics
-from livedeck.describe import describe_figure
+from livedeck.read import magics
+from livedeck.helpers.describe import describe_figure
 from livedeck.helpers import display
-from livedeck.lesson import Cell, Lesson, LessonError, source_lines
+from livedeck.read.lesson import Cell, Lesson, LessonError, source_lines
 from livedeck.model import Block, Error, Figure, Stream, Table, Value
-from livedeck.printable import Prefixes, path_prefixes, printable
+from livedeck.run.printable import Prefixes, path_prefixes, printable
 from livedeck.helpers.tables import without_address
 
 MAX_CAPTURE_CHARS = 2_000_000  # a cell printing without end must not exhaust memory

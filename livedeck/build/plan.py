@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from livedeck import cache
-from livedeck.lesson import Lesson, LessonError
+from livedeck.build import cache
+from livedeck.read.lesson import Lesson, LessonError
 from livedeck.model import Block
-from livedeck.options import BuildOptions, UsageError
-from livedeck.reports import Card, LessonReport, State
-from livedeck.writers import BY_NAME, FORMATS, Warn, in_build_order
+from livedeck.settings.options import BuildOptions, UsageError
+from livedeck.build.reports import Card, LessonReport, State
+from livedeck.writers import BY_NAME, DEFAULT_FORMATS, FORMATS, Warn, in_build_order
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Plan:
 def select_lessons(options: BuildOptions) -> tuple[list[tuple[str, Path]], list[LessonReport]]:
     """(name, file) of the lessons to build, checked against what slides/ holds, and a failed report
     for each file whose name is no lesson name (it fails alone, and only when every lesson is built)."""
-    from livedeck.lesson import find_lessons, lesson_name
+    from livedeck.read.lesson import find_lessons, lesson_name
 
     if not options.slides.is_dir():
         raise UsageError(f"no lesson folder {options.slides}")
@@ -70,7 +70,7 @@ def settle_formats(options: BuildOptions, warn: Warn) -> BuildOptions:
     copied), with the formats they are made from: a handout is a PDF, and a PDF that Chromium
     prints needs the HTML deck."""
     asked = {f.name for f in FORMATS for extra in f.extras if getattr(options, extra.option)}  # --handout: a PDF
-    wanted = set(options.formats) | asked
+    wanted = set(options.formats or DEFAULT_FORMATS) | asked
     options = replace(options, formats=in_build_order(wanted))
     prepared: set[str] = set()
     while todo := [name for name in options.formats if name not in prepared]:
@@ -82,7 +82,7 @@ def settle_formats(options: BuildOptions, warn: Warn) -> BuildOptions:
 
 
 def make_plan(lessons: list[tuple[str, Path]], options: BuildOptions) -> Plan:
-    from livedeck.lesson import read_lesson
+    from livedeck.read.lesson import read_lesson
 
     inputs = cache.KeyInputs(options.style, tuple(sorted(options.slides.glob("_*.py"))), options.allow_errors)
     variants = ("handout",) * options.handout + ("with-outputs",) * options.with_outputs

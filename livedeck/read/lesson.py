@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
-from livedeck.course import SettingsError, split_front_matter
+from livedeck.settings.course import SettingsError, split_front_matter
 
 # Any alphabet's letters (`07_über.py`), digits, _ and -: the name is a file name in dist/ and a URL.
 LESSON_NAME = re.compile(r"^(?:\d+_)?([^\W_][\w-]*)$")
@@ -241,7 +241,7 @@ def _read_cells(path: Path, text: str) -> tuple[list, list[int]]:
 
 def _rest_as_markdown(cells: list[Cell]) -> list[Cell]:
     """Markdown cells written in reStructuredText (a sphinx-gallery script's text), made markdown (rest.py)."""
-    from livedeck.rest import is_rest, rest_to_markdown
+    from livedeck.read.restructuredtext import is_rest, rest_to_markdown
 
     found = [i for i, cell in enumerate(cells) if cell.kind == "markdown" and is_rest(cell.source)]
     if not found:
@@ -255,7 +255,7 @@ def _rest_as_markdown(cells: list[Cell]) -> list[Cell]:
 
 def read_lesson(path: Path) -> Lesson:
     """Read and check one lesson file; raises LessonError on a user mistake. A lesson needs no title:
-    its deck takes the first heading, or the file's name (livedeck.structure)."""
+    its deck takes the first heading, or the file's name (livedeck.model.structure)."""
     name = lesson_name(path)
     try:
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is dropped; CRLF reads as LF

@@ -17,11 +17,11 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Optional, Union
 
-from livedeck.course import Settings
-from livedeck.lesson import Lesson
+from livedeck.settings.course import Settings
+from livedeck.read.lesson import Lesson
 from livedeck.model import (Block, Callout, CalloutKind, Code, ColumnBreak, Deck, Image, Layout, Markdown, Math,
                             Slide, Table)
-from livedeck.pieces import Kind, Piece, list_items, split_markdown
+from livedeck.markup.pieces import Kind, Piece, list_items, split_markdown
 
 
 @dataclass
@@ -121,7 +121,7 @@ def _setup_only(source: str) -> bool:
     """Imports and notebook settings (`%matplotlib inline`) alone: a cell that sets up, and shows nothing."""
     import ast
 
-    from livedeck.magics import is_setting
+    from livedeck.read.magics import is_setting
 
     lines = [line for line in source.splitlines() if not is_setting(line)]
     try:

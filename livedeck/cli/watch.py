@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from livedeck.lesson import LESSON_SUFFIXES
-from livedeck.pipeline import BuildOptions, LessonReport, State, UsageError, build
+from livedeck.read.lesson import LESSON_SUFFIXES
+from livedeck.build.pipeline import BuildOptions, LessonReport, State, UsageError, build
 
 STATUS_PATH = "/__livedeck__/status"
 SCRIPT_PATH = "/__livedeck__/reload.js"

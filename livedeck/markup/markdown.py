@@ -1,6 +1,6 @@
 """The one Markdown dialect of a lesson, parsed the same way wherever it is read.
 
-CommonMark with GitHub's tables and strikethrough, raw HTML (read as its safe subset, livedeck.html:
+CommonMark with GitHub's tables and strikethrough, raw HTML (read as its safe subset, livedeck.markup.safe_html:
 never passed on), `$…$` and `$$…$$` math, and `\\(…\\)` and `\\[…\\]` as Jupyter's MathJax reads them,
 amsmath environments written bare
 (`\\begin{align}…\\end{align}`, as Jupyter shows them: display math), and Quarto's `::: notes`,

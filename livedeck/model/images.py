@@ -19,12 +19,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from livedeck.lesson import Lesson, markdown_line
+from livedeck.base.package_data import PACKAGE
 from livedeck.model import Block, Callout, CalloutKind, Deck, Figure, Image
+from livedeck.read.lesson import Lesson, markdown_line
 
 CSS_DPI = 96  # a picture's pixels are CSS pixels: its size in inches, as a browser would show it
 LONGEST_PNG = 2000  # px: an SVG picture drawn for PowerPoint
-RASTERIZE = Path(__file__).with_name("layout") / "rasterize.mjs"
+RASTERIZE = PACKAGE / "layout" / "rasterize.mjs"  # the layout stage's engine, which draws SVG for PowerPoint too
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def _raster(data: bytes) -> _Picture:
 
 def _vectors(svgs: list[bytes]) -> list[_Picture | str]:
     """SVG pictures drawn as PNG by resvg (node), each with its own size; an error's message instead."""
-    from livedeck.package_data import NODE_MODULES
+    from livedeck.base.package_data import NODE_MODULES
 
     node = shutil.which("node")
     if node is None or not (NODE_MODULES / "@resvg" / "resvg-js").is_dir():

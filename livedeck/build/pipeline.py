@@ -11,16 +11,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Optional
 
-from livedeck import cache
-from livedeck.course import Settings, SettingsError, lesson_settings, read_course
-from livedeck.files import remove_stale_temporaries
-from livedeck.lesson import Lesson, LessonError
+from livedeck.build import cache
+from livedeck.settings.course import Settings, SettingsError, lesson_settings, read_course
+from livedeck.base.files import remove_stale_temporaries
+from livedeck.read.lesson import Lesson, LessonError
 from livedeck.model import Block, Error
-from livedeck.options import BuildOptions, UsageError, resolved
-from livedeck.plan import Rerender, make_plan, select_lessons, settle_formats
-from livedeck.publish import FormatError, OutputError, write_deck
-from livedeck.reports import Built, Card, LessonReport, State
-from livedeck.workers import Job, Outcome, default_workers, run_all, start_server
+from livedeck.settings.options import BuildOptions, UsageError, resolved
+from livedeck.build.plan import Rerender, make_plan, select_lessons, settle_formats
+from livedeck.build.publish import FormatError, OutputError, write_deck
+from livedeck.build.reports import Built, Card, LessonReport, State
+from livedeck.build.workers import Job, Outcome, default_workers, run_all, start_server
 from livedeck.writers import BY_NAME, FORMATS, CourseLesson, Warn
 
 __all__ = ["BuildOptions", "LessonReport", "State", "UsageError", "build"]
@@ -28,8 +28,8 @@ __all__ = ["BuildOptions", "LessonReport", "State", "UsageError", "build"]
 
 def execute_job(job: Job) -> Outcome:
     """In a worker: run the lesson, cache what it showed, write its decks (workers write in parallel)."""
-    from livedeck.execute import execute
-    from livedeck.table_pictures import draw_tables
+    from livedeck.run.execute import execute
+    from livedeck.run.table_pictures import draw_tables
 
     start = time.perf_counter()
     lesson, options, key = job.payload.lesson, job.payload.options, job.payload.key
@@ -52,10 +52,10 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
            inputs: dict[str, str], options: BuildOptions, errors_shown: bool, start: float) -> Outcome:
     """Lay the deck out and write every format: one error path for lessons that ran and lessons
     re-rendered from the cache. A format that fails is this lesson's failure."""
-    from livedeck.images import resolve_images
-    from livedeck.notices import lesson_notices
+    from livedeck.model.images import resolve_images
+    from livedeck.read.notices import lesson_notices
     from livedeck.layout.regions import cut_for_slides
-    from livedeck.structure import build_deck
+    from livedeck.model.structure import build_deck
 
     shown, side_files = cut_for_slides(outputs)
     settings = options.course

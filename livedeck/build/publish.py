@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from livedeck.course import where_set
-from livedeck.files import publish, remove_others
-from livedeck.lesson import Lesson, markdown_line
+from livedeck.settings.course import where_set
+from livedeck.base.files import publish, remove_others
+from livedeck.read.lesson import Lesson, markdown_line
 from livedeck.model import Block, Deck
-from livedeck.options import BuildOptions
+from livedeck.settings.options import BuildOptions
 from livedeck.writers import BY_NAME, Sources, WriteContext
 
 
@@ -73,7 +73,7 @@ def _laid_out(deck: Deck, lesson: Lesson, options: BuildOptions, context: WriteC
     """The layout stage, once for every format that draws slides."""
     from livedeck.layout import FormulaError, TooLong, lay_out_deck
     from livedeck.layout.formulas import MathEngineMissing
-    from livedeck.theme import load_theme
+    from livedeck.style.theme import load_theme
 
     theme = load_theme(context.templates / "theme.toml")
     try:

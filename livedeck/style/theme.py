@@ -5,7 +5,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from livedeck.package_data import TEMPLATES
+from livedeck.base.package_data import TEMPLATES
 
 
 @dataclass(frozen=True)

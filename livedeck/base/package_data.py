@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # livedeck/, above base/
 DATA_FOLDERS = ("templates", "node_modules")  # beside the code, never code themselves
 TEMPLATES = (PACKAGE / "templates").resolve()
 NODE_MODULES = (PACKAGE / "node_modules").resolve()

@@ -6,9 +6,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
-from livedeck.course import Settings
-from livedeck.package_data import TEMPLATES
-from livedeck.writers import DEFAULT_FORMATS
+from livedeck.settings.course import Settings
+from livedeck.base.package_data import TEMPLATES
 
 
 class UsageError(Exception):
@@ -20,7 +19,7 @@ class BuildOptions:
     slides: Path = Path("slides")
     dist: Path = Path("dist")
     figures: Path = Path("figures")
-    formats: tuple[str, ...] = DEFAULT_FORMATS
+    formats: tuple[str, ...] = ()  # none named: the formats written by default (livedeck.writers.DEFAULT_FORMATS)
     lessons: tuple[str, ...] = ()  # lesson names; empty = all
     jobs: int = 0  # 0 = one per core
     timeout: float = 300.0  # per cell
@@ -33,7 +32,7 @@ class BuildOptions:
     with_outputs: bool = False  # ipynb: with what each cell showed when it ran
     pdf_maker: str = ""  # "chromium" or "libreoffice", chosen once per build (writers/pdf.py)
     root: Path = Path(".")  # the folder the build started in (paths in messages are shown relative to it)
-    course: Settings = Settings()  # course.toml, read once per build (livedeck.course)
+    course: Settings = Settings()  # course.toml, read once per build (livedeck.settings.course)
 
     @property
     def style(self) -> Optional[Path]:

@@ -1,15 +1,15 @@
 """What a build tells the lecturer of a lesson's lines it did not run or show, each at its file and line:
-shell commands and magics a build does not run (livedeck.magics), and raw HTML outside the safe
-subset (livedeck.html). The lines stay on their slides as written; the build still succeeds."""
+shell commands and magics a build does not run (livedeck.read.magics), and raw HTML outside the safe
+subset (livedeck.markup.safe_html). The lines stay on their slides as written; the build still succeeds."""
 from __future__ import annotations
 
-from livedeck.lesson import Lesson
+from livedeck.read.lesson import Lesson
 
 
 def lesson_notices(lesson: Lesson) -> tuple[str, ...]:
-    from livedeck.html import problems
-    from livedeck.magics import needs_ipython, notices
-    from livedeck.markdown import parser
+    from livedeck.markup.safe_html import problems
+    from livedeck.read.magics import needs_ipython, notices
+    from livedeck.markup.markdown import parser
 
     found = []
     for cell in lesson.cells:

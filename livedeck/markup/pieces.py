@@ -1,5 +1,5 @@
 """A markdown cell cut into the pieces slides are made of: headings, rules, notes, display math, pauses,
-incremental lists, columns, GitHub tables, callouts, pictures and text. livedeck.structure decides
+incremental lists, columns, GitHub tables, callouts, pictures and text. livedeck.model.structure decides
 what each piece becomes on the slides; the student notebook (writers/notebook.py) writes them back.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Iterator, Optional, Union
 
 from markdown_it.token import Token
 
-from livedeck.html import alerts_as_callouts, html_block
-from livedeck.markdown import parser
+from livedeck.markup.safe_html import alerts_as_callouts, html_block
+from livedeck.markup.markdown import parser
 
 COLUMNS_OPEN = re.compile(r"^:{4,}\s*(?:columns|\{\s*\.columns\s*\})\s*$")
 COLUMN_OPEN = re.compile(r'^:{3,}\s*(?:column|\{\s*\.column(?:\s+width\s*=\s*"?(\d+(?:\.\d+)?)%"?)?\s*\})\s*$')

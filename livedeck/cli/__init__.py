@@ -1,0 +1,1 @@
+"""The command line: `livedeck` and `python build.py`, and --watch."""

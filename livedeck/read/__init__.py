@@ -1,0 +1,1 @@
+"""Lessons read: scripts and notebooks into cells, reStructuredText and magics understood, notices gathered."""

@@ -1,0 +1,1 @@
+"""How decks look: the theme, its colours made legible, the fonts the layout measures with."""
