@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from support.builds import ROOT
 
 PACKAGE = ROOT / "livedeck"
 # Earliest first. The model (the frozen tree, and the deck built from a lesson) comes before the run in
@@ -64,3 +64,15 @@ def test_the_check_finds_what_it_names(tmp_path: Path, where: str) -> None:
                       else "from livedeck.cli import command\n")
     [(line, name)] = _imports(module)
     assert STAGES.index(_stage(name)) > STAGES.index("read") and line in (1, 4)
+
+
+def test_the_tests_mirror_the_stages_and_pytest_collects_every_folder() -> None:
+    """tests/ has a folder for each stage it tests (and support/ for what they share), and none of them is
+    one pytest passes over: its default skips any folder named `build`."""
+    import fnmatch
+    import tomllib
+
+    folders = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and list(p.glob("test_*.py"))}
+    assert folders <= set(STAGES) and "build" in folders
+    skipped = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["norecursedirs"]
+    assert [f for f in folders if any(fnmatch.fnmatch(f, pattern) for pattern in skipped)] == []

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from conftest import MATERIAL
-from pptx_checks import rendered_problems
-from test_build import LESSONS
+from support.builds import LESSONS, MATERIAL
+from support.pptx_checks import rendered_problems
 
 DECKS = [("course", name) for name in LESSONS] + [("material", name) for name in MATERIAL]
 

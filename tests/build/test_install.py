@@ -12,7 +12,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from conftest import ROOT, write_lesson
+from support.builds import ROOT, write_lesson
 
 NEEDED = ["livedeck/templates/theme.toml", "livedeck/templates/pptx/livedeck.pptx",
           "livedeck/templates/reveal/deck.html.j2", "livedeck/layout/typeset.mjs", "livedeck/layout/rasterize.mjs",

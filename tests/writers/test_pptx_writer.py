@@ -7,13 +7,13 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
-from decks import drawn, small_deck, write_figure
+from support.builds import ROOT
+from support.decks import drawn, small_deck, write_figure
+from support.pptx_checks import off_slide, overfull_text, overlaps
 from livedeck.model import Code, Deck, Slide
 from livedeck.writers import WriteContext
 from livedeck.writers.pptx.draw import TemplateError, write_pptx
-from pptx_checks import off_slide, overfull_text, overlaps
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -163,6 +163,6 @@ def canonical_slides(data: bytes) -> str:
 def test_canonical_xml_matches_golden(context: WriteContext, golden_text) -> None:
     """The stress deck (clicks of every kind, columns, long code continued, a wide table, bullets, math)
     as canonical slide XML: any change to shapes, colours, bullets or animations shows as a diff."""
-    from decks import stress_deck
+    from support.decks import stress_deck
 
     golden_text("pptx_stress.xml", canonical_slides(drawn(write_pptx, stress_deck(), context)))

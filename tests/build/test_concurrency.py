@@ -4,8 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, write_lesson
-from test_interrupts import assert_all_complete
+from support.builds import ROOT, write_lesson
+from support.outputs import assert_all_complete
 
 
 # A course that writes every kind of file a build shares with another build of the same folder:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build_here, outputs_shown, run_build, write_lesson
+from support.builds import ROOT, build_here, outputs_shown, run_build, write_lesson
 from livedeck.build import cache
 
 HEAD = "# %% [markdown]\n# # {title}\n# ## The slide\n\n# %%\n"

@@ -16,10 +16,10 @@ from nbformat import v4
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
-from conftest import MATERIAL, shared_build, write_lesson
-from layout_checks import layout_problems
-from pptx_checks import accessibility_problems, rendered_problems
-from test_layout_decks import MARKUP, _axe
+from support.browser import MARKUP, axe
+from support.builds import MATERIAL, shared_build, write_lesson
+from support.layout_checks import layout_problems
+from support.pptx_checks import accessibility_problems, rendered_problems
 from livedeck.run.execute import execute
 from livedeck.layout.richtext import markdown_paragraphs
 from livedeck.read.lesson import LessonError, read_lesson
@@ -346,7 +346,7 @@ def test_html_draws_markdown_as_meant_and_raw_html_inert(features: Path, browser
     assert page.evaluate("document.querySelectorAll('.slides iframe, .slides [onclick], a[href^=\"javascript\"]').length") == 0
     assert page.evaluate("[...document.querySelectorAll('.slides script')].length") == 0
     assert layout_problems(page) == []  # tables, callouts and pictures fit as drawn
-    assert _axe(page) == []  # and pass WCAG 2.1 AA as the other decks do
+    assert axe(page) == []  # and pass WCAG 2.1 AA as the other decks do
     text = page.evaluate("document.querySelector('.slides').innerText")
     assert "a harmless link text" in text
     for markup in ("<script", "<div", "<iframe", "**bold**", "**one**", "~~", "|:--", "![", "::: ", "alert("):

@@ -367,7 +367,7 @@ def test_each_network_on_its_slide_shows_its_labels_at_12_points_in_both_formats
 
     from pptx import Presentation
 
-    from conftest import build_here, write_lesson
+    from support.builds import build_here, write_lesson
 
     write_lesson(tmp_path / "slides", "01_networks.py", NETWORKS_LESSON)
     result = build_here("-f", "html", "-f", "pptx", "-f", "json", cwd=tmp_path)

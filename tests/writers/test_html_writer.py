@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from decks import drawn, small_deck, write_figure
+from support.decks import drawn, small_deck, write_figure
 from livedeck.writers import WriteContext
 from livedeck.writers.html.render import write_html
 

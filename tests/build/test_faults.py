@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from conftest import build_here, outputs_shown, run_build, write_lesson
+from support.builds import build_here, outputs_shown, run_build, write_lesson
 
 GOOD = "# %% [markdown]\n# # Good\n# ## A slide\n\n# %%\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nprint('fine')\n"
 

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build_here, run_build, write_lesson
-
-LESSONS = ["derivatives", "partials", "custom_backward", "is_leaf"]
+from support.builds import LESSONS, ROOT, build_here, run_build, write_lesson
 
 
 def deck_json(course: Path, name: str) -> dict:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build_here, outputs_shown, write_lesson
+from support.builds import ROOT, build_here, outputs_shown, write_lesson
 from livedeck.build import cache
 from livedeck.read.lesson import read_lesson
 

@@ -11,8 +11,8 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from conftest import build_here, run_build, write_lesson
-from layout_checks import layout_problems
+from support.builds import build_here, run_build, write_lesson
+from support.layout_checks import layout_problems
 
 COURSE = '''
 title = "Deep Learning 101"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from conftest import MATERIAL, ROOT
-from layout_checks import layout_problems
-from test_build import LESSONS
+from support.browser import MARKUP, axe
+from support.builds import LESSONS, MATERIAL
+from support.layout_checks import layout_problems
 
 pytestmark = pytest.mark.browser
 DECKS = [("course", name) for name in LESSONS] + [("material", name) for name in MATERIAL]
@@ -69,12 +69,6 @@ def test_math_is_typeset_and_fonts_load_from_disk(opened: Opened) -> None:
     # The fonts the layout measured with load from disk (dist/assets/fonts), not from the system or a CDN
     assert page.evaluate("document.fonts.load('bold 20px \"LD Sans\"').then(faces => faces.length)") > 0
     assert page.evaluate("document.fonts.load('20px \"LD Mono\"').then(faces => faces.length)") > 0
-
-
-# What a slide must never show as text (issue 14): markdown and HTML syntax, TeX, reST's directives,
-# roles and `text <url>`_ links, and a heading's #s
-MARKUP = re.compile(r"\|\s*:?-{3,}|!\[|</?div\b|</?script\b|</?center\b|<img\b|\*\*\S|\\(?:frac|begin|partial|sum)\b|\$"
-                    r"|(?:^|\s)\.\. [\w:-]+::|:(?:ref|doc|math|func|class|meth):`|>`_|^#{1,6} ", re.MULTILINE)
 
 
 def test_no_markup_or_tex_shows_as_text(opened: Opened) -> None:
@@ -139,40 +133,16 @@ def test_figure_text_is_at_least_12_points_in_both_formats(opened: Opened) -> No
             assert block["text_size"] * width / (block["width"] * 72) >= 11.99, (figure, width)
 
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # from npm, run offline in the page
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE_RUN = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
-  // a background axe-core could not see is no pass: reported too (text of symbols only, such as a
-  // table's "⋮" row, axe-core leaves undecided for a human to look at: screenshots did)
-  const unseen = result.incomplete.filter(v => v.id === "color-contrast").map(v => ({...v, nodes: v.nodes.filter(
-    n => n.any.some(a => /background color could not be determined/.test(a.message)))})).filter(v => v.nodes.length);
-  return result.violations.concat(unseen).map(v => `${v.id} (${v.help}): ` +
-                                              v.nodes.map(n => n.target.join(" ")).slice(0, 3).join(", "));
-}"""
-# The chalkboard's drawing layer: transparent and empty until the lecturer draws, but a canvas over the
-# slide, through which axe-core cannot see the colours behind the text.
-WITHOUT_DRAWING_LAYER = ".reveal .r-overlay { display: none !important; }"
-
-
-def _axe(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    style = page.add_style_tag(content=WITHOUT_DRAWING_LAYER)
-    found = page.evaluate(AXE_RUN, WCAG_AA)
-    style.evaluate("s => s.remove()")
-    return found
-
-
 def test_every_slide_passes_axe_cores_wcag_aa_rules(opened: Opened, browser) -> None:
     """axe-core over the deck as presented (the page: language, title, landmarks, what is hidden), and over
     its print view, where every slide and every step is shown at once (as in the PDF)."""
-    assert _axe(opened.page) == []
+    assert axe(opened.page) == []
     printed = browser.new_page(viewport={"width": 1280, "height": 720})
     printed.goto((opened.dist / f"{opened.name}.html").as_uri() + "?print-pdf")
     printed.wait_for_function("window.livedeckPdfReady === true", timeout=20_000)
     try:
         assert printed.evaluate("document.querySelectorAll('.pdf-page').length") > 1
-        assert _axe(printed) == []
+        assert axe(printed) == []
     finally:
         printed.close()
     # no figure passes as decorative (alt=""), which axe-core would allow: only the course logo, on every slide, is

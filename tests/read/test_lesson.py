@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_lesson
+from support.builds import ROOT, write_lesson
 from livedeck.read.lesson import LessonError, find_lessons, lesson_name, read_lesson
 
 LESSON = '''
@@ -64,6 +64,6 @@ def test_bad_options_name_file_and_line(tmp_path: Path, option: str, fragment: s
 
 
 def test_real_lessons_read(tmp_path: Path) -> None:
-    root = Path(__file__).resolve().parent.parent / "slides"
+    root = ROOT / "slides"
     names = [read_lesson(p).name for p in find_lessons(root)]
     assert names == ["derivatives", "partials", "custom_backward", "is_leaf"]

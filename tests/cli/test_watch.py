@@ -1,17 +1,10 @@
 """`build.py --watch` in a real headless Chromium: save a lesson, the open deck reloads on its slide."""
-import contextlib
-import os
-import re
-import subprocess
-import sys
-import threading
-import time
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from conftest import ROOT, write_lesson
+from support.builds import write_lesson
+from support.watching import wait_until, watch_server
 
 pytestmark = pytest.mark.browser
 
@@ -27,36 +20,6 @@ LESSON = """
 # %%
 print(6 * 7)
 """
-
-
-def wait_until(check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = check()
-            if value:
-                return value
-        except Exception:  # the page is reloading under us
-            pass
-        time.sleep(0.2)
-    raise AssertionError("timed out")
-
-
-@contextlib.contextmanager
-def watch_server(folder: Path) -> Iterator[str]:
-    """`build.py --watch` on a free port in `folder`; yields its URL once the first build is served."""
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--watch", "--port", "0", "-f", "html"],
-                               cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        url = wait_until(lambda: (m := re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline()))
-                         and m.group(0), timeout=120)
-        # keep reading what it prints, so a full pipe never blocks it
-        threading.Thread(target=process.stdout.read, daemon=True).start()
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from conftest import build_here, write_lesson
+from support.builds import build_here, write_lesson
 from livedeck.style.theme import load_theme
 from livedeck.writers.pptx.schema import schema_errors
-from test_watch import wait_until, watch_server
+from support.watching import wait_until, watch_server
 
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 

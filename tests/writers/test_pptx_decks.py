@@ -7,9 +7,8 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from conftest import ROOT, build_here
-from pptx_checks import off_slide, outline, overfull_text, overlaps
-from test_build import LESSONS
+from support.builds import LESSONS, ROOT, build_here
+from support.pptx_checks import off_slide, outline, overfull_text, overlaps
 
 
 def decks(course: Path) -> list[Path]:

@@ -11,8 +11,8 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from conftest import ROOT, build_here
-from pptx_checks import LATEX_COMMAND
+from support.builds import ROOT, build_here
+from support.pptx_checks import LATEX_COMMAND
 
 CORPUS = ROOT / "tests" / "fixtures" / "formulas" / "01_formula_corpus.py"
 

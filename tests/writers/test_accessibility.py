@@ -9,12 +9,11 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from conftest import MATERIAL
+from support.builds import LESSONS, MATERIAL
 from livedeck.style.colour import contrast, legible
 from livedeck.layout.richtext import code_paragraphs
 from livedeck.style.theme import load_theme
-from pptx_checks import accessibility_problems
-from test_build import LESSONS
+from support.pptx_checks import accessibility_problems
 
 
 def test_contrast_is_wcags() -> None:

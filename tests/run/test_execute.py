@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, write_lesson
+from support.builds import ROOT, write_lesson
 from livedeck.run.execute import execute
 from livedeck.read.lesson import LessonError, read_lesson
 from livedeck.model import Figure, Stream, Table, Value
@@ -87,7 +87,6 @@ def test_tensor_table_and_addresses(tmp_path: Path) -> None:
 def test_table_pictures_are_drawn_after_the_run_in_the_course_style(tmp_path: Path) -> None:
     """A lesson that changes matplotlib's settings changes its own figures, never its tables' pictures,
     which show the rows a slide shows."""
-    import re
 
     from livedeck.run.table_pictures import draw_tables
 

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_build, write_lesson
+from support.builds import run_build, write_lesson
 
 LESSONS = ("derivatives", "partials", "custom_backward", "is_leaf")
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_lesson
+from support.builds import write_lesson
 from livedeck.read.lesson import read_lesson
 from livedeck.model import MODEL_VERSION, Code, Deck, Markdown, Math, Value, from_json, to_json
 from livedeck.model.structure import build_deck
