@@ -268,9 +268,18 @@ def test_allow_errors_summary_agrees_with_the_exit_status(tmp_path: Path) -> Non
     assert "0 failed, 1 showing errors" in result.stdout
 
 
-def test_cache_key_holds_the_python_version() -> None:
-    """12. A lesson's results depend on the Python that ran them."""
-    assert f"python=={sys.version}".encode() in cache.library_versions()
+def test_cache_key_holds_the_python_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """12. A lesson's results depend on the Python that ran them: another Python, another key."""
+    inputs = cache.KeyInputs(None, (), False)
+    cache.library_versions.cache_clear()
+    before = inputs.digest
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    cache.library_versions.cache_clear()
+    try:
+        assert cache.KeyInputs(None, (), False).digest != before
+    finally:
+        monkeypatch.undo()
+        cache.library_versions.cache_clear()
 
 
 # --- 10. the --watch server ------------------------------------------------------------------

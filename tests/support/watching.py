@@ -11,19 +11,24 @@ import time
 from pathlib import Path
 from typing import Iterator
 
+from playwright.sync_api import Error as PageError
+
 from support.builds import ROOT
 
+
 def wait_until(check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
+    """`check()`'s first true value, asked every 0.2 s. A page that is reloading under the check (its
+    document gone, an element not there yet) is asked again; any other exception is the test's failure."""
+    deadline, last = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
         try:
             value = check()
             if value:
                 return value
-        except Exception:  # the page is reloading under us
-            pass
+        except PageError as exc:
+            last = exc
         time.sleep(0.2)
-    raise AssertionError("timed out")
+    raise AssertionError(f"timed out after {timeout} s" + (f"; the page last said: {last}" if last else ""))
 
 
 @contextlib.contextmanager
