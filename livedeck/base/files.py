@@ -14,13 +14,34 @@ def _unchanged(path: Path, data: bytes) -> bool:
         return False
 
 
+def temporary(name: str) -> dict[str, str]:
+    """The one naming rule of every temporary file and folder a build makes, for tempfile's mkstemp and
+    mkdtemp: `.<name>.<pid>.<random>.tmp`, hidden, beside what it becomes. The writer's pid lets a later
+    build remove what a killed one left (remove_stale_temporaries)."""
+    return {"prefix": f".{name}.{os.getpid()}.", "suffix": ".tmp"}
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process is still running: not gone, and not a zombie (a killed build whose parent has not
+    yet collected it, as a test harness reading its output has not). Another user's process is alive."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True  # no /proc (macOS): alive as far as can be told
+
+
 def _stage(path: Path, data: bytes) -> str:
     """`data` written in full under a temporary name beside `path`; returns that name. An error
     (full disk, refused folder) names `path`, not its temporary."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # The writer's pid in the name lets a later build remove what a killed one left.
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
+        fd, temp = tempfile.mkstemp(dir=path.parent, **temporary(path.name))
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
@@ -72,16 +93,6 @@ def remove_others(folder: Path, keep: set[str]) -> None:
                 old.unlink()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_stale_temporaries(folder: Path) -> None:
     """Delete temporary files that a killed build left (their writer's pid is gone).
 
@@ -94,7 +105,7 @@ def remove_stale_temporaries(folder: Path) -> None:
             pid = int(temp.name.split(".")[-3])
         except (ValueError, IndexError):
             continue
-        if not _alive(pid):
+        if not process_alive(pid):
             if temp.is_dir():
                 shutil.rmtree(temp, ignore_errors=True)
             else:

@@ -28,11 +28,12 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from livedeck import __version__
-from livedeck.build.reports import Card
-from livedeck.base.files import write_atomic
+
+from livedeck.base.files import temporary, write_atomic
 from livedeck.read.lesson import Lesson
 from livedeck.model import MODEL_VERSION, Block, outputs_from_json, outputs_to_json
 from livedeck.base.package_data import PACKAGE, code_files
+from livedeck.writers import Card
 
 # The stages whose code alters what execution captures (the rest only alters rendering): reading the
 # lesson, the model it is recorded in, the helpers lessons call, and the run itself.
@@ -175,7 +176,7 @@ def store_executed(cache: Path, key: str, outputs: tuple[tuple[Block, ...], ...]
     if entry.exists():
         return
     entry.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=f".{key[:12]}.{os.getpid()}.", suffix=".tmp"))
+    temp = Path(tempfile.mkdtemp(dir=entry.parent, **temporary(key[:12])))
     try:
         (temp / "files").mkdir()
         for name, data in files.items():

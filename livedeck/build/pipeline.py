@@ -16,14 +16,15 @@ from livedeck.settings.course import Settings, SettingsError, lesson_settings, r
 from livedeck.base.files import remove_stale_temporaries
 from livedeck.read.lesson import Lesson, LessonError
 from livedeck.model import Block, Error
-from livedeck.settings.options import BuildOptions, UsageError, resolved
+from livedeck.base.errors import Kind, OutputError, UsageError, cannot_write, internal_error
+from livedeck.settings.options import BuildOptions, resolved
 from livedeck.build.plan import Rerender, make_plan, select_lessons, settle_formats
-from livedeck.build.publish import FormatError, OutputError, write_deck
-from livedeck.build.reports import Built, Card, LessonReport, State
+from livedeck.build.publish import FormatError, write_deck
+from livedeck.build.reports import Built, LessonReport, State
 from livedeck.build.workers import Job, Outcome, default_workers, run_all, start_server
-from livedeck.writers import BY_NAME, FORMATS, CourseLesson, Warn
+from livedeck.writers import BY_NAME, FORMATS, Card, CourseLesson, Warn
 
-__all__ = ["BuildOptions", "LessonReport", "State", "UsageError", "build"]
+__all__ = ["BuildOptions", "LessonReport", "State", "build"]
 
 
 def execute_job(job: Job) -> Outcome:
@@ -69,7 +70,7 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
         return Outcome(lesson.name, error=str(exc), seconds=time.perf_counter() - start)
     except OutputError as exc:
         return Outcome(lesson.name, error=f"{lesson.path}: {exc}", seconds=time.perf_counter() - start,
-                       bad_output=True)
+                       kind=Kind.OUTPUT)
     card = Card(deck.title, deck.subtitle, published.slides)
     built = Built(card, published.files, errors_shown or published.errors_shown, inputs | pictures.inputs,
                   lesson_notices(lesson) + pictures.warnings + published.warnings)
@@ -82,10 +83,7 @@ def _rerender(job: Rerender, options: BuildOptions) -> Outcome:
     try:
         return render(job.lesson, job.outputs, job.files, job.inputs, options, False, start)
     except Exception:  # livedeck's own bug: that lesson fails with the traceback, the others go on
-        import traceback
-
-        return Outcome(job.lesson.name, error=f"{job.lesson.path}: internal error in livedeck:\n"
-                                              f"{traceback.format_exc()}")
+        return Outcome(job.lesson.name, error=internal_error(job.lesson.path), kind=Kind.INTERNAL)
 
 
 @dataclass
@@ -112,7 +110,7 @@ class _Progress:
     def outcome(self, outcome: Outcome, path: Path, state: State) -> None:
         if outcome.result is None:
             self.done(LessonReport(outcome.name, path, State.FAILED, outcome.seconds, outcome.error,
-                                   bad_output=outcome.bad_output))
+                                   kind=outcome.kind))
         else:
             self.done(LessonReport(outcome.name, path, state, outcome.seconds,
                                    errors_shown=outcome.result.errors_shown), outcome.result)
@@ -125,7 +123,7 @@ def _check_folders(options: BuildOptions) -> None:
             with tempfile.TemporaryFile(dir=folder):
                 pass
         except OSError as exc:
-            raise UsageError(f"cannot write to {options.shown(folder)}/: {exc.strerror or exc}") from None
+            raise OutputError(cannot_write(f"to {options.shown(folder)}/", exc)) from None
         remove_stale_temporaries(folder)  # what a killed build left behind
 
 
@@ -171,7 +169,7 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
     if plan.runs:
         start_server(_names_torch(lessons, options))  # its torch import overlaps what this process does meanwhile
         for name in options.formats:
-            BY_NAME[name].head_start([job.lesson for job in plan.runs], options)
+            BY_NAME[name].writer().head_start([job.lesson for job in plan.runs], options)
         if any(BY_NAME[name].draws_slides for name in options.formats):  # the layout stage's own head start
             from livedeck.layout.formulas import warm
 
@@ -194,5 +192,5 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
         typesetting.finish()
     changed = bool(jobs or plan.rerenders)
     for fmt in FORMATS:  # every format hears of it: the course page lists the files of them all
-        fmt.finish(lambda: _course(options, progress.cards), options, changed)
+        fmt.writer().finish(lambda: _course(options, progress.cards), options, changed)
     return [progress.reports[name] for name, _ in lessons] + misnamed

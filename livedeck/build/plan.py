@@ -8,9 +8,10 @@ from pathlib import Path
 from livedeck.build import cache
 from livedeck.read.lesson import Lesson, LessonError
 from livedeck.model import Block
-from livedeck.settings.options import BuildOptions, UsageError
-from livedeck.build.reports import Card, LessonReport, State
-from livedeck.writers import BY_NAME, DEFAULT_FORMATS, FORMATS, Warn, in_build_order
+from livedeck.base.errors import Kind, UsageError
+from livedeck.settings.options import BuildOptions
+from livedeck.build.reports import LessonReport, State
+from livedeck.writers import BY_NAME, DEFAULT_FORMATS, FORMATS, Card, Warn, in_build_order
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def select_lessons(options: BuildOptions) -> tuple[list[tuple[str, Path]], list[
         try:
             found.append((lesson_name(path), path))
         except LessonError as exc:
-            misnamed.append(LessonReport(path.stem, path, State.FAILED, message=str(exc), bad_input=True))
+            misnamed.append(LessonReport(path.stem, path, State.FAILED, message=str(exc), kind=Kind.USAGE))
     names = [name for name, _ in found]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -75,7 +76,7 @@ def settle_formats(options: BuildOptions, warn: Warn) -> BuildOptions:
     prepared: set[str] = set()
     while todo := [name for name in options.formats if name not in prepared]:
         for name in todo:
-            options = BY_NAME[name].prepare(options, warn)
+            options = BY_NAME[name].writer().prepare(options, warn)
             prepared.add(name)
         options = replace(options, formats=in_build_order(set(options.formats)))
     return options
@@ -100,7 +101,7 @@ def make_plan(lessons: list[tuple[str, Path]], options: BuildOptions) -> Plan:
         try:
             lesson = read_lesson(path)
         except LessonError as exc:
-            plan.unreadable.append(LessonReport(name, path, State.FAILED, message=str(exc), bad_input=True))
+            plan.unreadable.append(LessonReport(name, path, State.FAILED, message=str(exc), kind=Kind.USAGE))
             continue
         execution_key = cache.execution_key(lesson, inputs)
         cached = None if options.force else cache.load_executed(options.cache, execution_key)

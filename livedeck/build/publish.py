@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import tempfile
 import textwrap
@@ -10,20 +9,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from livedeck.base.errors import Kind, LivedeckError, OutputError, cannot_write
 from livedeck.settings.course import where_set
-from livedeck.base.files import publish, remove_others
+from livedeck.base.files import publish, remove_others, temporary
 from livedeck.read.lesson import Lesson, markdown_line
 from livedeck.model import Block, Deck
 from livedeck.settings.options import BuildOptions
 from livedeck.writers import BY_NAME, Sources, WriteContext
 
 
-class FormatError(Exception):
+class FormatError(LivedeckError):
     """One format of a lesson could not be made; the message names the format and the cause."""
-
-
-class OutputError(Exception):
-    """The outputs could not be written (full disk, read-only or refused folder): exit status 2."""
+    kind = Kind.LESSON
 
 
 @dataclass(frozen=True)
@@ -46,7 +43,7 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
             for name, data in files.items():
                 (stage / name).write_bytes(data)  # what the writers read the figures from, until published
         except OSError as exc:
-            raise OutputError(f"cannot write {options.shown(figures)}/: {exc.strerror or exc}") from None
+            raise OutputError(cannot_write(f"{options.shown(figures)}/", exc)) from None
         context = WriteContext(figures=stage, templates=options.templates, pptx_template=options.pptx_template,
                                cache=options.cache / "math", figures_shown=options.shown(figures))
         laid = _laid_out(deck, lesson, options, context) if any(BY_NAME[name].draws_slides for name in options.formats) else None
@@ -58,8 +55,7 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
         publish(everything)
         remove_others(figures, set(files))
     except OSError as exc:
-        raise OutputError(f"cannot write {options.shown(Path(exc.filename or options.dist))}: "
-                          f"{exc.strerror or exc}") from None
+        raise OutputError(cannot_write(options.shown(Path(exc.filename or options.dist)), exc)) from None
     if laid is None:
         return Published(tuple(everything), deck.slide_count)
     as_text = [BY_NAME[name].label for name in options.formats if BY_NAME[name].math_as_text]
@@ -99,7 +95,7 @@ def _make(name: str, sources: Sources) -> dict[str, bytes]:
 
     fmt = BY_NAME[name]
     try:
-        return fmt.make(sources)
+        return fmt.writer().make(sources)
     except (PrintError, OSError) as exc:
         raise FormatError(f"{sources.lesson.path}: the {fmt.label} could not be made: {exc}") from None
     except Exception as exc:  # a writer's failure costs this lesson, never its other outputs
@@ -113,9 +109,9 @@ def _staging(parent: Path, name: str, options: BuildOptions) -> Iterator[Path]:
     """A temporary folder for one lesson's files; a build killed meanwhile leaves it to the next build
     to remove (its name carries the pid, like every temporary)."""
     try:
-        stage = Path(tempfile.mkdtemp(dir=parent, prefix=f".{name}.{os.getpid()}.", suffix=".tmp"))
+        stage = Path(tempfile.mkdtemp(dir=parent, **temporary(name)))
     except OSError as exc:
-        raise OutputError(f"cannot write to {options.shown(parent)}/: {exc.strerror or exc}") from None
+        raise OutputError(cannot_write(f"to {options.shown(parent)}/", exc)) from None
     try:
         yield stage
     finally:

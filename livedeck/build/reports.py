@@ -4,6 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Optional
+
+from livedeck.base.errors import Kind
+from livedeck.writers import Card
 
 
 class State(StrEnum):
@@ -20,17 +24,8 @@ class LessonReport:
     state: State
     seconds: float = 0.0
     message: str = ""
-    bad_input: bool = False  # failed before running: the lesson file itself is malformed
+    kind: Optional[Kind] = None  # what made it fail (livedeck.base.errors: the exit status follows from it)
     errors_shown: bool = False  # built with --allow-errors, and a cell raised or a formula could not be typeset
-    bad_output: bool = False  # its outputs could not be written (full disk, refused folder)
-
-
-@dataclass(frozen=True)
-class Card:
-    """What the course page says of a lesson besides its files."""
-    title: str
-    subtitle: str = ""  # markdown
-    slides: int = 0  # as presented, the title slide included
 
 
 @dataclass(frozen=True)

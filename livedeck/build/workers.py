@@ -14,10 +14,11 @@ import os
 import signal
 import sys
 import time
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
+
+from livedeck.base.errors import Kind, internal_error
 
 PRELOAD = ["livedeck.cli.preload"]
 EXIT_GRACE = 2.0  # seconds a finished worker may take to exit before its process group is killed
@@ -37,7 +38,7 @@ class Outcome:
     result: Any = None  # None when the job failed
     error: str = ""
     seconds: float = 0.0
-    bad_output: bool = False  # failed writing its outputs (full disk, refused folder), not in the lesson
+    kind: Kind = Kind.LESSON  # what failed, when the job did (livedeck.base.errors: it sets the exit status)
 
 
 def _child(conn: multiprocessing.connection.Connection, function: Callable[[Job], Outcome], job: Job) -> None:
@@ -47,7 +48,7 @@ def _child(conn: multiprocessing.connection.Connection, function: Callable[[Job]
     try:
         outcome = function(job)
     except BaseException:  # livedeck's own bug, not the lesson's: still report, never hang
-        outcome = Outcome(job.name, error=f"{job.path}: internal error in livedeck:\n" + traceback.format_exc())
+        outcome = Outcome(job.name, error=internal_error(job.path), kind=Kind.INTERNAL)
     try:
         conn.send(outcome)
         conn.close()

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
+from livedeck.base.errors import INTERRUPTED, Kind, LivedeckError, exit_status
 from livedeck.base.package_data import TEMPLATES
-from livedeck.build.pipeline import BuildOptions, LessonReport, State, UsageError, build
+from livedeck.build.pipeline import BuildOptions, LessonReport, State, build
 from livedeck.writers import DEFAULT_FORMATS, FORMATS
 
 HELP = """Build the course's slide decks from the runnable lessons in slides/.
@@ -120,16 +121,11 @@ def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist:
 
         try:
             watch_and_serve(options, port, report, click.echo, _warn)
-        except UsageError as exc:
-            raise click.UsageError(str(exc)) from None
         except KeyboardInterrupt:
             click.echo("stopped")
         return
     written: list[str] = []
-    try:
-        reports = build(options, lambda r: _print_report(r, quiet), _warn, written.extend)
-    except UsageError as exc:
-        raise click.UsageError(str(exc)) from None
+    reports = build(options, lambda r: _print_report(r, quiet), _warn, written.extend)
     failed = [r for r in reports if r.state == State.FAILED]
     errors_shown = [r for r in reports if r.errors_shown]
     if not quiet:
@@ -139,9 +135,7 @@ def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist:
                    f"{counts[State.RENDERED]} re-rendered, {counts[State.CACHED]} up to date, "
                    f"{len(failed)} failed{shown} "
                    f"→ {', '.join(written)} in {dist}/, {time.perf_counter() - start:.1f} s")
-    # 2: a lesson file is malformed or an output could not be written (like bad command-line input);
-    # 1: a lesson failed or showed errors
-    sys.exit(2 if any(r.bad_input or r.bad_output for r in failed) else 1 if failed or errors_shown else 0)
+    sys.exit(exit_status([r.kind or Kind.LESSON for r in failed] + [Kind.LESSON] * bool(errors_shown)))
 
 
 def run() -> None:
@@ -152,6 +146,9 @@ def run() -> None:
     except click.UsageError as exc:
         click.secho(f"build.py: error: {exc.format_message()}", fg="red", err=True)
         sys.exit(2)
+    except LivedeckError as exc:  # before any lesson ran: settings, templates, programs, output folders
+        click.secho(f"build.py: error: {exc}", fg="red", err=True)
+        sys.exit(exit_status([exc.kind]))
     except (KeyboardInterrupt, click.Abort):
         # The lessons' process groups were killed on the way here; every file was written whole or not
         # at all. Exit at once: an interpreter shutting down mid-build can abort in C code (SIGABRT),
@@ -159,6 +156,6 @@ def run() -> None:
         click.echo("build.py: interrupted; outputs are as the last complete write left them", err=True)
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(130)
+        os._exit(INTERRUPTED)
 
 

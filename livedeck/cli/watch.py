@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Callable
 
 from livedeck.read.lesson import LESSON_SUFFIXES
-from livedeck.build.pipeline import BuildOptions, LessonReport, State, UsageError, build
+from livedeck.base.errors import LivedeckError
+from livedeck.build.pipeline import BuildOptions, LessonReport, State, build
 
 STATUS_PATH = "/__livedeck__/status"
 SCRIPT_PATH = "/__livedeck__/reload.js"
@@ -150,7 +151,7 @@ def watch(options: BuildOptions, port: int, report: Callable[[LessonReport], Non
                 seen = now
                 try:
                     status.update(build(options, report, warn))
-                except UsageError as exc:  # e.g. a lesson file saved under a bad name: say so, keep watching
+                except LivedeckError as exc:  # e.g. a lesson file saved under a bad name: say so, keep watching
                     announce(f"error: {exc}")
     finally:
         server.shutdown()

@@ -15,6 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Optional
 
+from livedeck.base.errors import UsageError
 from livedeck.layout import measure
 from livedeck.layout.fit import Formulas, Placed, Planner, fit_slide
 from livedeck.layout.formulas import Formula, FormulaError, Key, formulas_in, typeset
@@ -29,7 +30,7 @@ from livedeck.style.theme import CodeStyle
 TITLE_INSET = 7.2  # left and right inside a title box
 
 
-class TooLong(Exception):
+class TooLong(UsageError):
     """A course setting longer than the slides can hold (the footer's date): which, and how much fits."""
 
     def __init__(self, key: str, text: str, fits: int, where: str):

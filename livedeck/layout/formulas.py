@@ -20,7 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
-from livedeck.base.files import write_atomic
+from livedeck.base.errors import EnvironmentProblem, Kind, LivedeckError
+from livedeck.base.files import process_alive, write_atomic
 from livedeck.layout.geometry import LEVELS, MATH_FLOOR, TEXT_INSET, TITLE_SIZE, body_box, title_box
 from livedeck.markup.markdown import parser
 from livedeck.base.package_data import NODE_MODULES
@@ -36,8 +37,9 @@ LARGEST = {True: (_BODY.w / MATH_FLOOR, _BODY.h / MATH_FLOOR),
            False: ((_BODY.w - 2 * TEXT_INSET[0]) / LEVELS[-1][0], 6.0)}
 
 
-class FormulaError(Exception):
+class FormulaError(LivedeckError):
     """A formula the lesson cannot have: the math engine cannot typeset it, or no slide can show it."""
+    kind = Kind.LESSON
 
     def __init__(self, latex: str, message: str):
         super().__init__(f"a formula cannot be typeset: {latex}: {message}")
@@ -62,7 +64,7 @@ class Formula:
 Key = tuple[str, bool]  # latex, display
 
 
-class MathEngineMissing(Exception):
+class MathEngineMissing(EnvironmentProblem):
     """node, or MathJax from npm, is not installed."""
 
 
@@ -159,26 +161,13 @@ def formulas_in(markdown: str) -> list[Key]:
 WARMING = ".warming-"  # + the pid of a build whose head start is typesetting into the cache now
 
 
-def _running(pid: int) -> bool:
-    """Whether a build is still running: not gone, and not a zombie (a killed build whose parent has
-    not yet collected it, as a test harness reading its output has not)."""
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, PermissionError):
-        return False
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True  # no /proc (macOS): alive as far as can be told
-
-
 def _wait_for_head_start(cache: Optional[Path]) -> bool:
     """Wait while a running build's head start typesets into `cache`; whether there was one."""
     def live() -> list[Path]:
         found = []
         for lock in cache.glob(WARMING + "*") if cache is not None and cache.is_dir() else ():
             pid = lock.name[len(WARMING):]
-            if pid.isdigit() and _running(int(pid)):
+            if pid.isdigit() and process_alive(int(pid)):
                 found.append(lock)  # a killed build's lock is ignored (the next head start removes it)
         return found
 

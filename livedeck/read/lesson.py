@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
+from livedeck.base.errors import UsageError
 from livedeck.settings.course import SettingsError, split_front_matter
 
 # Any alphabet's letters (`07_über.py`), digits, _ and -: the name is a file name in dist/ and a URL.
@@ -32,7 +33,7 @@ OPTION_TYPES: dict[str, type] = {
 }
 
 
-class LessonError(Exception):
+class LessonError(UsageError):
     """A mistake in a lesson, located in its file; shown to the user without a traceback."""
 
     def __init__(self, path: Path | str, line: int, message: str):

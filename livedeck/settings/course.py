@@ -15,10 +15,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional
 
+from livedeck.base.errors import UsageError
+
 COURSE_FILE = "course.toml"
 
 
-class SettingsError(Exception):
+class SettingsError(UsageError):
     """A course.toml or front-matter key that is unknown or of the wrong type; names the file and line."""
 
     def __init__(self, path: Path, line: int, message: str):

@@ -10,10 +10,6 @@ from livedeck.settings.course import Settings
 from livedeck.base.package_data import TEMPLATES
 
 
-class UsageError(Exception):
-    """Bad command-line input, or outputs that cannot be written: reported in one line, exit status 2."""
-
-
 @dataclass(frozen=True)
 class BuildOptions:
     slides: Path = Path("slides")

@@ -5,24 +5,28 @@ extension), its label on the course page, the module that makes it, and any extr
 writes. The pipeline, the course page, `--help` and the cache all read this table; adding a
 format is one module and one line here.
 
-Each format's module has `make(sources) -> {file name in dist/: bytes}`, and may have (and
-then lists in `hooks`) `prepare(options, warn) -> options` (once per build, before any lesson:
+Each format's module exports `WRITER`, a `Writer`: its `make(sources) -> {file name in dist/: bytes}`,
+and the hooks it needs of `prepare(options, warn) -> options` (once per build, before any lesson:
 check programs and templates, copy assets), `head_start(lessons, options)` (in the build's own
-process while the lesson workers start) and `finish(course, options, changed)` (after the
-lessons: the course page). A format's module is light to import; its libraries load in `make`. Deck writers are functions over the deck model and run no code;
-a PDF is printed from the HTML deck just made; a notebook is made from the lesson itself.
+process while the lesson workers start) and `finish(course, options, changed)` (after the lessons:
+the course page); a hook it does not give does nothing. A format's module is light to import; its
+libraries load in `make`. Deck writers are functions over the deck model and run no code; a PDF is
+printed from the HTML deck just made; a notebook is made from the lesson itself.
 """
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from livedeck.base.package_data import TEMPLATES
 from livedeck.model import Block, Deck
 from livedeck.settings.options import BuildOptions
+
+if TYPE_CHECKING:  # for the type checker alone: the command line imports this table, and they are heavy
+    from livedeck.layout import LaidDeck
+    from livedeck.read.lesson import Lesson
 
 Warn = Callable[[str], None]
 
@@ -44,10 +48,10 @@ class Sources:
     deck: Deck
     context: WriteContext
     options: BuildOptions
-    lesson: Any = None  # livedeck.read.lesson.Lesson
+    lesson: Optional[Lesson] = None
     outputs: tuple[tuple[Block, ...], ...] = ()
     files: dict[str, bytes] = field(default_factory=dict)  # the lesson's figures and side files
-    laid: Any = None  # livedeck.layout.LaidDeck: the deck as laid out, for the formats that draw slides
+    laid: Optional[LaidDeck] = None  # the deck as laid out, for the formats that draw slides
     made: dict[str, bytes] = field(default_factory=dict)  # file name in dist/ → bytes, formats made before
 
 
@@ -65,7 +69,6 @@ class Format:
     label: str  # on the course page
     module: str  # the module that makes it
     extras: tuple[Extra, ...] = ()
-    hooks: tuple[str, ...] = ()  # which of prepare, head_start and finish its module has (others: not imported)
     draws_slides: bool = False  # drawn from the laid-out slides (the layout stage runs once for all of them)
     math_as_text: bool = False  # inline formulas drawn as text runs, not pictures (layout.mathtext)
     by_default: bool = False  # written when a build names no format
@@ -74,23 +77,18 @@ class Format:
         """(label, file name in dist/) of every file this format may write for a lesson."""
         return [(self.label, f"{lesson}.{self.name}")] + [(extra.label, lesson + extra.suffix) for extra in self.extras]
 
-    def code(self) -> ModuleType:
-        return importlib.import_module(self.module)  # on use: each format pulls in its own libraries
+    def writer(self) -> Writer:
+        writer = importlib.import_module(self.module).WRITER  # on use: each format pulls in its own libraries
+        assert isinstance(writer, Writer), self.module
+        return writer
 
-    def make(self, sources: Sources) -> dict[str, bytes]:
-        return self.code().make(sources)
 
-    def prepare(self, options: BuildOptions, warn: Warn) -> BuildOptions:
-        return self.code().prepare(options, warn) if "prepare" in self.hooks else options
-
-    def head_start(self, lessons: list, options: BuildOptions) -> None:
-        if "head_start" in self.hooks:
-            self.code().head_start(lessons, options)
-
-    def finish(self, course: Callable[[], list[CourseLesson]], options: BuildOptions, changed: bool) -> None:
-        """Once the lessons are built: `course()` lists them all; `changed`: whether any was rebuilt."""
-        if "finish" in self.hooks:
-            self.code().finish(course, options, changed)
+@dataclass(frozen=True)
+class Card:
+    """What the course page says of a lesson besides its files."""
+    title: str
+    subtitle: str = ""  # markdown
+    slides: int = 0  # as presented, the title slide included
 
 
 @dataclass(frozen=True)
@@ -98,17 +96,33 @@ class CourseLesson:
     """A lesson of the course, as its page lists it (whether or not this build touched it)."""
     name: str
     path: Path
-    card: Any  # livedeck.build.reports.Card: its title, subtitle and slide count
+    card: Card
+
+
+def _unchanged(options: BuildOptions, warn: Warn) -> BuildOptions:
+    return options
+
+
+def _nothing(*args: object) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Writer:
+    """What a format's module exports as WRITER: how it makes a lesson's files, and the hooks it needs
+    (a hook it does not give does nothing)."""
+    make: Callable[[Sources], dict[str, bytes]]
+    prepare: Callable[[BuildOptions, Warn], BuildOptions] = _unchanged  # once per build, before any lesson
+    head_start: Callable[[list[Lesson], BuildOptions], None] = _nothing  # while the lesson workers start
+    # once the lessons are built: `course()` lists them all; the flag says whether any was rebuilt
+    finish: Callable[[Callable[[], list[CourseLesson]], BuildOptions, bool], None] = _nothing
 
 
 # In build order: a format comes after those it is made from.
 FORMATS = (
-    Format("html", "Slides", "livedeck.writers.html", hooks=("prepare", "head_start", "finish"), draws_slides=True,
-           by_default=True),
-    Format("pptx", "PowerPoint", "livedeck.writers.pptx", hooks=("prepare",), draws_slides=True, math_as_text=True,
-           by_default=True),
-    Format("pdf", "PDF", "livedeck.writers.pdf", (Extra("Handout (PDF)", "-handout.pdf", "handout"),),
-           hooks=("prepare",), draws_slides=True),
+    Format("html", "Slides", "livedeck.writers.html", draws_slides=True, by_default=True),
+    Format("pptx", "PowerPoint", "livedeck.writers.pptx", draws_slides=True, math_as_text=True, by_default=True),
+    Format("pdf", "PDF", "livedeck.writers.pdf", (Extra("Handout (PDF)", "-handout.pdf", "handout"),), draws_slides=True),
     Format("ipynb", "Notebook", "livedeck.writers.notebook"),
     Format("json", "Deck model (JSON)", "livedeck.writers.json"),
 )

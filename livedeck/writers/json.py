@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 from livedeck.model import to_json
+from livedeck.writers import Sources, Writer
 
 
-def make(sources) -> dict[str, bytes]:
+def make(sources: Sources) -> dict[str, bytes]:
     return {f"{sources.deck.name}.json": to_json(sources.deck).encode("utf-8")}
+
+
+WRITER = Writer(make)

@@ -14,6 +14,7 @@ from livedeck.helpers.display import TableData, as_html, as_text
 from livedeck.read.lesson import Lesson
 from livedeck.model import Block, Error, Figure, Stream, Table, Value
 from livedeck.markup.pieces import Kind, split_markdown
+from livedeck.writers import Sources, Writer
 
 ALERTS = {"tip": "success", "warning": "warning", "caution": "danger", "important": "danger"}  # callout → alert
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -112,6 +113,9 @@ def write_notebook(lesson: Lesson, outputs: Optional[tuple[tuple[Block, ...], ..
     return (nbformat.writes(notebook) + "\n").encode("utf-8")
 
 
-def make(sources) -> dict[str, bytes]:
+def make(sources: Sources) -> dict[str, bytes]:
     shown = (sources.outputs, sources.files) if sources.options.with_outputs else ()
     return {f"{sources.deck.name}.ipynb": write_notebook(sources.lesson, *shown)}
+
+
+WRITER = Writer(make)

@@ -15,16 +15,22 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
+from livedeck.base.errors import EnvironmentProblem, Kind, LivedeckError
+from livedeck.base.files import temporary
+from livedeck.settings.options import BuildOptions
+from livedeck.writers import Sources, Warn, Writer
+
 CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 OFFICES = ("soffice", "libreoffice")
 PRINT_TIMEOUT_MS = 60_000
 
 
-class PrintError(Exception):
+class PrintError(LivedeckError):
     """Chromium or LibreOffice failed on a deck: reported as that lesson's failure, in one line."""
+    kind = Kind.LESSON
 
 
-class MissingProgram(Exception):
+class MissingProgram(EnvironmentProblem):
     """Neither Chromium nor LibreOffice: said in one line, naming what to install."""
 
 
@@ -117,21 +123,16 @@ def convert_pptx(pptx: bytes, name: str) -> bytes:
             raise PrintError(f"LibreOffice could not convert {name}.pptx to PDF: {exc}") from None
 
 
-def prepare(options, warn):
+def prepare(options: BuildOptions, warn: Warn) -> BuildOptions:
     """Which program prints, decided once per build; a PDF printed by Chromium is printed from the HTML deck."""
     from dataclasses import replace
 
-    from livedeck.settings.options import UsageError
-
-    try:
-        maker = check_programs(options.handout)
-    except MissingProgram as exc:
-        raise UsageError(str(exc)) from None
+    maker = check_programs(options.handout)  # neither program: MissingProgram, the environment's error
     formats = options.formats + (("html",) if maker == "chromium" and "html" not in options.formats else ())
     return replace(options, pdf_maker=maker, formats=formats)
 
 
-def make(sources) -> dict[str, bytes]:
+def make(sources: Sources) -> dict[str, bytes]:
     """NAME.pdf (and NAME-handout.pdf): printed from the HTML deck just made, or LibreOffice's from the .pptx."""
     name, options = sources.deck.name, sources.options
     if options.pdf_maker == "libreoffice":
@@ -141,9 +142,12 @@ def make(sources) -> dict[str, bytes]:
         return {f"{name}.pdf": convert_pptx(pptx, name)}
     # Printed from a folder of its own in dist/, beside a link to the assets, so that the page's relative
     # links hold before it is published; the folder's name marks it as a temporary of this process.
-    with tempfile.TemporaryDirectory(dir=options.dist, prefix=f".{name}.{os.getpid()}.", suffix=".tmp") as stage:
+    with tempfile.TemporaryDirectory(dir=options.dist, **temporary(name)) as stage:
         (Path(stage) / "assets").symlink_to(options.dist / "assets", target_is_directory=True)
         page = Path(stage) / f"{name}.html"
         page.write_bytes(sources.made[f"{name}.html"])
         script = options.templates / "reveal" / "handout.js" if options.handout else None
         return dict(zip((f"{name}.pdf", f"{name}-handout.pdf"), print_html(page, script)))
+
+
+WRITER = Writer(make, prepare=prepare)

@@ -2,42 +2,44 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
+
+from livedeck.read.lesson import Lesson
+from livedeck.settings.options import BuildOptions
+from livedeck.writers import CourseLesson, Sources, Warn, Writer
 
 
-def make(sources) -> dict[str, bytes]:
+def make(sources: Sources) -> dict[str, bytes]:
     from livedeck.writers.html.render import write_html
 
     return {f"{sources.deck.name}.html": write_html(sources.deck, sources.laid, sources.context)}
 
 
-def prepare(options, warn):
+def prepare(options: BuildOptions, warn: Warn) -> BuildOptions:
     """reveal.js, the fonts and the stylesheet copied into dist/assets/ once per build: the decks present offline."""
-    from livedeck.writers.html.assets import MissingAssets, copy_assets
-    from livedeck.settings.options import UsageError
+    from livedeck.base.errors import OutputError, cannot_write
+    from livedeck.writers.html.assets import copy_assets
 
     try:
-        copy_assets(options.dist, options.templates)
-    except MissingAssets as exc:
-        raise UsageError(str(exc)) from None
+        copy_assets(options.dist, options.templates)  # no npm packages: MissingAssets, the environment's error
     except OSError as exc:  # a full disk, a refused file: one line, and every deck as it was
-        raise UsageError(f"cannot write {options.shown(Path(exc.filename or options.dist))}: "
-                         f"{exc.strerror or exc}") from None
+        raise OutputError(cannot_write(options.shown(Path(exc.filename or options.dist)), exc)) from None
     return options
 
 
-def head_start(lessons, options) -> None:
+def head_start(lessons: list[Lesson], options: BuildOptions) -> None:
     """Load the writer, while the lesson workers start: it also writes the course page."""
     from livedeck.writers.html import render  # noqa: F401
 
 
-def finish(course, options, changed: bool) -> None:
+def finish(course: Callable[[], list[CourseLesson]], options: BuildOptions, changed: bool) -> None:
     """dist/index.html, the course page: every lesson with each file it has in dist/. Written when
     lessons changed, by any build that makes HTML or finds the page there already."""
     page = options.dist / "index.html"
     if not (changed if page.exists() else "html" in options.formats):
         return
+    from livedeck.base.errors import OutputError, cannot_write
     from livedeck.base.files import write_atomic
-    from livedeck.settings.options import UsageError
     from livedeck.writers import all_files
     from livedeck.writers.html.render import IndexFile, IndexLesson, write_index
 
@@ -54,4 +56,7 @@ def finish(course, options, changed: bool) -> None:
     try:
         write_atomic(page, write_index(decks, options.course, options.templates))
     except OSError as exc:
-        raise UsageError(f"cannot write {options.shown(page)}: {exc.strerror or exc}") from None
+        raise OutputError(cannot_write(options.shown(page), exc)) from None
+
+
+WRITER = Writer(make, prepare=prepare, head_start=head_start, finish=finish)

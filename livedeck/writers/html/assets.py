@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from livedeck.base.errors import EnvironmentProblem
 from livedeck.base.files import write_atomic
 from livedeck.style.fonts import FONTS, font_folder
 from livedeck.base.package_data import NODE_MODULES
@@ -24,7 +25,7 @@ ASSETS = [
 ]
 
 
-class MissingAssets(Exception):
+class MissingAssets(EnvironmentProblem):
     pass
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Optional
+from typing import Optional
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -29,7 +29,7 @@ from livedeck.layout.unimath import latex_to_unicode
 from livedeck.markup.markdown import parser
 from livedeck.model import Deck, Markdown, Stream
 from livedeck.style.theme import load_theme
-from livedeck.writers import WriteContext
+from livedeck.writers import Card, WriteContext
 
 
 def _math(content: str, options: dict) -> str:
@@ -268,7 +268,7 @@ class IndexFile:
 @dataclass(frozen=True)
 class IndexLesson:
     number: str  # from its file name: "01"
-    card: Any  # livedeck.build.reports.Card
+    card: Card
     files: list[IndexFile]
 
 

@@ -17,6 +17,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from livedeck.base.errors import UsageError
 from livedeck.layout import Footer, LaidDeck, LaidSlide, SlideKind
 from livedeck.layout.fit import Formulas, Placed
 from livedeck.layout.geometry import (BULLET_INDENT, CALLOUT_INSET, CAPTION_SIZE, CELL_INSET, CODE_INSET, LINE_SPACING,
@@ -36,7 +37,7 @@ ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIG
 NO_TABLE_STYLE = "{5940675A-B579-460E-94D1-54222C63F5DA}"  # "No Style, Table Grid": we style cells
 
 
-class TemplateError(Exception):
+class TemplateError(UsageError):
     """A --template that cannot be used; the message names the file and what is missing."""
 
 
