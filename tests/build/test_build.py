@@ -122,20 +122,6 @@ def test_unknown_lesson_lists_the_valid_ones() -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_help_documents_every_option() -> None:
-    """Every option the command takes, as click knows them (none listed by hand), in --help and the README."""
-    from livedeck.cli.command import main
-
-    result = run_build("--help")
-    options = [name for param in main.params for name in param.opts if name.startswith("--") and name != "--help"]
-    assert "--handout" in options and "--with-outputs" in options and len(options) >= 17
-    for option in options:
-        assert option in result.stdout
-    readme = (ROOT / "README.md").read_text()
-    for option in options:
-        assert f"`{option}" in readme, f"README does not document {option}"
-
-
 def test_bad_template_is_a_one_line_error(tmp_path: Path) -> None:
     missing = run_build("--lesson", "partials", "-f", "pptx", "--template", str(tmp_path / "none.pptx"))
     assert missing.returncode == 2 and "no such file" in missing.stderr and "Traceback" not in missing.stderr
