@@ -17,8 +17,11 @@ deck: $(STAMP)
 	  $(PY) build.py -f html -f pptx -f ipynb; \
 	fi
 
-# Tests run in parallel (pytest-xdist), a file's tests together so its shared builds are made once.
+# Lint and type-check first (seconds), then the tests in parallel (pytest-xdist), a file's tests together so
+# its shared builds are made once.
 test: $(STAMP)
+	$(PY) -m ruff check livedeck tests
+	$(PY) -m mypy
 	$(PY) -m pytest -n 3 --dist loadfile
 
 # Python packages (pinned in pyproject.toml) into .venv, and reveal.js, MathJax and resvg (pinned in package-lock.json).

@@ -8,7 +8,7 @@ from typing import Any
 from livedeck.helpers.tables import table, tensor_table
 
 __version__ = "0.1.0"
-__all__ = ["grad_graph", "table", "tensor_table", "__version__"]
+__all__ = ["__version__", "grad_graph", "table", "tensor_table"]
 
 
 def __getattr__(name: str) -> Any:

@@ -5,6 +5,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TypedDict
 
 
 def _unchanged(path: Path, data: bytes) -> bool:
@@ -14,11 +15,16 @@ def _unchanged(path: Path, data: bytes) -> bool:
         return False
 
 
-def temporary(name: str) -> dict[str, str]:
+class TemporaryNames(TypedDict):
+    prefix: str
+    suffix: str
+
+
+def temporary(name: str) -> TemporaryNames:
     """The one naming rule of every temporary file and folder a build makes, for tempfile's mkstemp and
     mkdtemp: `.<name>.<pid>.<random>.tmp`, hidden, beside what it becomes. The writer's pid lets a later
     build remove what a killed one left (remove_stale_temporaries)."""
-    return {"prefix": f".{name}.{os.getpid()}.", "suffix": ".tmp"}
+    return TemporaryNames(prefix=f".{name}.{os.getpid()}.", suffix=".tmp")
 
 
 def process_alive(pid: int) -> bool:

@@ -22,17 +22,17 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 from livedeck import __version__
-
 from livedeck.base.files import temporary, write_atomic
-from livedeck.read.lesson import Lesson
-from livedeck.model import MODEL_VERSION, Block, outputs_from_json, outputs_to_json
 from livedeck.base.package_data import PACKAGE, code_files
+from livedeck.model import MODEL_VERSION, Block, outputs_from_json, outputs_to_json
+from livedeck.read.lesson import Lesson
 from livedeck.writers import Card
 
 # The stages whose code alters what execution captures (the rest only alters rendering): reading the

@@ -7,21 +7,22 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
-from livedeck.build import cache
-from livedeck.settings.course import Settings, SettingsError, lesson_settings, read_course
-from livedeck.base.files import remove_stale_temporaries
-from livedeck.read.lesson import Lesson, LessonError
-from livedeck.model import Block, Error
 from livedeck.base.errors import Kind, OutputError, UsageError, cannot_write, internal_error
-from livedeck.settings.options import BuildOptions, resolved
+from livedeck.base.files import remove_stale_temporaries
+from livedeck.build import cache
 from livedeck.build.plan import Rerender, make_plan, select_lessons, settle_formats
 from livedeck.build.publish import FormatError, write_deck
 from livedeck.build.reports import Built, LessonReport, State
 from livedeck.build.workers import Job, Outcome, default_workers, run_all, start_server
+from livedeck.model import Block, Error
+from livedeck.read.lesson import Lesson, LessonError
+from livedeck.settings.course import Settings, SettingsError, lesson_settings, read_course
+from livedeck.settings.options import BuildOptions, resolved
 from livedeck.writers import BY_NAME, FORMATS, Card, CourseLesson, Warn
 
 __all__ = ["BuildOptions", "LessonReport", "State", "build"]
@@ -53,10 +54,10 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
            inputs: dict[str, str], options: BuildOptions, errors_shown: bool, start: float) -> Outcome:
     """Lay the deck out and write every format: one error path for lessons that ran and lessons
     re-rendered from the cache. A format that fails is this lesson's failure."""
-    from livedeck.model.images import resolve_images
-    from livedeck.read.notices import lesson_notices
     from livedeck.layout.regions import cut_for_slides
+    from livedeck.model.images import resolve_images
     from livedeck.model.structure import build_deck
+    from livedeck.read.notices import lesson_notices
 
     shown, side_files = cut_for_slides(outputs)
     settings = options.course

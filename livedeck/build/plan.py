@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from livedeck.build import cache
-from livedeck.read.lesson import Lesson, LessonError
-from livedeck.model import Block
 from livedeck.base.errors import Kind, UsageError
-from livedeck.settings.options import BuildOptions
+from livedeck.build import cache
 from livedeck.build.reports import LessonReport, State
+from livedeck.model import Block
+from livedeck.read.lesson import Lesson, LessonError
+from livedeck.settings.options import BuildOptions
 from livedeck.writers import BY_NAME, DEFAULT_FORMATS, FORMATS, Card, Warn, in_build_order
 
 
@@ -106,7 +106,7 @@ def make_plan(lessons: list[tuple[str, Path]], options: BuildOptions) -> Plan:
         execution_key = cache.execution_key(lesson, inputs)
         cached = None if options.force else cache.load_executed(options.cache, execution_key)
         outputs = cache.cell_outputs(lesson, cached[0]) if cached is not None else None
-        if outputs is None:
+        if outputs is None or cached is None:
             plan.runs.append(LessonJob(lesson, options, execution_key))
         else:
             plan.rerenders.append(Rerender(lesson, outputs, *cached[1:]))

@@ -5,15 +5,15 @@ import contextlib
 import shutil
 import tempfile
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from livedeck.base.errors import Kind, LivedeckError, OutputError, cannot_write
-from livedeck.settings.course import where_set
 from livedeck.base.files import publish, remove_others, temporary
-from livedeck.read.lesson import Lesson, markdown_line
 from livedeck.model import Block, Deck
+from livedeck.read.lesson import Lesson, markdown_line
+from livedeck.settings.course import where_set
 from livedeck.settings.options import BuildOptions
 from livedeck.writers import BY_NAME, Sources, WriteContext
 

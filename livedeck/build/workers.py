@@ -14,9 +14,11 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Optional, cast
 
 from livedeck.base.errors import Kind, internal_error
 
@@ -74,10 +76,10 @@ def crash_message(path: Path, exitcode: Optional[int]) -> str:
     return f"{path}: the lesson crashed its interpreter: it exited with status {exitcode} before finishing"
 
 
-_server: Optional[multiprocessing.context.BaseContext] = None
+_server: Optional[multiprocessing.context.ForkServerContext] = None
 
 
-def start_server(torch: bool = True) -> multiprocessing.context.BaseContext:
+def start_server(torch: bool = True) -> multiprocessing.context.ForkServerContext:
     """The fork server with matplotlib and livedeck loaded, and torch when the lessons use it (`torch`:
     a course that never names it saves its second of import); started once per build, as early as possible."""
     global _server
@@ -96,7 +98,8 @@ def _end(process: multiprocessing.process.BaseProcess, grace: float = 0) -> None
     `grace`: seconds the worker may take to exit on its own first (a Pool cleans up its semaphores)."""
     process.join(grace)
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
+        if process.pid is not None:  # started
+            os.killpg(process.pid, signal.SIGKILL)
     with contextlib.suppress(ProcessLookupError):
         process.kill()  # it may not have made its group yet
     process.join()
@@ -109,21 +112,23 @@ def run_all(jobs: list[Job], function: Callable[[Job], Outcome], workers: int,
     Workers are not daemons, so lessons may start processes of their own (a daemon may not);
     each runs in its own process group, killed when its lesson is done or the build stops."""
     pending = list(jobs)
-    running: dict[object, tuple[Job, multiprocessing.process.BaseProcess, float]] = {}
+    running: dict[Connection, tuple[Job, multiprocessing.process.BaseProcess, float]] = {}
     try:
         while pending or running:
             while pending and len(running) < max(1, workers):
                 job = pending.pop(0)
                 ctx = start_server()
                 receive, send = ctx.Pipe(duplex=False)
-                process = ctx.Process(target=_child, args=(send, function, job), daemon=False)
+                process: multiprocessing.process.BaseProcess = ctx.Process(target=_child, args=(send, function, job),
+                                                                           daemon=False)
                 process.start()
                 send.close()
                 running[receive] = (job, process, time.perf_counter())
-            for conn in multiprocessing.connection.wait(list(running), timeout=0.5):
+            for ready in multiprocessing.connection.wait(list(running), timeout=0.5):
+                conn = cast(Connection, ready)  # wait() gives back the connections it was given
                 job, process, started = running.pop(conn)
                 try:
-                    outcome = conn.recv()
+                    outcome: Outcome = conn.recv()
                 except (EOFError, OSError):
                     process.join()
                     outcome = Outcome(job.name, error=crash_message(job.path, process.exitcode),

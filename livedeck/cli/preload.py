@@ -10,20 +10,20 @@ import sys
 
 os.environ.setdefault("MPLBACKEND", "agg")
 
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use("agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-import livedeck.cli.command  # noqa: E402,F401  (build.py is re-run in each worker: make that free)
-import livedeck.cli.start  # noqa: E402,F401
-import livedeck.run.execute  # noqa: E402,F401
-import livedeck.run.table_pictures  # noqa: E402,F401
-import livedeck.build.pipeline  # noqa: E402,F401
-import livedeck.model.structure  # noqa: E402,F401
-import livedeck.build.workers  # noqa: E402
-import livedeck.writers.html.render  # noqa: E402,F401
-import livedeck.writers.pptx.draw  # noqa: E402,F401
+import livedeck.build.pipeline
+import livedeck.build.workers
+import livedeck.cli.command
+import livedeck.cli.start
+import livedeck.model.structure
+import livedeck.run.execute
+import livedeck.run.table_pictures
+import livedeck.writers.html.render
+import livedeck.writers.pptx.draw
 
 
 def _warm_up() -> None:

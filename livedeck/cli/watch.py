@@ -12,12 +12,12 @@ import http.server
 import json
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from livedeck.read.lesson import LESSON_SUFFIXES
 from livedeck.base.errors import LivedeckError
 from livedeck.build.pipeline import BuildOptions, LessonReport, State, build
+from livedeck.read.lesson import LESSON_SUFFIXES
 
 STATUS_PATH = "/__livedeck__/status"
 SCRIPT_PATH = "/__livedeck__/reload.js"
@@ -59,10 +59,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     status: Status
     script: bytes
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self._answer(self._get)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._answer(super().do_HEAD)
 
     def _answer(self, method: Callable[[], None]) -> None:
@@ -76,7 +76,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         except (ValueError, OSError, UnicodeError):
             self.send_error(400, "bad URL")
 
-    def list_directory(self, path):  # noqa: ANN001 (http.server's signature)
+    def list_directory(self, path):
         self.send_error(404, "no folder listings")
         return None
 

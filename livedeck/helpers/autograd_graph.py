@@ -19,7 +19,7 @@ MAX_NODES = 400  # walked; past GROUP_ABOVE, runs of single-input steps are draw
 GROUP_ABOVE = 40  # nodes a slide can show one by one
 
 # Node kinds and how they look: leaves (tensors you made) vs the functions autograd recorded.
-STYLE = {
+STYLE: dict[str, dict[str, Any]] = {
     "output": {"fc": "#fde7c8", "ec": "#c26a00"},
     "function": {"fc": "#dbe8f8", "ec": "#2f5f9e"},
     "leaf": {"fc": "#d9f2d9", "ec": "#2e7d32"},
@@ -238,7 +238,6 @@ def grad_graph(tensor: Any, show_values: bool = False, title: str = "") -> None:
     >>> grad_graph(y, show_values=True)  # after y.backward(): each leaf's .grad too
     """
     import matplotlib.pyplot as plt
-
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
     from matplotlib.path import Path as MplPath
 

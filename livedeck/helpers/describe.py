@@ -9,7 +9,9 @@ crosses zero). A helper that draws something other than a plot (`grad_graph`) at
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from itertools import pairwise
+from typing import Any, Optional
 
 ATTACHED = "livedeck_description"  # a helper's own description of the figure it drew
 MAX_SERIES = 6  # lines described one by one; past that, a listener has lost track anyway
@@ -141,7 +143,7 @@ def series_phrase(xs: Iterable[float], ys: Iterable[float]) -> str:
     if len(points) < 3:
         return ""
     ys_only = [y for _, y in points]
-    steps = [b - a for a, b in zip(ys_only, ys_only[1:])]
+    steps = [b - a for a, b in pairwise(ys_only)]
     first, last = points[0], points[-1]
     phrases = []
     if all(step >= 0 for step in steps) and last[1] > first[1]:

@@ -3,9 +3,10 @@ in a student notebook, else to stdout."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import Callable, Optional
+from typing import Optional
 
 
 @dataclass(frozen=True)

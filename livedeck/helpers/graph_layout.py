@@ -153,7 +153,7 @@ def _route(ca: int, cb: int, band_of: list[int], slot_of: list[int], flows_left:
     if cb == ca + 1:  # the next band begins under the end of this one: down the margin
         side = "left" if flows_left[ka] else "right"
         return [("margin", side, tracks.take(tracks.margins, side))]
-    steps = []
+    steps: list[tuple] = []  # ("leave"|"lane"|"turn"|"enter", …) as each kind of step needs
 
     def gap_after(c: int):  # the gap on the side a column's arrows leave by (its band's margin at the end)
         band, slot = band_of[c], slot_of[c]

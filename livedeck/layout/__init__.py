@@ -19,10 +19,23 @@ from livedeck.base.errors import UsageError
 from livedeck.layout import measure
 from livedeck.layout.fit import Formulas, Placed, Planner, fit_slide
 from livedeck.layout.formulas import Formula, FormulaError, Key, formulas_in, typeset
+from livedeck.layout.geometry import (
+    BYLINE_SIZE,
+    DECK_TITLE_SIZES,
+    FOOTER_SIZE,
+    MARGIN,
+    SLIDE_HEIGHT,
+    SLIDE_WIDTH,
+    SUBTITLE_MAX_LINES,
+    SUBTITLE_SIZE,
+    TEXT_INSET,
+    TITLE_SIZES,
+    Box,
+    body_box,
+    footer_band,
+    title_box,
+)
 from livedeck.layout.mathtext import math_text
-from livedeck.layout.geometry import (BYLINE_SIZE, DECK_TITLE_SIZES, FOOTER_SIZE, MARGIN, SLIDE_HEIGHT,
-                                      SLIDE_WIDTH, SUBTITLE_MAX_LINES, SUBTITLE_SIZE, TEXT_INSET, TITLE_SIZES, Box,
-                                      body_box, footer_band, title_box)
 from livedeck.layout.richtext import markdown_paragraphs, plain_text
 from livedeck.model import Block, Callout, Deck, Error, Layout, Markdown, Math, Slide, Table
 from livedeck.style.theme import CodeStyle
@@ -107,7 +120,7 @@ def _title_slide(deck: Deck, planner: Planner, code_style: CodeStyle) -> list[La
                             paragraphs=tuple(markdown_paragraphs(block.text))))
         y += height + 16
     slides = [LaidSlide(deck.title, title, size, tuple(items), deck.title_notes, kind=SlideKind.TITLE)]
-    if own_slide:  # the long first paragraph: a slide of its own, laid out like any other
+    if own_slide and subtitle is not None:  # the long first paragraph: a slide of its own, laid out like any other
         slides += _content(Slide(plain_text(deck.title), (subtitle,)), planner, code_style, earlier=1)
     return slides
 

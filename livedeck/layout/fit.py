@@ -10,15 +10,34 @@ What does not fit at the floor continues on "<heading> (cont.)" slides.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Callable, Mapping, Optional
+from typing import Optional
 
 from livedeck.layout import measure
 from livedeck.layout.formulas import Formula, FormulaError, Key
-from livedeck.layout.geometry import (BULLET_INDENT, CALLOUT_INSET, CAPTION_SIZE, CELL_INSET, CODE_FLOOR, CODE_INSET,
-                                      CODE_SIZES, COLUMN_GAP, CONTINUATION, FIGURE_MIN_HEIGHT, FIGURE_TEXT_MIN, GAP, LEVELS,
-                                      LINE_SPACING, MATH_FLOOR, MATH_SIZE_FACTOR, PARAGRAPH_SPACING, TEXT_INSET, Box)
+from livedeck.layout.geometry import (
+    BULLET_INDENT,
+    CALLOUT_INSET,
+    CAPTION_SIZE,
+    CELL_INSET,
+    CODE_FLOOR,
+    CODE_INSET,
+    CODE_SIZES,
+    COLUMN_GAP,
+    CONTINUATION,
+    FIGURE_MIN_HEIGHT,
+    FIGURE_TEXT_MIN,
+    GAP,
+    LEVELS,
+    LINE_SPACING,
+    MATH_FLOOR,
+    MATH_SIZE_FACTOR,
+    PARAGRAPH_SPACING,
+    TEXT_INSET,
+    Box,
+)
 from livedeck.layout.regions import columns
 from livedeck.layout.richtext import Paragraph, Run, code_paragraphs, markdown_paragraphs, mono_paragraphs
 from livedeck.model import Block, Callout, Code, ColumnBreak, Error, Figure, Markdown, Math, Slide, Stream, Table, Value
@@ -61,6 +80,24 @@ class Piece:
     @property
     def mono(self) -> bool:
         return isinstance(self.block, (Code, Stream, Value, Error))
+
+    @property
+    def table(self) -> Table:
+        """The block, when the caller knows it for a table."""
+        assert isinstance(self.block, Table), self.block
+        return self.block
+
+    @property
+    def figure(self) -> Figure:
+        """The block, when the caller knows it for a figure."""
+        assert isinstance(self.block, Figure), self.block
+        return self.block
+
+    @property
+    def math(self) -> Math:
+        """The block, when the caller knows it for a display formula."""
+        assert isinstance(self.block, Math), self.block
+        return self.block
 
 
 def to_pieces(block: Block, code_style: CodeStyle, figures: str, width: float) -> list[Piece]:
@@ -195,7 +232,7 @@ class Planner:
         return CODE_INSET if piece.mono else CALLOUT_INSET if isinstance(piece.block, Callout) else TEXT_INSET
 
     def font(self, piece: Piece, level: int, width: float) -> float:
-        text, code, table = LEVELS[level]
+        text, code, _table = LEVELS[level]
         block = piece.block
         if piece.mono:  # the level's size, or smaller until the longest line fits (not below the floor)
             room = self.room(piece, width)
@@ -255,9 +292,9 @@ class Planner:
     def column_widths(self, piece: Piece, level: int, width: float = float("inf")) -> list[float]:
         """Each column's width: its widest cell on one line; a GitHub table too wide for `width` has its
         wide columns narrowed (never below their longest word), so their cells wrap."""
-        size = table_size(piece.block, level)
-        natural = column_widths(piece.header, piece.rows, size, piece.block.markdown)
-        if not piece.block.markdown or sum(natural) <= width:
+        size = table_size(piece.table, level)
+        natural = column_widths(piece.header, piece.rows, size, piece.table.markdown)
+        if not piece.table.markdown or sum(natural) <= width:
             return natural
         # a column is never narrower than its longest word, unless that word would take more than its share
         # (a URL, an identifier): then the word breaks, as browsers, PowerPoint and LibreOffice break it
@@ -266,7 +303,7 @@ class Planner:
                  for index in range(len(natural))]
         if sum(least) > width:
             return least  # too wide even so: the caller finds it does not fit
-        widths, fixed = list(natural), set()
+        widths, fixed = list(natural), set[int]()
         while True:  # narrow columns keep their width; the wide ones share the rest, as browsers lay tables out
             room = width - sum(widths[i] for i in fixed)
             wide = [i for i in range(len(widths)) if i not in fixed]
@@ -284,9 +321,9 @@ class Planner:
 
     def row_heights(self, piece: Piece, level: int, widths: list[float]) -> list[float]:
         """Each row's height (the header's first): a line, or a GitHub table's cells as wrapped."""
-        size = table_size(piece.block, level)
+        size = table_size(piece.table, level)
         rows = ([piece.header] if piece.header else []) + list(piece.rows)
-        if not piece.block.markdown:
+        if not piece.table.markdown:
             return [size * LINE_SPACING + 2 * CELL_INSET[1]] * len(rows)
         heights = []
         for number, row in enumerate(rows):
@@ -300,16 +337,16 @@ class Planner:
     def table_height(self, piece: Piece, level: int, width: float) -> float:
         """The table's rows, and its caption beneath when it has one (as wide as the table's box)."""
         heights = self.row_heights(piece, level, self.column_widths(piece, level, width))
-        return sum(heights) + 2 + self.caption_height(piece.block.caption, width)
+        return sum(heights) + 2 + self.caption_height(piece.table.caption, width)
 
     def math_box(self, piece: Piece, width: float, level: int) -> tuple[float, float]:
         """A display formula's size as typeset, scaled down to the width when it is wider, not below
         MATH_FLOOR (the math engine refused what a whole slide cannot show at that size)."""
-        formula, size = self.formulas[(piece.block.latex, True)], self.font(piece, level, width)
+        formula, size = self.formulas[(piece.math.latex, True)], self.font(piece, level, width)
         natural_w, natural_h = formula.width * size, formula.height * size
         scale = min(1.0, width / natural_w) if natural_w else 1.0
         if size * scale < MATH_FLOOR - 0.01:
-            raise FormulaError(piece.block.latex, f"it is {formula.width:.0f} em wide: at 12 pt it needs "
+            raise FormulaError(piece.math.latex, f"it is {formula.width:.0f} em wide: at 12 pt it needs "
                                f"{formula.width * MATH_FLOOR:.0f} pt, its column has {width:.0f} pt; "
                                "widen the column, or set the formula below the columns")
         return natural_w * scale, natural_h * scale
@@ -353,14 +390,15 @@ class Planner:
         heights = [self.fixed_height(p, box.w, level) for p in pieces]
         figures = [i for i, h in enumerate(heights) if h is None]
         fixed = sum(h for h in heights if h is not None) + GAP * max(0, len(pieces) - 1)
-        if box.h - fixed - sum(self.figure_min(pieces[i].block, box, len(pieces) == 1) for i in figures) < -0.01:
+        least = sum((self.figure_min(pieces[i].figure, box, len(pieces) == 1) for i in figures), 0.0)
+        if box.h - fixed - least < -0.01:
             return None
         share = (box.h - fixed) / len(figures) if figures else 0.0
         placed: list[Placed] = []
         y = box.y
         for i, piece in enumerate(pieces):
-            height = share if i in figures else heights[i]
-            placed.append(self.place(piece, Box(box.x, y, box.w, height), level))
+            height = heights[i]
+            placed.append(self.place(piece, Box(box.x, y, box.w, share if height is None else height), level))
             y += placed[-1].box.h + GAP
         return placed
 
@@ -425,7 +463,7 @@ def best(attempt: Callable[[int], Optional[list[Placed]]]) -> tuple[int, Optiona
 
 
 def figure_area(placed: Optional[list[Placed]]) -> float:
-    return sum(p.picture.w * p.picture.h for p in placed or () if isinstance(p.block, Figure))
+    return sum(p.picture.w * p.picture.h for p in placed or () if isinstance(p.block, Figure) and p.picture)
 
 
 def side_by_side(pieces: list[Piece], box: Box, planner: Planner) -> Optional[list[Placed]]:
@@ -443,7 +481,10 @@ def side_by_side(pieces: list[Piece], box: Box, planner: Planner) -> Optional[li
         share = min(max(widest / room, 0.36), 0.62)
         if any(planner.wraps(p, share * room) for p in left):
             continue
-        placed = best(lambda level: planner.in_columns(top, [(share, left), (1 - share, figures)], [], box, level))[1]
+        def in_columns(level: int, share: float = share) -> Optional[list[Placed]]:
+            return planner.in_columns(top, [(share, left), (1 - share, figures)], [], box, level)
+
+        placed = best(in_columns)[1]
         if placed is not None and all(legible(p) for p in placed):
             return placed
     return None
@@ -456,7 +497,8 @@ def legible_width(figure: Figure) -> float:
 
 def legible(item: Placed) -> bool:
     """Whether a placed block, if a figure, is shown at least as wide as keeps its text legible."""
-    return not isinstance(item.block, Figure) or item.picture.w >= legible_width(item.block) - 0.01
+    return not isinstance(item.block, Figure) or (item.picture is not None
+                                                  and item.picture.w >= legible_width(item.block) - 0.01)
 
 
 MIN_PART = 3  # lines, items or rows: a shorter start of a block waits for the next slide
@@ -525,6 +567,7 @@ def _trailing_heading(page: list[Piece]) -> list[Piece]:
         return []
     kept, heading = head(last, len(last.paragraphs) - 1) if len(last.paragraphs) > 1 else (None, last)
     page[-1:] = [kept] if kept is not None else []
+    assert heading is not None  # head() of a piece of more than one paragraph leaves its last
     return [heading]
 
 

@@ -15,16 +15,17 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 from livedeck.base.errors import EnvironmentProblem, Kind, LivedeckError
 from livedeck.base.files import process_alive, write_atomic
+from livedeck.base.package_data import NODE_MODULES
 from livedeck.layout.geometry import LEVELS, MATH_FLOOR, TEXT_INSET, TITLE_SIZE, body_box, title_box
 from livedeck.markup.markdown import parser
-from livedeck.base.package_data import NODE_MODULES
 
 ENGINE = Path(__file__).with_name("typeset.mjs")
 PNG_SCALE = 200.0  # pixels per em of a display formula's picture: sharp at twice the largest size shown
@@ -111,7 +112,10 @@ _VIEWBOX = re.compile(r'viewBox="(\S+) (\S+) (\S+) (\S+)"')
 def _formula(key: Key, data: dict) -> Formula:
     if data["error"]:
         return Formula(key[0], key[1], error=data["error"])
-    _, top, width, height = (float(v) / 1000 for v in _VIEWBOX.search(data["svg"]).groups())
+    box = _VIEWBOX.search(data["svg"])
+    if box is None:
+        return Formula(key[0], key[1], error="the math engine drew no picture of it")
+    _, top, width, height = (float(v) / 1000 for v in box.groups())
     return Formula(key[0], key[1], data["svg"], data["mathml"], data["speech"], base64.b64decode(data["png"]),
                    width, height, height + top)
 

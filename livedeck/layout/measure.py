@@ -6,15 +6,16 @@ fit also fits when those fonts draw it.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from math import ceil
-from typing import Mapping, Optional
+from typing import Optional
 
 from PIL import ImageFont
 
-from livedeck.style.fonts import font_folder
 from livedeck.layout.richtext import Paragraph
+from livedeck.style.fonts import font_folder
 
 _UNITS = 1000  # fonts are loaded at 1000 px and scaled, for sub-point precision
 

@@ -28,12 +28,12 @@ def columns(slide: Slide) -> tuple[tuple[Block, ...], Columns, tuple[Block, ...]
         end = next((i for i, b in enumerate(slide.blocks) if isinstance(b, ColumnBreak) and b.end),
                    len(slide.blocks))
         blocks, bottom = slide.blocks[:end], slide.blocks[end + 1:]
-        breaks = [i for i, b in enumerate(blocks) if isinstance(b, ColumnBreak)]
-        spans = zip(breaks, breaks[1:] + [len(blocks)])
-        parts = [(blocks[i].width, blocks[i + 1:stop]) for i, stop in spans]
+        breaks = [(i, b.width) for i, b in enumerate(blocks) if isinstance(b, ColumnBreak)]
+        spans = zip(breaks, [i for i, _ in breaks[1:]] + [len(blocks)])
+        parts = [(width, blocks[i + 1:stop]) for (i, width), stop in spans]
         given = sum(w for w, _ in parts if w)
         equal = max(0.0, 1.0 - given) / max(1, sum(1 for w, _ in parts if not w))
-        top = blocks[: breaks[0]] if breaks else ()
+        top = blocks[: breaks[0][0]] if breaks else ()
         return top, tuple((w or equal, part) for w, part in parts), bottom
     return slide.blocks, (), ()
 

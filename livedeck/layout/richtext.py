@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
+
 from markdown_it.token import Token
 from pygments.lexers import get_lexer_by_name
 from pygments.styles import get_style_by_name
 
-from livedeck.style.colour import legible
-from livedeck.markup.markdown import parser
 from livedeck.layout.mathtext import Script
 from livedeck.layout.unimath import latex_to_unicode
+from livedeck.markup.markdown import parser
+from livedeck.style.colour import legible
 from livedeck.style.theme import CodeStyle
 
 
@@ -49,11 +51,12 @@ class Paragraph:
 
 
 
-# Raw HTML in markdown: these inline tags keep their meaning, in every format (the safe subset; html.py)
-INLINE_STYLE = {"b": ("bold", True), "strong": ("bold", True), "i": ("italic", True), "em": ("italic", True),
-                "code": ("code", True), "tt": ("code", True), "kbd": ("code", True), "s": ("strike", True),
-                "del": ("strike", True), "strike": ("strike", True), "sub": ("script", Script.SUB),
-                "sup": ("script", Script.SUPER)}
+# Raw HTML in markdown: these inline tags keep their meaning, in every format (the safe subset: markup.safe_html)
+INLINE_STYLE: dict[str, tuple[str, Any]] = {
+    "b": ("bold", True), "strong": ("bold", True), "i": ("italic", True), "em": ("italic", True),
+    "code": ("code", True), "tt": ("code", True), "kbd": ("code", True), "s": ("strike", True),
+    "del": ("strike", True), "strike": ("strike", True), "sub": ("script", Script.SUB),
+    "sup": ("script", Script.SUPER)}
 
 
 def _inline(token: Token) -> tuple[Run, ...]:

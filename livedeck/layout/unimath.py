@@ -33,6 +33,8 @@ def _group(text: str, start: int) -> tuple[str, int]:
     if text[start] != "{":
         if text[start] == "\\":
             match = re.match(r"\\[A-Za-z]+|\\.", text[start:])
+            if match is None:  # a lone backslash at the very end
+                return "", start + 1
             return match.group(0), start + len(match.group(0))
         return text[start], start + 1
     depth = 0
@@ -48,7 +50,8 @@ def _atomic(text: str) -> bool:
 
 
 def _fractions(text: str) -> str:
-    out, index = [], 0
+    out: list[str] = []
+    index = 0
     while True:
         found = text.find("\\frac", index)
         if found < 0:
@@ -66,7 +69,7 @@ def _fractions(text: str) -> str:
 @lru_cache(maxsize=1024)
 def latex_to_unicode(latex: str) -> str:
     for command, character in _BEFORE.items():
-        latex = re.sub(re.escape(command) + r"(?![A-Za-z])", lambda _: character, latex)
+        latex = re.sub(re.escape(command) + r"(?![A-Za-z])", character.replace("\\", "\\\\"), latex)  # the text itself
     text = _fractions(latex.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac"))
     text = _SIZING.sub(lambda m: (m.group(1) or "").replace(".", "").lstrip("\\"), text)
     text = _ROMAN.sub("", text)

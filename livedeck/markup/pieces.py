@@ -5,14 +5,15 @@ what each piece becomes on the slides; the student notebook (writers/notebook.py
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Iterator, Optional, Union
+from typing import Optional, Union
 
 from markdown_it.token import Token
 
-from livedeck.markup.safe_html import alerts_as_callouts, html_block
 from livedeck.markup.markdown import parser
+from livedeck.markup.safe_html import alerts_as_callouts, html_block
 
 COLUMNS_OPEN = re.compile(r"^:{4,}\s*(?:columns|\{\s*\.columns\s*\})\s*$")
 COLUMN_OPEN = re.compile(r'^:{3,}\s*(?:column|\{\s*\.column(?:\s+width\s*=\s*"?(\d+(?:\.\d+)?)%"?)?\s*\})\s*$')
@@ -114,9 +115,10 @@ def _split_segment(source: str) -> Iterator[Piece]:
 def _pieces_of(tokens: list[Token], index: int, lines: list[str]) -> Optional[list[Union[Piece, str]]]:
     """The pieces a top-level block token makes; None for markdown that is text on the slide."""
     token = tokens[index]
+    assert token.map is not None  # the caller passes block tokens, which have their lines
     start, end = token.map
     inner = "\n".join(ln for ln in lines[start + 1 : end] if not CLOSE.match(ln.strip())).strip()
-    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    following = tokens[index + 1] if index + 1 < len(tokens) else Token("", "", 0)  # after an opening: its inline
     if token.type == "heading_open":
         return [Piece(Kind.HEADING, _inline_only(following.content.strip()), level=int(token.tag[1]),
                       source="\n".join(lines[start:end]))]
@@ -130,7 +132,7 @@ def _pieces_of(tokens: list[Token], index: int, lines: list[str]) -> Optional[li
         return [Piece(Kind.PAUSE)]  # Quarto's pause: what follows appears at the next click
     if token.type == "paragraph_open" and _only_images(following):
         return [Piece(Kind.IMAGE, image.content, source=str(image.attrs.get("src", "")))
-                for image in following.children if image.type == "image"]
+                for image in following.children or () if image.type == "image"]
     if token.type == "blockquote_open" and (alert := GITHUB_ALERT.match(tokens[index + 2].content or "")):
         # GitHub's `> [!NOTE]` (pandoc writes reST's admonitions so): a callout
         body = "\n".join(re.sub(r"^\s*>\s?", "", ln) for ln in lines[start:end])

@@ -9,7 +9,7 @@ import dataclasses
 import json
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Union
+from typing import Any, Union
 
 # Bump when a block gains, loses or renames a field: old JSON is then refused
 # (and a cache entry of the old shape simply re-executes).
@@ -204,7 +204,7 @@ def to_json(deck: Deck) -> str:
     return json.dumps({"version": MODEL_VERSION, "deck": _encode(deck)}, indent=1, ensure_ascii=False)
 
 
-def _tuples(value: object) -> object:
+def _tuples(value: Any) -> Any:
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 

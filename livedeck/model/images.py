@@ -126,8 +126,9 @@ def resolve_images(deck: Deck, lesson: Lesson) -> Pictures:
     found: dict[tuple[str, str], Block] = {}  # (src, alt): one file may be shown twice, said two ways
     attached = {name: data for cell in lesson.cells for name, data in cell.attachments}
     read = {image.src: _read(image, folder, attached) for image in images}
-    svgs = [src for src, got in read.items() if not isinstance(got, str) and _is_svg(src, got[0])]
-    drawn = dict(zip(svgs, _vectors([read[src][0] for src in svgs]))) if svgs else {}
+    readable = {src: got for src, got in read.items() if not isinstance(got, str)}
+    svgs = [src for src, (data, _) in readable.items() if _is_svg(src, data)]
+    drawn = dict(zip(svgs, _vectors([readable[src][0] for src in svgs]))) if svgs else {}
     for image in images:
         got = read[image.src]
         picture: _Picture | str = got if isinstance(got, str) else drawn.get(image.src) or _safely_raster(got[0])
@@ -138,6 +139,7 @@ def resolve_images(deck: Deck, lesson: Lesson) -> Pictures:
             where = markdown_line(lesson, image.src)
             warnings.append(f"{lesson.path}:{where}: the picture {image.src[:80]} is not shown: {picture}")
             continue
+        assert not isinstance(got, str)  # a picture was made of it
         digest = hashlib.sha256(picture.png).hexdigest()
         name = f"image-{digest[:12]}"
         files[f"{name}.png"] = picture.png

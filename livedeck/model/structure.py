@@ -17,11 +17,23 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Optional, Union
 
-from livedeck.settings.course import Settings
-from livedeck.read.lesson import Lesson
-from livedeck.model import (Block, Callout, CalloutKind, Code, ColumnBreak, Deck, Image, Layout, Markdown, Math,
-                            Slide, Table)
 from livedeck.markup.pieces import Kind, Piece, list_items, split_markdown
+from livedeck.model import (
+    Block,
+    Callout,
+    CalloutKind,
+    Code,
+    ColumnBreak,
+    Deck,
+    Image,
+    Layout,
+    Markdown,
+    Math,
+    Slide,
+    Table,
+)
+from livedeck.read.lesson import Lesson
+from livedeck.settings.course import Settings
 
 
 @dataclass
@@ -88,7 +100,7 @@ class _Draft:
         else:
             self.blocks.append(Markdown(text, step=self.step))
 
-    def add_cell(self, cell: "_CodeCell") -> None:
+    def add_cell(self, cell: _CodeCell) -> None:
         self.after_subheading = False
         step = self.next_step() if cell.fragment else self.step
         if cell.code is not None:
@@ -151,15 +163,15 @@ def _is_heading(event: Event) -> bool:
 
 def title_heading(events: list[Event]) -> Optional[int]:
     """Where the lesson's title is: its first `#` heading, else its first heading."""
-    headings = [i for i, event in enumerate(events) if _is_heading(event)]
-    return next((i for i in headings if events[i].level == 1), headings[0] if headings else None)
+    headings = [(i, event) for i, event in enumerate(events) if isinstance(event, Piece) and event.kind == Kind.HEADING]
+    return next((i for i, heading in headings if heading.level == 1), headings[0][0] if headings else None)
 
 
 def slide_level(events: list[Event], title: Optional[int]) -> int:
     """Pandoc's rule: the highest heading level directly followed by content (the title aside); 2 if none is."""
     levels = []
     for index, event in enumerate(events):
-        if index == title or not _is_heading(event):
+        if index == title or not (isinstance(event, Piece) and event.kind == Kind.HEADING):
             continue
         following = next((e for e in events[index + 1:] if not (isinstance(e, Piece) and e.kind in LOOK_PAST)), None)
         ends = isinstance(following, Piece) and following.kind in (Kind.HEADING, Kind.BREAK)
@@ -169,8 +181,9 @@ def slide_level(events: list[Event], title: Optional[int]) -> int:
 
 
 def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: str = "",
-               settings: Settings = Settings()) -> Deck:
+               settings: Optional[Settings] = None) -> Deck:
     """The lesson's cells and their captured outputs as a deck's slides; `settings`: whose course it is."""
+    settings = settings or Settings()
     events = _events(lesson, outputs)
     title_at = title_heading(events)
     level = slide_level(events, title_at)
@@ -178,7 +191,8 @@ def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: s
     # the next heading is the subtitle
     first_heading = next((i for i, event in enumerate(events) if _is_heading(event)), None)
     consumed = title_at if title_at == first_heading else None
-    title = events[title_at].text if title_at is not None else lesson.name
+    heading = events[title_at] if title_at is not None else None
+    title = heading.text if isinstance(heading, Piece) else lesson.name
     subtitle: list[str] = []
     title_notes: list[str] = []
     slides: list[_Draft] = []

@@ -142,11 +142,11 @@ def parse_options(source: str, path: Path, line: int, metadata: Optional[dict] =
         if not isinstance(value, expected):
             wanted = "true or false" if expected is bool else "a string"
             raise LessonError(path, line + offset, f"cell option {key!r} must be {wanted}, not {value!r}")
-        if key == "label" and not SAFE_NAME.match(value):  # it becomes a file name: no way out of figures/
+        if key == "label" and not SAFE_NAME.match(str(value)):  # it becomes a file name: no way out of figures/
             raise LessonError(path, line + offset, f"cell option 'label' names files: letters, digits, _ and - "
                                                    f"only, not {value!r}")
         if key == "code-line-numbers":
-            value = _line_groups(value, path, line + offset)
+            value = _line_groups(str(value), path, line + offset)
         values[key.replace("-", "_")] = value
     removed = len(yaml_lines)
     return CellOptions(**values), "\n".join(lines[removed:]).lstrip("\n"), removed
@@ -241,7 +241,7 @@ def _read_cells(path: Path, text: str) -> tuple[list, list[int]]:
 
 
 def _rest_as_markdown(cells: list[Cell]) -> list[Cell]:
-    """Markdown cells written in reStructuredText (a sphinx-gallery script's text), made markdown (rest.py)."""
+    """Markdown cells written in reStructuredText (a sphinx-gallery script's text), made markdown (restructuredtext.py)."""
     from livedeck.read.restructuredtext import is_rest, rest_to_markdown
 
     found = [i for i, cell in enumerate(cells) if cell.kind == "markdown" and is_rest(cell.source)]

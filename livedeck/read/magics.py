@@ -18,6 +18,7 @@ import time
 import timeit
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType
 from typing import Any, Optional
 
 # A line IPython would read as a magic, a shell command or help: `%x`, `!x`, `y = !x`, `y = %x`, `x?`
@@ -110,9 +111,10 @@ class LessonShell:
 
         tree = ast.parse(code, filename=self.path)
         ast.increment_lineno(tree, first_line - 1)
-        last = None
-        if tree.body and isinstance(tree.body[-1], ast.Expr):
-            last = compile(ast.Expression(tree.body.pop().value), self.path, "eval")
+        last: Optional[CodeType] = None
+        if tree.body and isinstance(tail := tree.body[-1], ast.Expr):
+            tree.body.pop()
+            last = compile(ast.Expression(tail.value), self.path, "eval")
         exec(compile(tree, self.path, "exec"), self.user_ns)
         return eval(last, self.user_ns) if last is not None else None
 

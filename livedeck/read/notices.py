@@ -7,9 +7,9 @@ from livedeck.read.lesson import Lesson
 
 
 def lesson_notices(lesson: Lesson) -> tuple[str, ...]:
+    from livedeck.markup.markdown import parser
     from livedeck.markup.safe_html import problems
     from livedeck.read.magics import needs_ipython, notices
-    from livedeck.markup.markdown import parser
 
     found = []
     for cell in lesson.cells:

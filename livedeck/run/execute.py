@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from livedeck.read import magics
-from livedeck.helpers.describe import describe_figure
 from livedeck.helpers import display
-from livedeck.read.lesson import Cell, Lesson, LessonError, source_lines
-from livedeck.model import Block, Error, Figure, Stream, Table, Value
-from livedeck.run.printable import Prefixes, path_prefixes, printable
+from livedeck.helpers.describe import describe_figure
 from livedeck.helpers.tables import without_address
+from livedeck.model import Block, Error, Figure, Stream, Table, Value
+from livedeck.read import magics
+from livedeck.read.lesson import Cell, Lesson, LessonError, source_lines
+from livedeck.run.printable import Prefixes, path_prefixes, printable
 
 MAX_CAPTURE_CHARS = 2_000_000  # a cell printing without end must not exhaust memory
 PNG_DPI = 200
@@ -86,11 +86,11 @@ def _compile_cells(lesson: Lesson) -> list[Optional[tuple[Any, Any]]]:
             line = cell.line - 1 + (exc.lineno or 1)
             raise LessonError(lesson.path, line, f"syntax error: {exc.msg}") from None
         ast.increment_lineno(tree, cell.line - 1)
-        last = None
+        last: Optional[types.CodeType] = None
         # Like Jupyter: a trailing expression is shown unless the cell ends with `;`.
-        if tree.body and isinstance(tree.body[-1], ast.Expr) and not cell.source.rstrip().endswith(";"):
-            last = ast.Expression(tree.body.pop().value)
-            last = compile(last, str(lesson.path), "eval")
+        if tree.body and isinstance(tail := tree.body[-1], ast.Expr) and not cell.source.rstrip().endswith(";"):
+            tree.body.pop()
+            last = compile(ast.Expression(tail.value), str(lesson.path), "eval")
         compiled.append((compile(tree, str(lesson.path), "exec"), last))
     return compiled
 

@@ -47,8 +47,10 @@ def short_paths(text: str, prefixes: Prefixes) -> str:
     for folder, shown in prefixes:
         bare = folder.rstrip(os.sep)
         if bare in text:
-            text = re.sub(re.escape(bare) + r"(?:(/)|(?![\w.-]))", lambda m: (
-                ("" if shown == "." else shown + os.sep) if m.group(1) else shown), text)
+            def short(match: re.Match[str], shown: str = shown) -> str:
+                return ("" if shown == "." else shown + os.sep) if match.group(1) else shown
+
+            text = re.sub(re.escape(bare) + r"(?:(/)|(?![\w.-]))", short, text)
     return text
 
 

@@ -150,4 +150,4 @@ def _epoch_date() -> Optional[str]:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if not epoch.isdigit():
         return None
-    return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc).date().isoformat()
+    return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date().isoformat()

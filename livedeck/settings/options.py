@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
-from livedeck.settings.course import Settings
 from livedeck.base.package_data import TEMPLATES
+from livedeck.settings.course import Settings
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class BuildOptions:
     with_outputs: bool = False  # ipynb: with what each cell showed when it ran
     pdf_maker: str = ""  # "chromium" or "libreoffice", chosen once per build (writers/pdf.py)
     root: Path = Path(".")  # the folder the build started in (paths in messages are shown relative to it)
-    course: Settings = Settings()  # course.toml, read once per build (livedeck.settings.course)
+    course: Settings = field(default_factory=Settings)  # course.toml, read once per build (settings.course)
 
     @property
     def style(self) -> Optional[Path]:
@@ -51,9 +51,9 @@ def resolved(options: BuildOptions) -> BuildOptions:
     typed, for messages."""
     root = Path.cwd()
 
-    def absolute(path: Optional[Path]) -> Optional[Path]:
-        return None if path is None else Path(os.path.abspath(root / path))
+    def absolute(path: Path) -> Path:
+        return Path(os.path.abspath(root / path))
 
     return replace(options, root=root, dist=absolute(options.dist), figures=absolute(options.figures),
                    cache=absolute(options.cache), templates=absolute(options.templates),
-                   pptx_template=absolute(options.pptx_template))
+                   pptx_template=absolute(options.pptx_template) if options.pptx_template else None)

@@ -2,7 +2,7 @@
 (level AA), so that it reads from the back row and for viewers with low vision."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA, text of normal size
 
@@ -19,7 +19,7 @@ def contrast(foreground: str, background: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-@lru_cache(maxsize=None)
+@cache
 def legible(colour: str, background: str) -> str:
     """`colour`, or the nearest shade of it (darker on a light background, lighter on a dark one) that
     stands 4.5:1 against `background`: a Pygments style's pale comment colour keeps its hue, and

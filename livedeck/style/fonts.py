@@ -12,4 +12,5 @@ FONTS = tuple(f"{family}{style}.ttf" for family in ("DejaVuSans", "DejaVuSansMon
 def font_folder() -> Path:
     # matplotlib's data folder, found without importing matplotlib (slow, and not needed here)
     spec = importlib.util.find_spec("matplotlib")
+    assert spec is not None and spec.submodule_search_locations, "matplotlib, a dependency, is not installed"
     return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"

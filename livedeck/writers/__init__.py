@@ -16,9 +16,10 @@ printed from the HTML deck just made; a notebook is made from the lesson itself.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Optional
 
 from livedeck.base.package_data import TEMPLATES
 from livedeck.model import Block, Deck
@@ -48,11 +49,17 @@ class Sources:
     deck: Deck
     context: WriteContext
     options: BuildOptions
-    lesson: Optional[Lesson] = None
+    lesson: Lesson
     outputs: tuple[tuple[Block, ...], ...] = ()
     files: dict[str, bytes] = field(default_factory=dict)  # the lesson's figures and side files
     laid: Optional[LaidDeck] = None  # the deck as laid out, for the formats that draw slides
     made: dict[str, bytes] = field(default_factory=dict)  # file name in dist/ → bytes, formats made before
+
+    @property
+    def slides(self) -> LaidDeck:
+        """The deck as laid out: every format that draws slides (`draws_slides` in its line) is given it."""
+        assert self.laid is not None, f"{self.deck.name} was not laid out for a format that draws slides"
+        return self.laid
 
 
 @dataclass(frozen=True)

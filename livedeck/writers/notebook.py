@@ -11,9 +11,9 @@ import base64
 from typing import Optional
 
 from livedeck.helpers.display import TableData, as_html, as_text
-from livedeck.read.lesson import Lesson
-from livedeck.model import Block, Error, Figure, Stream, Table, Value
 from livedeck.markup.pieces import Kind, split_markdown
+from livedeck.model import Block, Error, Figure, Stream, Table, Value
+from livedeck.read.lesson import Lesson
 from livedeck.writers import Sources, Writer
 
 ALERTS = {"tip": "success", "warning": "warning", "caution": "danger", "important": "danger"}  # callout → alert

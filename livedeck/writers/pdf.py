@@ -53,7 +53,8 @@ def check_programs(handout: bool) -> str:
             import playwright  # noqa: F401
         except ImportError:
             raise MissingProgram("--format pdf needs the Python package playwright "
-                                 "(pip install -e .; never `playwright install`: it drives the installed Chromium)")
+                                 "(pip install -e .; never `playwright install`: it drives the installed Chromium)"
+                                 ) from None
         return "chromium"
     if handout:
         raise MissingProgram("--handout needs Chromium, which was not found "
@@ -109,13 +110,16 @@ TAGGED_PDF = 'pdf:impress_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"
 
 def convert_pptx(pptx: bytes, name: str) -> bytes:
     """LibreOffice's PDF of a .pptx: the fallback when there is no Chromium."""
+    office = libreoffice()
+    if office is None:
+        raise PrintError("LibreOffice is not installed (apt install libreoffice-impress)")
     with tempfile.TemporaryDirectory(prefix="livedeck-pdf-") as folder:
         source = Path(folder) / f"{name}.pptx"
         source.write_bytes(pptx)
         # Its own profile folder: a LibreOffice the lecturer has open would otherwise take the job.
         profile = Path(folder, "profile").as_uri()
         try:
-            subprocess.run([libreoffice(), f"-env:UserInstallation={profile}", "--headless",
+            subprocess.run([office, f"-env:UserInstallation={profile}", "--headless",
                             "--convert-to", TAGGED_PDF, "--outdir", folder, str(source)],
                            check=True, capture_output=True, timeout=PRINT_TIMEOUT_MS / 1000)
             return (Path(folder) / f"{name}.pdf").read_bytes()
@@ -138,7 +142,7 @@ def make(sources: Sources) -> dict[str, bytes]:
     if options.pdf_maker == "libreoffice":
         from livedeck.writers.pptx.draw import write_pptx
 
-        pptx = sources.made.get(f"{name}.pptx") or write_pptx(sources.deck, sources.laid, sources.context)
+        pptx = sources.made.get(f"{name}.pptx") or write_pptx(sources.deck, sources.slides, sources.context)
         return {f"{name}.pdf": convert_pptx(pptx, name)}
     # Printed from a folder of its own in dist/, beside a link to the assets, so that the page's relative
     # links hold before it is published; the folder's name marks it as a temporary of this process.

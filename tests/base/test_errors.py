@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from support.builds import ROOT, build_here, run_build, write_lesson
 from livedeck.base.errors import EXIT_STATUS, Kind, exit_status
+from support.builds import ROOT, build_here, run_build, write_lesson
 
 # Not errors but control flow: a cell's time limit, raised into the lesson's own code by an alarm
 CONTROL_FLOW = {"CellTimeout"}

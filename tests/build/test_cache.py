@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from support.builds import ROOT, build_here, outputs_shown, write_lesson
 from livedeck.build import cache
 from livedeck.read.lesson import read_lesson
+from support.builds import ROOT, build_here, outputs_shown, write_lesson
 
 LESSON = """
 # %% [markdown]

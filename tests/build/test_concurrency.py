@@ -7,7 +7,6 @@ from pathlib import Path
 from support.builds import ROOT, write_lesson
 from support.outputs import assert_all_complete
 
-
 # A course that writes every kind of file a build shares with another build of the same folder:
 # figures (SVG and PNG), a table picture, typeset formulas, the run cache, both decks and the index.
 # No torch: the race is in livedeck's writes, and the real lessons' torch runs would only lengthen it.

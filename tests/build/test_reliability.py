@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from support.builds import ROOT, build_here, outputs_shown, run_build, write_lesson
 from livedeck.build import cache
+from support.builds import ROOT, build_here, outputs_shown, run_build, write_lesson
 
 HEAD = "# %% [markdown]\n# # {title}\n# ## The slide\n\n# %%\n"
 
@@ -110,7 +110,7 @@ def test_everyday_lesson_code_builds(probe) -> None:
 
 def test_control_characters_never_reach_the_decks(probe) -> None:
     """8. ANSI codes, NUL, BEL are dropped, a lone surrogate is U+FFFD, progress bars keep their last state."""
-    project, result, _ = probe
+    project, _result, _ = probe
     html = (project / "dist" / "terminal.html").read_text(encoding="utf-8")
     printed = next(text for kind, text in outputs_shown(html) if kind == "stdout")
     assert printed == "nul red lone \ufffd bell\n100%"

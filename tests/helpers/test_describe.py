@@ -4,11 +4,11 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from livedeck.helpers.describe import describe_figure, series_phrase  # noqa: E402
+from livedeck.helpers.describe import describe_figure, series_phrase
 
 
 @pytest.fixture(autouse=True)

@@ -4,13 +4,15 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
+import itertools
 
-from livedeck import grad_graph  # noqa: E402
-from livedeck.helpers.describe import describe_figure  # noqa: E402
-from livedeck.helpers.autograd_graph import group_runs, label_lines, layers, walk  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
+import torch
+
+from livedeck import grad_graph
+from livedeck.helpers.autograd_graph import group_runs, label_lines, layers, walk
+from livedeck.helpers.describe import describe_figure
 
 
 class Square(torch.autograd.Function):
@@ -175,7 +177,7 @@ def drawing_problems(fig, graph) -> list[str]:
         ends = [(x, y) for x, y in (points[0], points[-1])]
         for box, text in boxes:
             own = any(box.x0 - 3 <= x <= box.x1 + 3 and box.y0 - 3 <= y <= box.y1 + 3 for x, y in ends)
-            if not own and any(_crosses(seg, box) for seg in zip(points, points[1:])):
+            if not own and any(_crosses(seg, box) for seg in itertools.pairwise(points)):
                 problems.append(f"an arrow passes through {text.get_text()!r}")
     return problems
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from livedeck.layout import SlideKind, lay_out
-from livedeck.layout import measure
+from livedeck.layout import SlideKind, lay_out, measure
 from livedeck.layout.fit import Piece, Planner
 from livedeck.layout.formulas import Formula
 from livedeck.layout.geometry import CODE_FLOOR, FIGURE_TEXT_MIN, LEVELS, SLIDE_HEIGHT, SLIDE_WIDTH, Box

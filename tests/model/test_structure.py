@@ -3,11 +3,11 @@ from pathlib import Path
 
 import pytest
 
-from support.builds import write_lesson
-from livedeck.read.lesson import read_lesson
 from livedeck.model import MODEL_VERSION, Code, Deck, Markdown, Math, Value, from_json, to_json
 from livedeck.model.structure import build_deck
+from livedeck.read.lesson import read_lesson
 from livedeck.style.theme import CodeStyle
+from support.builds import write_lesson
 
 LESSON = '''
 # %% [markdown]
@@ -91,7 +91,7 @@ def test_text_after_the_columns_close_spans_the_slide_again(tmp_path: Path) -> N
         # The conclusion, across the slide.
     ''')
     slide = build_deck(read_lesson(path), ((),)).slides[0]
-    top, cols, bottom = columns(slide)
+    _top, cols, bottom = columns(slide)
     assert [[b.text for b in col] for _, col in cols] == [["Left words."], ["Right words."]]
     assert [b.text for b in bottom] == ["The conclusion, across the slide."]
     left, right, below = fit_slide(slide, Box(36, 100, 888, 400), Planner({}), CodeStyle())[0]

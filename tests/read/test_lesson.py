@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from support.builds import ROOT, write_lesson
 from livedeck.read.lesson import LessonError, find_lessons, lesson_name, read_lesson
+from support.builds import ROOT, write_lesson
 
 LESSON = '''
 # %% [markdown]

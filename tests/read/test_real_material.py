@@ -16,18 +16,18 @@ from nbformat import v4
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
+from livedeck.layout.richtext import markdown_paragraphs
+from livedeck.model import Callout, CalloutKind, Code, Image, Layout, Markdown, Stream, Table
+from livedeck.model.structure import build_deck
+from livedeck.read.lesson import LessonError, read_lesson
+from livedeck.read.magics import needs_ipython, notices
+from livedeck.read.notices import lesson_notices
+from livedeck.run.execute import execute
+from livedeck.run.printable import path_prefixes, short_paths
 from support.browser import MARKUP, axe
 from support.builds import MATERIAL, shared_build, write_lesson
 from support.layout_checks import layout_problems
 from support.pptx_checks import accessibility_problems, rendered_problems
-from livedeck.run.execute import execute
-from livedeck.layout.richtext import markdown_paragraphs
-from livedeck.read.lesson import LessonError, read_lesson
-from livedeck.read.magics import needs_ipython, notices
-from livedeck.model import Callout, CalloutKind, Code, Image, Layout, Markdown, Stream, Table
-from livedeck.read.notices import lesson_notices
-from livedeck.run.printable import path_prefixes, short_paths
-from livedeck.model.structure import build_deck
 
 
 def deck_of(path: Path):
@@ -149,7 +149,7 @@ def test_magics_run_as_in_jupyter_and_shell_lines_do_not(tmp_path: Path) -> None
     assert (tmp_path / "made_by_magic.txt").read_text() == "written by the lesson\n"
     assert shown[2].startswith("written by the lesson []\n") and "per loop (mean ± std. dev. of 3 runs" in shown[2]
     # the shell line stays on the slide as code; the build says, once, at its line, that it did not run it
-    assert "!pip install torchvision" in [c for c in lesson.cells if c.kind == "code"][0].source
+    assert "!pip install torchvision" in next(c for c in lesson.cells if c.kind == "code").source
     said = lesson_notices(lesson)
     assert not (tmp_path / "made_by_the_shell.txt").exists()
     assert said == (f"{path}:7: shell command not run by the build: !pip install torchvision",
@@ -426,8 +426,8 @@ def test_a_notebooks_attached_picture_is_shown(tmp_path: Path) -> None:
 
     from PIL import Image as PILImage
 
-    from livedeck.model.images import resolve_images
     from livedeck.model import Figure
+    from livedeck.model.images import resolve_images
 
     png = io.BytesIO()
     PILImage.new("RGB", (96, 48), "red").save(png, format="PNG")
@@ -467,8 +467,8 @@ def test_pictures_embedded_in_the_notebook_or_missing_beside_it(tmp_path: Path) 
     from PIL import Image as PILImage
 
     from livedeck.build.cache import _same_files
-    from livedeck.model.images import resolve_images
     from livedeck.model import Figure
+    from livedeck.model.images import resolve_images
 
     png = io.BytesIO()
     PILImage.new("RGB", (48, 96), "green").save(png, format="PNG")

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from support.builds import ROOT, write_lesson
-from livedeck.run.execute import execute
-from livedeck.read.lesson import LessonError, read_lesson
 from livedeck.model import Figure, Stream, Table, Value
+from livedeck.read.lesson import LessonError, read_lesson
+from livedeck.run.execute import execute
+from support.builds import ROOT, write_lesson
 
 HEAD = "# %% [markdown]\n# # T\n\n"
 
@@ -108,7 +108,7 @@ def test_table_pictures_are_drawn_after_the_run_in_the_course_style(tmp_path: Pa
 
 
 def test_error_is_data_with_file_line_and_cell(tmp_path: Path) -> None:
-    lesson, done = run(tmp_path, "# %%\nx = 1\n\n# %%\ny = 2\nz = 1 / 0\n")
+    _lesson, done = run(tmp_path, "# %%\nx = 1\n\n# %%\ny = 2\nz = 1 / 0\n")
     failure = done.failure
     assert failure is not None and failure.line == 9 and failure.cell_line == 8
     assert failure.cell_first_line == "y = 2"
@@ -133,7 +133,7 @@ def test_syntax_error_before_anything_runs(tmp_path: Path) -> None:
 
 
 def test_cell_timeout(tmp_path: Path) -> None:
-    lesson, done = run(tmp_path, "# %%\nwhile True:\n    pass\n", timeout=0.5)
+    _lesson, done = run(tmp_path, "# %%\nwhile True:\n    pass\n", timeout=0.5)
     assert done.failure.timed_out and "0.5 s" in done.failure.message()
 
 

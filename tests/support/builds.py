@@ -12,8 +12,9 @@ import sys
 import tempfile
 import textwrap
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 import pytest
 

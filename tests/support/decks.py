@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livedeck.model import ColumnBreak, Code, Deck, Error, Figure, Markdown, Math, Slide, Stream, Table, Value
+from livedeck.model import Code, ColumnBreak, Deck, Error, Figure, Markdown, Math, Slide, Stream, Table, Value
 from livedeck.style.theme import CodeStyle
 
 # A 4:3 figure drawn as a plain rectangle, saved as SVG and PNG.

@@ -8,6 +8,7 @@ from pptx import Presentation
 
 from livedeck.build import cache
 
+
 def assert_all_complete(folder: Path) -> None:
     """Every visible output and cache entry is whole: no half-written file anywhere."""
     for path in folder.rglob("*"):

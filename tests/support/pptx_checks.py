@@ -10,11 +10,10 @@ import re
 import zipfile
 from pathlib import Path
 
+import matplotlib
 from PIL import ImageFont
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
-
-import matplotlib
 
 from livedeck.style.colour import MIN_CONTRAST, contrast  # its formula is pinned by test_accessibility
 

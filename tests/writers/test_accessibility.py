@@ -9,10 +9,10 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from support.builds import LESSONS, MATERIAL
-from livedeck.style.colour import contrast, legible
 from livedeck.layout.richtext import code_paragraphs
+from livedeck.style.colour import contrast, legible
 from livedeck.style.theme import load_theme
+from support.builds import LESSONS, MATERIAL
 from support.pptx_checks import accessibility_problems
 
 

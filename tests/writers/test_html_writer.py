@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from support.decks import drawn, small_deck, write_figure
 from livedeck.writers import WriteContext
 from livedeck.writers.html.render import write_html
+from support.decks import drawn, small_deck, write_figure
 
 
 class Outline(HTMLParser):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 from support.builds import ROOT, build_here, run_build, write_lesson
 
 LESSON = '''

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from support.builds import run_build, write_lesson
 
 LESSONS = ("derivatives", "partials", "custom_backward", "is_leaf")

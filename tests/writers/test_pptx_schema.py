@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from support.builds import LESSONS, build_here, write_lesson
-from support.decks import drawn, small_deck, stress_deck, write_figure
 from livedeck.base.package_data import TEMPLATES
 from livedeck.writers import WriteContext
 from livedeck.writers.pptx.draw import write_pptx
 from livedeck.writers.pptx.schema import schema_errors
+from support.builds import LESSONS, build_here, write_lesson
+from support.decks import drawn, small_deck, stress_deck, write_figure
 
 
 @pytest.fixture(scope="module")

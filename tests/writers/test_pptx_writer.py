@@ -7,13 +7,12 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
-from support.builds import ROOT
-from support.decks import drawn, small_deck, write_figure
-from support.pptx_checks import off_slide, overfull_text, overlaps
 from livedeck.model import Code, Deck, Slide
 from livedeck.writers import WriteContext
 from livedeck.writers.pptx.draw import TemplateError, write_pptx
-
+from support.builds import ROOT
+from support.decks import drawn, small_deck, write_figure
+from support.pptx_checks import off_slide, overfull_text, overlaps
 
 
 @pytest.fixture

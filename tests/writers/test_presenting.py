@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from support.builds import build_here, write_lesson
 from livedeck.style.theme import load_theme
 from livedeck.writers.pptx.schema import schema_errors
+from support.builds import build_here, write_lesson
 from support.watching import wait_until, watch_server
 
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"

@@ -1,8 +1,8 @@
 """HTML: reveal.js decks (render.py) and the course page. Light to import: the writer loads on use."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from livedeck.read.lesson import Lesson
 from livedeck.settings.options import BuildOptions
@@ -12,7 +12,7 @@ from livedeck.writers import CourseLesson, Sources, Warn, Writer
 def make(sources: Sources) -> dict[str, bytes]:
     from livedeck.writers.html.render import write_html
 
-    return {f"{sources.deck.name}.html": write_html(sources.deck, sources.laid, sources.context)}
+    return {f"{sources.deck.name}.html": write_html(sources.deck, sources.slides, sources.context)}
 
 
 def prepare(options: BuildOptions, warn: Warn) -> BuildOptions:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from livedeck.base.errors import EnvironmentProblem
 from livedeck.base.files import write_atomic
-from livedeck.style.fonts import FONTS, font_folder
 from livedeck.base.package_data import NODE_MODULES
+from livedeck.style.fonts import FONTS, font_folder
 
 # (package folder in node_modules, file or folder inside it, where it goes under assets/)
 ASSETS = [

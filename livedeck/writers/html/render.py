@@ -18,7 +18,6 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from livedeck.markup.safe_html import UNWRAPPED, html_block, read_tag, safe_link
 from livedeck.layout import LaidDeck
 from livedeck.layout.fit import Placed
 from livedeck.layout.formulas import Formula
@@ -27,6 +26,7 @@ from livedeck.layout.mathtext import Script
 from livedeck.layout.richtext import Run, markdown_paragraphs, plain_text
 from livedeck.layout.unimath import latex_to_unicode
 from livedeck.markup.markdown import parser
+from livedeck.markup.safe_html import UNWRAPPED, html_block, read_tag, safe_link
 from livedeck.model import Deck, Markdown, Stream
 from livedeck.style.theme import load_theme
 from livedeck.writers import Card, WriteContext
@@ -193,7 +193,7 @@ def render_lines(item: Placed, full_output: str = "") -> Markup:
     for index, paragraph in enumerate(item.paragraphs):
         text = render_runs(paragraph.runs, {})
         last = index == len(item.paragraphs) - 1
-        if full_output and last:
+        if full_output and last and isinstance(block, Stream):  # a cut-off output, and its file
             text = Markup(f'<a class="ld-truncated" href="{full_output}" download="{html.escape(block.full)}">{text}</a>')
         lines.append(Markup(f'<span class="ld-line" data-line="{paragraph.line}">{text}</span>'))
     return Markup("\n").join(lines)
@@ -273,16 +273,17 @@ class IndexLesson:
 
 
 def _size(size: int) -> str:
+    scaled: float = size
     for unit in ("bytes", "kB", "MB"):
-        if size < 1000 or unit == "MB":
-            return f"{size:,} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1000
+        if scaled < 1000 or unit == "MB":
+            return f"{size:,} {unit}" if unit == "bytes" else f"{scaled:.1f} {unit}"
+        scaled /= 1000
     raise AssertionError("unreachable")
 
 
 def write_index(decks: list[IndexLesson], course, templates: Path) -> bytes:
     """dist/index.html: the course (course.toml), then every lesson in course order with its files."""
-    built = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    built = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = _environment(templates).get_template("index.html.j2").render(decks=decks, course=course, built=built,
                                                                           size=_size)
     return page.encode("utf-8")

@@ -10,7 +10,7 @@ from livedeck.writers import Sources, Warn, Writer
 def make(sources: Sources) -> dict[str, bytes]:
     from livedeck.writers.pptx.draw import write_pptx
 
-    return {f"{sources.deck.name}.pptx": write_pptx(sources.deck, sources.laid, sources.context)}
+    return {f"{sources.deck.name}.pptx": write_pptx(sources.deck, sources.slides, sources.context)}
 
 
 def prepare(options: BuildOptions, warn: Warn) -> BuildOptions:

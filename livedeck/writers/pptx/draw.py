@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime
 import io
-from copy import deepcopy
 import os
 import zipfile
+from copy import deepcopy
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
@@ -15,13 +15,23 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as PresentationFile  # the type of what Presentation() opens
 from pptx.util import Emu, Pt
 
 from livedeck.base.errors import UsageError
 from livedeck.layout import Footer, LaidDeck, LaidSlide, SlideKind
 from livedeck.layout.fit import Formulas, Placed
-from livedeck.layout.geometry import (BULLET_INDENT, CALLOUT_INSET, CAPTION_SIZE, CELL_INSET, CODE_INSET, LINE_SPACING,
-                                      PARAGRAPH_SPACING, TEXT_INSET, Box)
+from livedeck.layout.geometry import (
+    BULLET_INDENT,
+    CALLOUT_INSET,
+    CAPTION_SIZE,
+    CELL_INSET,
+    CODE_INSET,
+    LINE_SPACING,
+    PARAGRAPH_SPACING,
+    TEXT_INSET,
+    Box,
+)
 from livedeck.layout.mathtext import Script, math_text
 from livedeck.layout.richtext import Paragraph, Run, markdown_paragraphs, plain_text
 from livedeck.model import Callout, Code, Deck, Error, Figure, Markdown, Math, Stream, Table, Value
@@ -42,10 +52,10 @@ class TemplateError(UsageError):
 
 
 def emu(points: float) -> Emu:
-    return Emu(int(round(points * EMU_PER_PT)))
+    return Emu(round(points * EMU_PER_PT))
 
 
-def load_template(path: Path) -> Presentation:
+def load_template(path: Path) -> PresentationFile:
     try:
         prs = Presentation(str(path))
     except Exception as exc:  # python-pptx raises several kinds for a file that is not a .pptx
@@ -71,7 +81,7 @@ def _mend_package(prs) -> None:
     """Themes saved by LibreOffice have no viewProps part, and PowerPoint offers to "repair" a deck
     without one; an empty <p:viewPr> (every child is optional) is what it expects."""
     from pptx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
-    from pptx.opc.package import Part, PackURI
+    from pptx.opc.package import PackURI, Part
 
     # LibreOffice also relates its core properties under a non-standard type that python-pptx does not
     # recognise, so python-pptx would add a second /docProps/core.xml: a zip with a duplicate entry.
@@ -114,7 +124,7 @@ def _fill_paragraph(paragraph, model: Paragraph, size: float, theme: Theme, colo
         # Attributes set on the XML directly: python-pptx's font setters cost a lookup each, and a
         # highlighted listing has thousands of runs. The XML is what those setters write.
         properties = run._r.get_or_add_rPr()
-        properties.set("sz", str(int(round(size * 100))))
+        properties.set("sz", str(round(size * 100)))
         properties.set("b", "1" if run_model.bold else "0")
         properties.set("i", "1" if run_model.italic else "0")
         if run_model.color or color:
@@ -171,10 +181,12 @@ def _describe(shape, text: str) -> None:
 
 def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: dict) -> list:
     """Draw one placed block; returns the shapes made (for its appear-on-click animation)."""
-    block = item.block
-    if isinstance(block, Figure):
-        picture = slide.shapes.add_picture(str(context.figures / f"{block.name}.png"), emu(item.picture.x),
-                                           emu(item.picture.y), emu(item.picture.w), emu(item.picture.h))
+    block, box = item.block, item.picture
+    if isinstance(block, (Figure, Math)):
+        assert box is not None, block  # the layout gives every picture its box
+    if isinstance(block, Figure) and box is not None:
+        picture = slide.shapes.add_picture(str(context.figures / f"{block.name}.png"), emu(box.x), emu(box.y),
+                                           emu(box.w), emu(box.h))
         picture.name = block.name  # as in figures/: a lecturer finds the figure by its file's name
         _describe(picture, block.alt)
         if not item.caption:
@@ -185,10 +197,9 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: di
         for paragraph in caption.text_frame.paragraphs:
             paragraph.alignment = PP_ALIGN.CENTER
         return [picture, caption]
-    if isinstance(block, Math):
+    if isinstance(block, Math) and box is not None:
         formula = formulas[(block.latex, True)]
-        picture = slide.shapes.add_picture(io.BytesIO(formula.png), emu(item.picture.x), emu(item.picture.y),
-                                           emu(item.picture.w), emu(item.picture.h))
+        picture = slide.shapes.add_picture(io.BytesIO(formula.png), emu(box.x), emu(box.y), emu(box.w), emu(box.h))
         _describe(picture, formula.speech)  # in words: a screen reader would spell LaTeX out symbol by symbol
         return [picture]
     if isinstance(block, Table):
@@ -220,6 +231,7 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: di
 
 def _draw_callout(slide, item: Placed, theme: Theme, formulas: Formulas):
     """A callout: a tinted, framed text box; its title in the frame's colour."""
+    assert isinstance(item.block, Callout), item.block
     frame, background = theme.callout(item.block.kind)
     shape = _text_box(slide, item.box, CALLOUT_INSET)
     shape.fill.solid()
@@ -241,7 +253,8 @@ def _emphasise(paragraphs: tuple[Paragraph, ...], lines: tuple[int, ...], dimmed
 
 
 def _draw_table(slide, item: Placed, theme: Theme, formulas: Formulas) -> list:
-    block: Table = item.block
+    block = item.block
+    assert isinstance(block, Table), block
     grid = ([item.header] if item.header else []) + list(item.rows)
     columns = max(len(row) for row in grid)
     heights = item.row_heights or (item.size * LINE_SPACING + 2 * CELL_INSET[1],) * len(grid)
@@ -330,7 +343,7 @@ def _title_slide(prs, laid: LaidSlide, deck: Deck, theme: Theme, formulas: Formu
     slide.shapes.title.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
     subtitle = next((p for p in slide.placeholders if p.placeholder_format.idx == 1), None)
     for item in laid.items:
-        if subtitle is not None and item.block.text == deck.subtitle:
+        if subtitle is not None and isinstance(item.block, Markdown) and item.block.text == deck.subtitle:
             shape = subtitle
             shape.left, shape.top, shape.width, shape.height = (emu(item.box.x), emu(item.box.y), emu(item.box.w),
                                                                 emu(item.box.h))
@@ -375,8 +388,8 @@ def _footer(slide, layout, footer: Footer, theme: Theme) -> None:
         else:
             shape.text_frame.text = text
             properties = shape.text_frame.paragraphs[0].runs[0]._r.get_or_add_rPr()
-        properties.set("sz", str(int(round(footer.size * 100))))
-    for kind, (box, text) in wanted.items():  # a theme without one of them: a plain text box
+        properties.set("sz", str(round(footer.size * 100)))
+    for _kind, (box, text) in wanted.items():  # a theme without one of them: a plain text box
         if text:
             shape = _text_box(slide, box, TEXT_INSET)
             _write_paragraphs(shape.text_frame, markdown_paragraphs(text), footer.size, theme, "555555")
@@ -403,7 +416,7 @@ def _language(prs, lang: str) -> None:
 def _reproducible(prs, deck: Deck) -> None:
     # python-pptx stamps the current time; a fixed date (or SOURCE_DATE_EPOCH) keeps bytes stable.
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "946684800"))  # 2000-01-01
-    stamp = datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc).replace(tzinfo=None)
+    stamp = datetime.datetime.fromtimestamp(epoch, tz=datetime.UTC).replace(tzinfo=None)
     properties = prs.core_properties
     properties.created = properties.modified = properties.last_printed = stamp
     properties.revision = 1
