@@ -76,3 +76,16 @@ def test_the_tests_mirror_the_stages_and_pytest_collects_every_folder() -> None:
     assert folders <= set(STAGES) and "build" in folders
     skipped = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["norecursedirs"]
     assert [f for f in folders if any(fnmatch.fnmatch(f, pattern) for pattern in skipped)] == []
+
+
+def test_no_function_is_over_50_lines_and_no_module_over_400() -> None:
+    """Small functions and modules of one job each: a newcomer reads one at a time."""
+    too_long = []
+    for path in _modules():
+        source = path.read_text(encoding="utf-8")
+        if len(source.splitlines()) > 400:
+            too_long.append(f"{path.relative_to(ROOT)}: {len(source.splitlines())} lines")
+        too_long += [f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: {node.end_lineno - node.lineno + 1} lines"
+                     for node in ast.walk(ast.parse(source)) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                     and node.end_lineno is not None and node.end_lineno - node.lineno + 1 > 50]
+    assert too_long == []

@@ -142,10 +142,16 @@ def _same_files(digests: dict[str, str]) -> bool:
         return False
 
 
-Executed = tuple[tuple[tuple[Block, ...], ...], dict[str, bytes], dict[str, str]]
+@dataclass(frozen=True)
+class CachedRun:
+    """What the executed cache keeps of a lesson's run: its code cells' outputs, its figure and table files,
+    and the data files it read (path → sha256)."""
+    outputs: tuple[tuple[Block, ...], ...]
+    files: dict[str, bytes]
+    inputs: dict[str, str]
 
 
-def load_executed(cache: Path, key: str) -> Optional[Executed]:
+def load_executed(cache: Path, key: str) -> Optional[CachedRun]:
     """Cached outputs, figure files and data files read, for `key`; None when missing, partial or
     corrupt, or when a data file the lesson read has changed since (then it runs again)."""
     entry = _entry(cache, key)
@@ -162,7 +168,7 @@ def load_executed(cache: Path, key: str) -> Optional[Executed]:
         outputs_text = (entry / "outputs.json").read_bytes()
         if hashlib.sha256(outputs_text).hexdigest() != manifest["outputs"]:
             raise ValueError("outputs.json does not match its checksum")
-        return outputs_from_json(outputs_text.decode("utf-8")), files, manifest["inputs"]
+        return CachedRun(outputs_from_json(outputs_text.decode("utf-8")), files, manifest["inputs"])
     except (OSError, ValueError, KeyError, TypeError):
         if entry.exists():
             shutil.rmtree(entry, ignore_errors=True)  # corrupt or stale: drop it, the lesson simply runs again

@@ -15,7 +15,7 @@ from typing import Optional
 from livedeck.base.errors import Kind, OutputError, UsageError, cannot_write, internal_error
 from livedeck.base.files import remove_stale_temporaries
 from livedeck.build import cache
-from livedeck.build.plan import Rerender, make_plan, select_lessons, settle_formats
+from livedeck.build.plan import Plan, Rerender, make_plan, select_lessons, settle_formats
 from livedeck.build.publish import FormatError, write_deck
 from livedeck.build.reports import Built, LessonReport, State
 from livedeck.build.workers import Job, Outcome, default_workers, run_all, start_server
@@ -142,30 +142,9 @@ def _names_torch(lessons: list[tuple[str, Path]], options: BuildOptions) -> bool
     return any(b"torch" in path.read_bytes() for path in files)
 
 
-def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda r: None,
-          warn: Warn = lambda message: None,
-          formats: Callable[[tuple[str, ...]], None] = lambda names: None) -> list[LessonReport]:
-    """Build the selected lessons; a failing lesson never stops the others nor touches its old deck.
-    `report` hears of each lesson as it finishes, `warn` of what builds but deserves a look, `formats`
-    of the formats this build writes (those asked for, and those they are made from)."""
-    options = resolved(options)
-    try:
-        options = replace(options, course=read_course(options.project))
-    except SettingsError as exc:
-        raise UsageError(f"{options.shown(exc.path)}:{exc.line}: {exc.message}") from None
-    lessons, misnamed = select_lessons(options)
-    _check_folders(options)
-    options = settle_formats(options, warn)  # the last of what may be a usage error: before any process starts
-    formats(options.formats)
-    if lessons and (options.force or not cache.has_executed(options.cache)):
-        # nothing cached: every lesson runs, so start the torch import before the plan reads every lesson
-        start_server(_names_torch(lessons, options))
-    plan = make_plan(lessons, options)
-    progress = _Progress(options, report, warn, plan.render_keys)
-    for failed in misnamed + plan.unreadable:
-        progress.done(failed)
-    for up_to_date, card in plan.up_to_date:
-        progress.done(up_to_date, Built(card, ()))
+def _run(plan: Plan, lessons: list[tuple[str, Path]], options: BuildOptions, progress: _Progress) -> None:
+    """The plan's re-renders here, and its lessons in workers, each reported as it finishes; the layout's
+    formulas typeset meanwhile (its head start), ended cleanly however the build is stopped."""
     typesetting = None
     if plan.runs:
         start_server(_names_torch(lessons, options))  # its torch import overlaps what this process does meanwhile
@@ -191,7 +170,34 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
         raise
     if typesetting is not None:
         typesetting.finish()
-    changed = bool(jobs or plan.rerenders)
+
+
+def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda r: None,
+          warn: Warn = lambda message: None,
+          formats: Callable[[tuple[str, ...]], None] = lambda names: None) -> list[LessonReport]:
+    """Build the selected lessons; a failing lesson never stops the others nor touches its old deck.
+    `report` hears of each lesson as it finishes, `warn` of what builds but deserves a look, `formats`
+    of the formats this build writes (those asked for, and those they are made from)."""
+    options = resolved(options)
+    try:
+        options = replace(options, course=read_course(options.project))
+    except SettingsError as exc:
+        raise UsageError(f"{options.shown(exc.path)}:{exc.line}: {exc.message}") from None
+    lessons, misnamed = select_lessons(options)
+    _check_folders(options)
+    options = settle_formats(options, warn)  # the last of what may be a usage error: before any process starts
+    formats(options.formats)
+    if lessons and (options.force or not cache.has_executed(options.cache)):
+        # nothing cached: every lesson runs, so start the torch import before the plan reads every lesson
+        start_server(_names_torch(lessons, options))
+    plan = make_plan(lessons, options)
+    progress = _Progress(options, report, warn, plan.render_keys)
+    for failed in misnamed + plan.unreadable:
+        progress.done(failed)
+    for up_to_date, card in plan.up_to_date:
+        progress.done(up_to_date, Built(card, ()))
+    _run(plan, lessons, options, progress)
+    changed = bool(plan.runs or plan.rerenders)
     for fmt in FORMATS:  # every format hears of it: the course page lists the files of them all
         fmt.writer().finish(lambda: _course(options, progress.cards), options, changed)
     return [progress.reports[name] for name, _ in lessons] + misnamed

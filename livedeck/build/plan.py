@@ -105,9 +105,9 @@ def make_plan(lessons: list[tuple[str, Path]], options: BuildOptions) -> Plan:
             continue
         execution_key = cache.execution_key(lesson, inputs)
         cached = None if options.force else cache.load_executed(options.cache, execution_key)
-        outputs = cache.cell_outputs(lesson, cached[0]) if cached is not None else None
+        outputs = cache.cell_outputs(lesson, cached.outputs) if cached is not None else None
         if outputs is None or cached is None:
             plan.runs.append(LessonJob(lesson, options, execution_key))
         else:
-            plan.rerenders.append(Rerender(lesson, outputs, *cached[1:]))
+            plan.rerenders.append(Rerender(lesson, outputs, cached.files, cached.inputs))
     return plan

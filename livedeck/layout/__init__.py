@@ -3,9 +3,10 @@
 deck model → layout → writers. It decides, once for every format, which blocks go on
 which slide, where and at what size, and where content continues onto "(cont.)" slides;
 HTML and PowerPoint draw this one plan, so both have the same slides, splits and sizes.
-It measures text with the DejaVu fonts that the HTML deck ships and draws with (fit.py,
-measure.py); geometry.py holds the slide and its type scale; formulas.py typesets the
-deck's formulas, so that their sizes are known too. This module lays out a whole deck:
+It cuts blocks into parts (parts.py), measures and places them (planner.py, with the DejaVu fonts
+that the HTML deck ships and draws with: measure.py) and pages them (paginate.py); geometry.py
+holds the slide and its type scale; formulas.py typesets the deck's formulas, so that their sizes
+are known too. This module lays out a whole deck:
 its title slide, each slide's title, and the footer band a course may ask for.
 """
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import Optional
 
 from livedeck.base.errors import UsageError
 from livedeck.layout import measure
-from livedeck.layout.fit import Formulas, Placed, Planner, fit_slide
 from livedeck.layout.formulas import Formula, FormulaError, Key, formulas_in, typeset
 from livedeck.layout.geometry import (
     BYLINE_SIZE,
@@ -36,6 +36,9 @@ from livedeck.layout.geometry import (
     title_box,
 )
 from livedeck.layout.mathtext import math_text
+from livedeck.layout.paginate import fit_slide
+from livedeck.layout.parts import Formulas
+from livedeck.layout.planner import Placed, Planner
 from livedeck.layout.richtext import markdown_paragraphs, plain_text
 from livedeck.model import Block, Callout, Deck, Error, Layout, Markdown, Math, Slide, Table
 from livedeck.style.theme import CodeStyle

@@ -60,65 +60,77 @@ INLINE_STYLE: dict[str, tuple[str, Any]] = {
 
 
 def _inline(token: Token) -> tuple[Run, ...]:
-    from livedeck.markup.safe_html import read_tag, safe_link
-
     runs: list[Run] = []
     style = Run("")
     styles: list[tuple[str, Run]] = []  # open inline HTML tags, and the style before each
     dropped = 0  # inside <script>, <style> …: their text is never shown
     for child in token.children or []:
-        kind = child.type
-        if kind == "html_inline":
-            tag = read_tag(child.content)
-            if tag is None:
-                continue
-            if not tag.known:  # `A <green> box`, `List<int>`: no HTML a deck knows, so the text it reads as
-                runs.append(replace(style, text=child.content))
-            elif tag.dropped:
-                dropped += -1 if tag.closing else 1
-                dropped = max(dropped, 0)
-            elif tag.name == "br":
-                runs.append(replace(style, text="\n"))
-            elif tag.name == "img" and not tag.closing:
-                runs.append(replace(style, text=tag.attrs.get("alt", "") or "[image]"))
-            elif tag.name == "a":
-                style = replace(style, link="" if tag.closing else safe_link(tag.attrs.get("href", "")))
-            elif tag.name in INLINE_STYLE:
-                if tag.closing:
-                    while styles and styles[-1][0] != tag.name:
-                        styles.pop()
-                    if styles:
-                        style = styles.pop()[1]
-                else:
-                    styles.append((tag.name, style))
-                    field_name, value = INLINE_STYLE[tag.name]
-                    style = replace(style, **{field_name: value})
-            continue
-        if dropped:
-            continue
-        if kind == "text" and child.content:  # markdown-it opens a line with an empty text before `**`
-            runs.append(replace(style, text=child.content))
-        elif kind in ("softbreak",):
-            runs.append(replace(style, text=" "))
-        elif kind == "hardbreak":
-            runs.append(replace(style, text="\n"))
-        elif kind == "code_inline":
-            runs.append(replace(style, text=child.content, code=True))
-        elif kind in ("math_inline", "math_inline_double"):
-            runs.append(replace(style, text=latex_to_unicode(child.content), math=child.content))
-        elif kind in ("strong_open", "strong_close"):
-            style = replace(style, bold=kind == "strong_open")
-        elif kind in ("em_open", "em_close"):
-            style = replace(style, italic=kind == "em_open")
-        elif kind in ("s_open", "s_close"):
-            style = replace(style, strike=kind == "s_open")
-        elif kind == "link_open":
-            style = replace(style, link=safe_link(str(child.attrs.get("href", ""))))
-        elif kind == "link_close":
-            style = replace(style, link="")
-        elif kind == "image":
-            runs.append(replace(style, text=child.content or "[image]"))
+        if child.type == "html_inline":
+            style, dropped = _html_inline(child.content, style, styles, dropped, runs)
+        elif not dropped:
+            style = _markdown_inline(child, style, runs)
     return _merged(runs)
+
+
+def _html_inline(source: str, style: Run, styles: list[tuple[str, Run]], dropped: int,
+                 runs: list[Run]) -> tuple[Run, int]:
+    """Raw HTML inside a paragraph, read as its safe subset: the style after the tag, and how deep inside
+    dropped tags (<script> …) the text now is; what the tag shows goes to `runs`."""
+    from livedeck.markup.safe_html import read_tag, safe_link
+
+    tag = read_tag(source)
+    if tag is None:
+        return style, dropped
+    if not tag.known:  # `A <green> box`, `List<int>`: no HTML a deck knows, so the text it reads as
+        runs.append(replace(style, text=source))
+    elif tag.dropped:
+        dropped = max(dropped + (-1 if tag.closing else 1), 0)
+    elif tag.name == "br":
+        runs.append(replace(style, text="\n"))
+    elif tag.name == "img" and not tag.closing:
+        runs.append(replace(style, text=tag.attrs.get("alt", "") or "[image]"))
+    elif tag.name == "a":
+        style = replace(style, link="" if tag.closing else safe_link(tag.attrs.get("href", "")))
+    elif tag.name in INLINE_STYLE and tag.closing:
+        while styles and styles[-1][0] != tag.name:
+            styles.pop()
+        if styles:
+            style = styles.pop()[1]
+    elif tag.name in INLINE_STYLE:
+        styles.append((tag.name, style))
+        field_name, value = INLINE_STYLE[tag.name]
+        style = replace(style, **{field_name: value})
+    return style, dropped
+
+
+def _markdown_inline(child: Token, style: Run, runs: list[Run]) -> Run:
+    """One inline markdown token: the text it shows goes to `runs`; returns the style after it."""
+    from livedeck.markup.safe_html import safe_link
+
+    kind = child.type
+    if kind == "text" and child.content:  # markdown-it opens a line with an empty text before `**`
+        runs.append(replace(style, text=child.content))
+    elif kind == "softbreak":
+        runs.append(replace(style, text=" "))
+    elif kind == "hardbreak":
+        runs.append(replace(style, text="\n"))
+    elif kind == "code_inline":
+        runs.append(replace(style, text=child.content, code=True))
+    elif kind in ("math_inline", "math_inline_double"):
+        runs.append(replace(style, text=latex_to_unicode(child.content), math=child.content))
+    elif kind in ("strong_open", "strong_close"):
+        style = replace(style, bold=kind == "strong_open")
+    elif kind in ("em_open", "em_close"):
+        style = replace(style, italic=kind == "em_open")
+    elif kind in ("s_open", "s_close"):
+        style = replace(style, strike=kind == "s_open")
+    elif kind == "link_open":
+        style = replace(style, link=safe_link(str(child.attrs.get("href", ""))))
+    elif kind == "link_close":
+        style = replace(style, link="")
+    elif kind == "image":
+        runs.append(replace(style, text=child.content or "[image]"))
+    return style
 
 
 def _merged(runs: list[Run]) -> tuple[Run, ...]:

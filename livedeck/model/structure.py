@@ -180,19 +180,9 @@ def slide_level(events: list[Event], title: Optional[int]) -> int:
     return min(levels, default=2)
 
 
-def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: str = "",
-               settings: Optional[Settings] = None) -> Deck:
-    """The lesson's cells and their captured outputs as a deck's slides; `settings`: whose course it is."""
-    settings = settings or Settings()
-    events = _events(lesson, outputs)
-    title_at = title_heading(events)
-    level = slide_level(events, title_at)
-    # The title heading makes the title slide when no heading comes before it; what follows it up to
-    # the next heading is the subtitle
-    first_heading = next((i for i, event in enumerate(events) if _is_heading(event)), None)
-    consumed = title_at if title_at == first_heading else None
-    heading = events[title_at] if title_at is not None else None
-    title = heading.text if isinstance(heading, Piece) else lesson.name
+def _drafts(events: list[Event], consumed: Optional[int], level: int) -> tuple[list[_Draft], list[str], list[str]]:
+    """The slides the events make at the slide `level`, and the title slide's subtitle and notes: what
+    follows the title heading (at `consumed`) before any slide begins."""
     subtitle: list[str] = []
     title_notes: list[str] = []
     slides: list[_Draft] = []
@@ -220,6 +210,23 @@ def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: s
                 slides.append(_Draft(""))  # content before any heading, or after a section's: a slide of its own
             slides[-1].add(event)
         under_title = under_title and len(slides) == count
+    return slides, subtitle, title_notes
+
+
+def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: str = "",
+               settings: Optional[Settings] = None) -> Deck:
+    """The lesson's cells and their captured outputs as a deck's slides; `settings`: whose course it is."""
+    settings = settings or Settings()
+    events = _events(lesson, outputs)
+    title_at = title_heading(events)
+    level = slide_level(events, title_at)
+    # The title heading makes the title slide when no heading comes before it; what follows it up to
+    # the next heading is the subtitle
+    first_heading = next((i for i, event in enumerate(events) if _is_heading(event)), None)
+    consumed = title_at if title_at == first_heading else None
+    heading = events[title_at] if title_at is not None else None
+    title = heading.text if isinstance(heading, Piece) else lesson.name
+    slides, subtitle, title_notes = _drafts(events, consumed, level)
     source = source or str(lesson.path)
     notes = "\n\n".join(title_notes + [f"Source: `{source}`"])  # the file, for the lecturer, not the room
     return Deck(

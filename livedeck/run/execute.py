@@ -30,11 +30,10 @@ from livedeck.helpers.tables import without_address
 from livedeck.model import Block, Error, Figure, Stream, Table, Value
 from livedeck.read import magics
 from livedeck.read.lesson import Cell, Lesson, LessonError, source_lines
+from livedeck.run.figures import is_plot_artifact, save_figure, smallest_text
 from livedeck.run.printable import Prefixes, path_prefixes, printable
 
 MAX_CAPTURE_CHARS = 2_000_000  # a cell printing without end must not exhaust memory
-PNG_DPI = 200
-MAX_FIGURE_PIXELS = 4000  # longest side of a figure's PNG: a 100-inch figure is scaled, not 20 000 px wide
 MAX_TABLE_ROWS_KEPT = 100_000  # rows a captured table keeps (memory); what slides show is the layout's choice
 
 
@@ -110,13 +109,6 @@ def _parse(source: str, path: str) -> ast.Module:
         raise error from None
 
 
-def _is_plot_artifact(value: Any) -> bool:
-    """Return values of plotting calls (`plt.legend()`, `plt.plot(...)`): noise on a slide."""
-    if isinstance(value, (list, tuple)) and value:
-        return all(_is_plot_artifact(v) for v in value)
-    return type(value).__module__.startswith(("matplotlib.", "mpl_toolkits."))
-
-
 class CappedText(io.TextIOBase):
     """A capture of printed text that keeps the first MAX_CAPTURE_CHARS and counts the lines after."""
 
@@ -148,27 +140,6 @@ def _stream(capture: CappedText, name: str, paths: Prefixes) -> Optional[Stream]
     if not text.strip():
         return None
     return Stream(text, name=name, truncated=capture.lines_dropped)
-
-
-def save_figure(fig: Any, name: str, files: dict[str, bytes]) -> None:
-    # Metadata off and a fixed hash salt: the same code gives byte-identical files.
-    svg, png = io.BytesIO(), io.BytesIO()
-    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    # The first save has laid the figure out; doing it again for the PNG only costs time.
-    fig.set_layout_engine("none")
-    dpi = min(PNG_DPI, MAX_FIGURE_PIXELS / max(*fig.get_size_inches(), 0.01))
-    # zlib level 3: nearly level 6's size at a third of the time, for every figure of every build
-    fig.savefig(png, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
-    files[f"{name}.svg"], files[f"{name}.png"] = svg.getvalue(), png.getvalue()
-
-
-def _smallest_text(fig: Any) -> float:
-    """The size in points of the figure's smallest visible text (tick labels, legends, box labels), as
-    saved: the layout shows the figure large enough to keep it legible."""
-    from matplotlib.text import Text
-
-    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
-    return round(float(min(sizes)), 2) if sizes else 0.0
 
 
 def _trimmed_traceback(exc: BaseException, lesson_path: str) -> tuple[int, str]:
@@ -213,7 +184,7 @@ class _Run:
             width, height = fig.get_size_inches()
             caption = cell.options.fig_cap
             blocks.append(Figure(name, round(float(width), 3), round(float(height), 3),
-                                 caption, cell.options.fig_alt or describe_figure(fig), _smallest_text(fig)))
+                                 caption, cell.options.fig_alt or describe_figure(fig), smallest_text(fig)))
             plt.close(fig)
         return blocks
 
@@ -242,7 +213,7 @@ class _Run:
             return []
         blocks: list[Block] = [s for s in (_stream(out, "stdout", self.paths), _stream(err, "stderr", self.paths)) if s]
         blocks += self.capture_tables(cell, tables)
-        if value is not None and not _is_plot_artifact(value):
+        if value is not None and not is_plot_artifact(value):
             blocks.append(Value(printable(without_address(repr(value)), self.paths)))
         return blocks + self.capture_figures(cell)
 

@@ -20,7 +20,7 @@ def draw_tables(outputs: tuple[tuple[Block, ...], ...], style: Optional[Path]) -
     import matplotlib
     import matplotlib.pyplot as plt
 
-    from livedeck.run.execute import save_figure
+    from livedeck.run.figures import save_figure
 
     files: dict[str, bytes] = {}
     with matplotlib.rc_context():

@@ -24,6 +24,8 @@ class Theme:
     text_color: str
     heading_color: str
     accent: str
+    text_secondary: str  # captions, bylines
+    text_muted: str  # the footer band, asides
     output_background: str
     output_border: str
     pptx_text_font: str
@@ -50,6 +52,8 @@ def load_theme(path: Path = TEMPLATES / "theme.toml") -> Theme:
         text_color=text["color"],
         heading_color=text["heading_color"],
         accent=text["accent"],
+        text_secondary=text.get("secondary", text["color"]),  # a theme.toml written before these keys: the text's
+        text_muted=text.get("muted", text["color"]),
         output_background=output["background"],
         output_border=output["border"],
         pptx_text_font=pptx["text_font"],

@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from livedeck.layout import SlideKind, lay_out, measure
-from livedeck.layout.fit import Piece, Planner
 from livedeck.layout.formulas import Formula
 from livedeck.layout.geometry import CODE_FLOOR, FIGURE_TEXT_MIN, LEVELS, SLIDE_HEIGHT, SLIDE_WIDTH, Box
+from livedeck.layout.parts import Part
+from livedeck.layout.planner import Planner
 from livedeck.model import Code, Deck, Figure, Markdown, Math, Slide, Stream, Table
 from livedeck.style.theme import CodeStyle
 
@@ -48,7 +49,7 @@ def check_slide(slide, planner: Planner) -> None:
             assert len(item.paragraphs) * item.size * 1.2 + 10 <= item.box.h + 0.01
         if isinstance(item.block, Markdown):
             level = next(i for i, sizes in enumerate(LEVELS) if sizes[0] == item.size)
-            assert planner.text_height(Piece(item.block, item.paragraphs), item.box.w, level) <= item.box.h + 0.01
+            assert planner.text_height(Part(item.block, item.paragraphs), item.box.w, level) <= item.box.h + 0.01
         if isinstance(item.block, Table):
             assert sum(item.column_widths) <= item.box.w + 0.01
     for a in slide.items:

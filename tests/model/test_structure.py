@@ -71,8 +71,9 @@ def test_model_round_trips_and_refuses_other_versions(tmp_path: Path) -> None:
 
 
 def test_text_after_the_columns_close_spans_the_slide_again(tmp_path: Path) -> None:
-    from livedeck.layout.fit import Planner, fit_slide
     from livedeck.layout.geometry import Box
+    from livedeck.layout.paginate import fit_slide
+    from livedeck.layout.planner import Planner
     from livedeck.layout.regions import columns
 
     path = write_lesson(tmp_path, "01_cols.py", '''

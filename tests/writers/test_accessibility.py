@@ -38,7 +38,7 @@ def test_every_code_colour_and_the_themes_text_stand_out_from_their_background()
     assert len(colours) > 3
     for colour in colours | {theme.text_color, theme.code_dimmed}:
         assert contrast(colour, theme.code_background) >= 4.5, colour
-    for colour in (theme.text_color, theme.heading_color, theme.accent):
+    for colour in (theme.text_color, theme.heading_color, theme.accent, theme.text_secondary, theme.text_muted):
         assert contrast(colour, "FFFFFF") >= 4.5 and contrast(colour, theme.output_background) >= 4.5, colour
 
 

@@ -9,7 +9,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
 from livedeck.model import Code, Deck, Slide
 from livedeck.writers import WriteContext
-from livedeck.writers.pptx.draw import TemplateError, write_pptx
+from livedeck.writers.pptx.draw import write_pptx
+from livedeck.writers.pptx.package import TemplateError
 from support.builds import ROOT
 from support.decks import drawn, small_deck, write_figure
 from support.pptx_checks import off_slide, overfull_text, overlaps

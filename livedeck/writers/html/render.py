@@ -19,10 +19,10 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from livedeck.layout import LaidDeck
-from livedeck.layout.fit import Placed
 from livedeck.layout.formulas import Formula
 from livedeck.layout.geometry import BULLET_INDENT, PX_PER_PT, Box
 from livedeck.layout.mathtext import Script
+from livedeck.layout.planner import Placed
 from livedeck.layout.richtext import Run, markdown_paragraphs, plain_text
 from livedeck.layout.unimath import latex_to_unicode
 from livedeck.markup.markdown import parser
@@ -284,6 +284,6 @@ def _size(size: int) -> str:
 def write_index(decks: list[IndexLesson], course, templates: Path) -> bytes:
     """dist/index.html: the course (course.toml), then every lesson in course order with its files."""
     built = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    page = _environment(templates).get_template("index.html.j2").render(decks=decks, course=course, built=built,
-                                                                          size=_size)
+    page = _environment(templates).get_template("index.html.j2").render(
+        decks=decks, course=course, built=built, size=_size, theme=load_theme(templates / "theme.toml"))
     return page.encode("utf-8")

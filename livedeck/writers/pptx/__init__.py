@@ -20,7 +20,7 @@ def prepare(options: BuildOptions, warn: Warn) -> BuildOptions:
     if path is None:
         return options
     from livedeck.base.errors import UsageError
-    from livedeck.writers.pptx.draw import TemplateError, load_template
+    from livedeck.writers.pptx.package import TemplateError, load_template
     from livedeck.writers.pptx.schema import schema_errors
 
     shown = options.shown(path)

@@ -1,28 +1,16 @@
 """The PowerPoint writer: draw the planned slides with python-pptx as native, editable shapes."""
 from __future__ import annotations
 
-import datetime
 import io
-import os
-import zipfile
 from copy import deepcopy
 from dataclasses import replace
-from pathlib import Path
-from types import MappingProxyType
 
-from lxml import etree
-from pptx import Presentation
-from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
-from pptx.presentation import Presentation as PresentationFile  # the type of what Presentation() opens
-from pptx.util import Emu, Pt
+from pptx.util import Pt
 
-from livedeck.base.errors import UsageError
 from livedeck.layout import Footer, LaidDeck, LaidSlide, SlideKind
-from livedeck.layout.fit import Formulas, Placed
 from livedeck.layout.geometry import (
-    BULLET_INDENT,
     CALLOUT_INSET,
     CAPTION_SIZE,
     CELL_INSET,
@@ -32,151 +20,18 @@ from livedeck.layout.geometry import (
     TEXT_INSET,
     Box,
 )
-from livedeck.layout.mathtext import Script, math_text
-from livedeck.layout.richtext import Paragraph, Run, markdown_paragraphs, plain_text
+from livedeck.layout.parts import Formulas
+from livedeck.layout.planner import Placed
+from livedeck.layout.richtext import Paragraph, markdown_paragraphs, plain_text
 from livedeck.model import Callout, Code, Deck, Error, Figure, Markdown, Math, Stream, Table, Value
 from livedeck.style.theme import Theme, load_theme
 from livedeck.writers import WriteContext
 from livedeck.writers.pptx.animation import Target, add_clicks
+from livedeck.writers.pptx.package import load_template, reproducible, stable_zip
+from livedeck.writers.pptx.text import ALIGN, describe, emu, fill_paragraph, math_as_text, rgb, text_box, write_paragraphs
 
-EMU_PER_PT = 12700
-BASELINE = {Script.SUPER: "30000", Script.SUB: "-25000"}  # a run raised or lowered, in thousandths of a percent
-LAYOUTS = ("Title Slide", "Title Only")  # the theme's layouts livedeck uses, by name
 NOTES_SIZE = 12.0  # speaker notes, in points: PowerPoint's own notes size
-ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}  # a GitHub table's columns
 NO_TABLE_STYLE = "{5940675A-B579-460E-94D1-54222C63F5DA}"  # "No Style, Table Grid": we style cells
-
-
-class TemplateError(UsageError):
-    """A --template that cannot be used; the message names the file and what is missing."""
-
-
-def emu(points: float) -> Emu:
-    return Emu(round(points * EMU_PER_PT))
-
-
-def load_template(path: Path) -> PresentationFile:
-    try:
-        prs = Presentation(str(path))
-    except Exception as exc:  # python-pptx raises several kinds for a file that is not a .pptx
-        raise TemplateError(f"{path}: not a PowerPoint file ({type(exc).__name__})") from None
-    names = [layout.name for layout in prs.slide_layouts]
-    for name in LAYOUTS:
-        if name not in names:
-            raise TemplateError(f"{path}: the theme has no slide layout named {name!r} "
-                                f"(it has: {', '.join(names)})")
-    # A theme may carry sample slides; a deck starts empty.
-    for slide_id in list(prs.slides._sldIdLst):
-        prs.part.drop_rel(slide_id.rId)
-        prs.slides._sldIdLst.remove(slide_id)
-    _mend_package(prs)
-    return prs
-
-
-VIEW_PROPERTIES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                   b'<p:viewPr xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"/>')
-
-
-def _mend_package(prs) -> None:
-    """Themes saved by LibreOffice have no viewProps part, and PowerPoint offers to "repair" a deck
-    without one; an empty <p:viewPr> (every child is optional) is what it expects."""
-    from pptx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
-    from pptx.opc.package import PackURI, Part
-
-    # LibreOffice also relates its core properties under a non-standard type that python-pptx does not
-    # recognise, so python-pptx would add a second /docProps/core.xml: a zip with a duplicate entry.
-    package = prs.part.package
-    for rId, rel in list(package._rels.items()):
-        if rel.reltype.endswith("/metadata/core-properties") and rel.reltype != RELATIONSHIP_TYPE.CORE_PROPERTIES:
-            package.drop_rel(rId)
-    if any(rel.reltype == RELATIONSHIP_TYPE.VIEW_PROPS for rel in prs.part.rels.values()):
-        return
-    part = Part(PackURI("/ppt/viewProps.xml"), CONTENT_TYPE.PML_VIEW_PROPS, prs.part.package, VIEW_PROPERTIES)
-    prs.part.relate_to(part, RELATIONSHIP_TYPE.VIEW_PROPS)
-
-
-def _color(hex_value: str) -> RGBColor:
-    return RGBColor.from_string(hex_value.upper())
-
-
-def _fill_paragraph(paragraph, model: Paragraph, size: float, theme: Theme, color: str = "",
-                    spacing: float = 0.0) -> None:
-    if spacing:
-        paragraph.space_after = Pt(spacing)
-    if model.heading:
-        color = color if color and color != theme.text_color else theme.heading_color
-    if model.quote:  # indented as the layout measured it
-        paragraph._p.get_or_add_pPr().set("marL", str(emu(model.quote * BULLET_INDENT * size)))
-    if model.bullet:
-        properties = paragraph._p.get_or_add_pPr()
-        indent = emu((model.level + 1) * BULLET_INDENT * size)
-        properties.set("marL", str(indent))
-        properties.set("indent", str(-emu(BULLET_INDENT * size)))
-        properties.append(properties.makeelement(qn("a:buFont"), {"typeface": theme.pptx_text_font}))
-        if model.bullet == "number":
-            properties.append(properties.makeelement(qn("a:buAutoNum"), {"type": "arabicPeriod",
-                                                                          "startAt": str(model.number)}))
-        else:
-            properties.append(properties.makeelement(qn("a:buChar"), {"char": model.bullet}))
-    for run_model in model.runs:
-        run = paragraph.add_run()
-        run.text = run_model.text
-        # Attributes set on the XML directly: python-pptx's font setters cost a lookup each, and a
-        # highlighted listing has thousands of runs. The XML is what those setters write.
-        properties = run._r.get_or_add_rPr()
-        properties.set("sz", str(round(size * 100)))
-        properties.set("b", "1" if run_model.bold else "0")
-        properties.set("i", "1" if run_model.italic else "0")
-        if run_model.color or color:
-            fill = etree.SubElement(properties, qn("a:solidFill"))
-            etree.SubElement(fill, qn("a:srgbClr"), val=(run_model.color or color).upper())
-        etree.SubElement(properties, qn("a:latin"),
-                         typeface=theme.pptx_code_font if run_model.code else theme.pptx_text_font)
-        if run_model.script:
-            properties.set("baseline", BASELINE[run_model.script])
-        if run_model.strike:
-            properties.set("strike", "sngStrike")
-        if run_model.link:
-            run.hyperlink.address = run_model.link
-
-
-def _text_box(slide, box: Box, inset: tuple[float, float]):
-    shape = slide.shapes.add_textbox(emu(box.x), emu(box.y), emu(box.w), emu(box.h))
-    frame = shape.text_frame
-    frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.NONE
-    frame.vertical_anchor = MSO_ANCHOR.TOP
-    frame.margin_left = frame.margin_right = Pt(inset[0])
-    frame.margin_top = frame.margin_bottom = Pt(inset[1])
-    return shape
-
-
-def _math_as_text(paragraph: Paragraph, formulas: Formulas) -> Paragraph:
-    """Inline formulas as styled text runs: scripts raised or lowered, bold symbols bold (mathtext.py)."""
-    if not any(run.math for run in paragraph.runs):
-        return paragraph
-    runs: list[Run] = []
-    for run in paragraph.runs:
-        formula = formulas.get((run.math, False)) if run.math else None
-        if formula is None or not formula.mathml:
-            runs.append(run)
-            continue
-        runs += [replace(run, text=piece.text, bold=piece.bold or run.bold, italic=piece.italic, script=piece.script)
-                 for piece in math_text(formula.mathml).runs]
-    return replace(paragraph, runs=tuple(runs))
-
-
-def _write_paragraphs(frame, paragraphs, size: float, theme: Theme, color: str = "", spacing: float = 0.0,
-                      formulas: Formulas = MappingProxyType({})) -> None:
-    for index, model in enumerate(paragraphs):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        last = index == len(paragraphs) - 1
-        _fill_paragraph(paragraph, _math_as_text(model, formulas), size, theme, color, 0.0 if last else spacing)
-
-
-def _describe(shape, text: str) -> None:
-    """Alt text: what screen readers and PowerPoint's accessibility checker read."""
-    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
 
 
 def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: dict) -> list:
@@ -188,11 +43,11 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: di
         picture = slide.shapes.add_picture(str(context.figures / f"{block.name}.png"), emu(box.x), emu(box.y),
                                            emu(box.w), emu(box.h))
         picture.name = block.name  # as in figures/: a lecturer finds the figure by its file's name
-        _describe(picture, block.alt)
+        describe(picture, block.alt)
         if not item.caption:
             return [picture]
-        caption = _text_box(slide, item.caption, TEXT_INSET)
-        _write_paragraphs(caption.text_frame, markdown_paragraphs(block.caption), item.size, theme, "333333",
+        caption = text_box(slide, item.caption, TEXT_INSET)
+        write_paragraphs(caption.text_frame, markdown_paragraphs(block.caption), item.size, theme, theme.text_secondary,
                           formulas=formulas)
         for paragraph in caption.text_frame.paragraphs:
             paragraph.alignment = PP_ALIGN.CENTER
@@ -200,29 +55,29 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: di
     if isinstance(block, Math) and box is not None:
         formula = formulas[(block.latex, True)]
         picture = slide.shapes.add_picture(io.BytesIO(formula.png), emu(box.x), emu(box.y), emu(box.w), emu(box.h))
-        _describe(picture, formula.speech)  # in words: a screen reader would spell LaTeX out symbol by symbol
+        describe(picture, formula.speech)  # in words: a screen reader would spell LaTeX out symbol by symbol
         return [picture]
     if isinstance(block, Table):
         return _draw_table(slide, item, theme, formulas)
     if isinstance(block, Callout):
         return [_draw_callout(slide, item, theme, formulas)]
     code_like = not isinstance(block, Markdown)
-    shape = _text_box(slide, item.box, CODE_INSET if code_like else TEXT_INSET)
+    shape = text_box(slide, item.box, CODE_INSET if code_like else TEXT_INSET)
     if code_like:
         shape.fill.solid()
         if isinstance(block, (Stream, Value, Error)):
-            shape.fill.fore_color.rgb = _color(theme.output_background)
-            shape.line.color.rgb = _color(theme.accent if isinstance(block, Error) else theme.output_border)
+            shape.fill.fore_color.rgb = rgb(theme.output_background)
+            shape.line.color.rgb = rgb(theme.accent if isinstance(block, Error) else theme.output_border)
             shape.line.width = Pt(1.25)
         else:
-            shape.fill.fore_color.rgb = _color(theme.code_background)
+            shape.fill.fore_color.rgb = rgb(theme.code_background)
             shape.line.fill.background()
     color = theme.accent if isinstance(block, Error) else theme.text_color
     spacing = round(item.size * PARAGRAPH_SPACING, 1) if not code_like else 0.0
     paragraphs = item.paragraphs
     if isinstance(block, Code) and block.line_steps:
         paragraphs = _emphasise(paragraphs, block.line_steps[0], theme.code_dimmed)
-    _write_paragraphs(shape.text_frame, paragraphs, item.size, theme, color, spacing, formulas)
+    write_paragraphs(shape.text_frame, paragraphs, item.size, theme, color, spacing, formulas)
     if isinstance(block, Markdown) and block.centred:
         for paragraph in shape.text_frame.paragraphs:
             paragraph.alignment = PP_ALIGN.CENTER
@@ -233,16 +88,16 @@ def _draw_callout(slide, item: Placed, theme: Theme, formulas: Formulas):
     """A callout: a tinted, framed text box; its title in the frame's colour."""
     assert isinstance(item.block, Callout), item.block
     frame, background = theme.callout(item.block.kind)
-    shape = _text_box(slide, item.box, CALLOUT_INSET)
+    shape = text_box(slide, item.box, CALLOUT_INSET)
     shape.fill.solid()
-    shape.fill.fore_color.rgb = _color(background)
-    shape.line.color.rgb = _color(frame)
+    shape.fill.fore_color.rgb = rgb(background)
+    shape.line.color.rgb = rgb(frame)
     shape.line.width = Pt(2.25)
-    _write_paragraphs(shape.text_frame, item.paragraphs, item.size, theme, "", round(item.size * PARAGRAPH_SPACING, 1),
+    write_paragraphs(shape.text_frame, item.paragraphs, item.size, theme, "", round(item.size * PARAGRAPH_SPACING, 1),
                       formulas)
     if item.paragraphs and item.paragraphs[0].heading and not item.items_before:
         for run in shape.text_frame.paragraphs[0].runs:
-            run.font.color.rgb = _color(frame)
+            run.font.color.rgb = rgb(frame)
     return shape
 
 
@@ -277,14 +132,14 @@ def _draw_table(slide, item: Placed, theme: Theme, formulas: Formulas) -> list:
             cell.margin_top = cell.margin_bottom = Pt(CELL_INSET[1])
             cell.vertical_anchor = MSO_ANCHOR.TOP if block.markdown else MSO_ANCHOR.MIDDLE  # wrapped cells: as HTML
             cell.fill.solid()
-            cell.fill.fore_color.rgb = _color(theme.code_background if header else "FFFFFF")
+            cell.fill.fore_color.rgb = rgb(theme.code_background if header else "FFFFFF")
             paragraph = cell.text_frame.paragraphs[0]
             paragraph.alignment = PP_ALIGN.LEFT if (c == 0 and table.first_col) else PP_ALIGN.CENTER
             text = row[c] if c < len(row) else ""
             if block.markdown:  # a GitHub table: its cells' markdown as runs, its columns aligned as written
                 paragraph.alignment = ALIGN.get(block.align[c] if c < len(block.align) else "", PP_ALIGN.LEFT)
                 runs = [replace(r, bold=r.bold or header) for p in markdown_paragraphs(text) for r in p.runs]
-                _fill_paragraph(paragraph, _math_as_text(Paragraph(tuple(runs)), formulas), item.size, theme,
+                fill_paragraph(paragraph, math_as_text(Paragraph(tuple(runs)), formulas), item.size, theme,
                                 theme.heading_color if header else theme.text_color)
                 continue
             run = paragraph.add_run()
@@ -292,18 +147,18 @@ def _draw_table(slide, item: Placed, theme: Theme, formulas: Formulas) -> list:
             run.font.size = Pt(item.size)
             run.font.name = theme.pptx_code_font
             run.font.bold = header or (c == 0 and table.first_col)
-            run.font.color.rgb = _color(theme.heading_color if header else theme.text_color)
+            run.font.color.rgb = rgb(theme.heading_color if header else theme.text_color)
     if item.caption:
-        caption = _text_box(slide, item.caption, TEXT_INSET)
-        _write_paragraphs(caption.text_frame, markdown_paragraphs(block.caption), CAPTION_SIZE, theme, "333333")
+        caption = text_box(slide, item.caption, TEXT_INSET)
+        write_paragraphs(caption.text_frame, markdown_paragraphs(block.caption), CAPTION_SIZE, theme, theme.text_secondary)
         caption.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
-    _describe(frame, block.caption or "Table: " + ", ".join(plain_text(c) for c in block.header if c))
+    describe(frame, block.caption or "Table: " + ", ".join(plain_text(c) for c in block.header if c))
     return [frame] + ([caption] if item.caption else [])
 
 
 def _notes(slide, notes: str, theme: Theme) -> None:
     """Speaker notes with their formatting (bold, code, lists), as the HTML deck's speaker view has them."""
-    _write_paragraphs(slide.notes_slide.notes_text_frame, markdown_paragraphs(notes), NOTES_SIZE, theme,
+    write_paragraphs(slide.notes_slide.notes_text_frame, markdown_paragraphs(notes), NOTES_SIZE, theme,
                       theme.text_color, round(NOTES_SIZE * PARAGRAPH_SPACING, 1))
 
 
@@ -350,8 +205,8 @@ def _title_slide(prs, laid: LaidSlide, deck: Deck, theme: Theme, formulas: Formu
             shape.text_frame.auto_size = MSO_AUTO_SIZE.NONE
             subtitle = None
         else:
-            shape = _text_box(slide, item.box, TEXT_INSET)
-        _write_paragraphs(shape.text_frame, item.paragraphs, item.size, theme, "333333",
+            shape = text_box(slide, item.box, TEXT_INSET)
+        write_paragraphs(shape.text_frame, item.paragraphs, item.size, theme, theme.text_secondary,
                           round(item.size * PARAGRAPH_SPACING, 1), formulas)
         for paragraph in shape.text_frame.paragraphs:
             paragraph.alignment = PP_ALIGN.CENTER
@@ -391,8 +246,8 @@ def _footer(slide, layout, footer: Footer, theme: Theme) -> None:
         properties.set("sz", str(round(footer.size * 100)))
     for _kind, (box, text) in wanted.items():  # a theme without one of them: a plain text box
         if text:
-            shape = _text_box(slide, box, TEXT_INSET)
-            _write_paragraphs(shape.text_frame, markdown_paragraphs(text), footer.size, theme, "555555")
+            shape = text_box(slide, box, TEXT_INSET)
+            write_paragraphs(shape.text_frame, markdown_paragraphs(text), footer.size, theme, theme.text_muted)
 
 
 def _logo(layout, path: str, box: Box) -> None:
@@ -411,31 +266,6 @@ def _language(prs, lang: str) -> None:
     for slide in prs.slides:
         for element in slide._element.iter(qn("a:rPr"), qn("a:endParaRPr")):
             element.set("lang", lang)
-
-
-def _reproducible(prs, deck: Deck) -> None:
-    # python-pptx stamps the current time; a fixed date (or SOURCE_DATE_EPOCH) keeps bytes stable.
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "946684800"))  # 2000-01-01
-    stamp = datetime.datetime.fromtimestamp(epoch, tz=datetime.UTC).replace(tzinfo=None)
-    properties = prs.core_properties
-    properties.created = properties.modified = properties.last_printed = stamp
-    properties.revision = 1
-    properties.author = properties.last_modified_by = "livedeck"
-    properties.title = plain_text(deck.title)
-    properties.subject = deck.source
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """Same entries, same order, fixed times: zip metadata otherwise differs on every save."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return output.getvalue()
 
 
 def write_pptx(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
@@ -465,7 +295,7 @@ def write_pptx(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
         if planned.notes:
             _notes(slide, planned.notes, theme)
     _language(prs, deck.lang)
-    _reproducible(prs, deck)
+    reproducible(prs, deck)
     buffer = io.BytesIO()
     prs.save(buffer)
-    return _stable_zip(buffer.getvalue())
+    return stable_zip(buffer.getvalue())

@@ -1,0 +1,102 @@
+"""One slide's blocks onto as many slides as they need: what does not fit at the floor sizes continues on
+"<heading> (cont.)" slides, never leaving fewer than MIN_PART lines, items or rows of a block behind."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Optional
+
+from livedeck.layout.geometry import (
+    LEVELS,
+    Box,
+)
+from livedeck.layout.parts import Part, head, parts, to_parts
+from livedeck.layout.planner import SIDE_BY_SIDE_GAIN, Placed, Planner, best, figure_area, side_by_side
+from livedeck.layout.regions import columns
+from livedeck.model import Block, ColumnBreak, Slide
+from livedeck.style.theme import CodeStyle
+
+MIN_PART = 3  # lines, items or rows: a shorter start of a block waits for the next slide
+
+
+def paginate(pieces: list[Part], planner: Planner, box: Box, level: int) -> list[list[Part]]:
+    """Fill slides in order at `level`. A block that does not fit where the slide has room is cut
+    (between lines, list items or table rows): its start fills the slide, the rest goes on. A
+    subheading never ends a slide: it goes on with what it heads."""
+    pages: list[list[Part]] = [[]]
+
+    def fits(page: list[Part]) -> bool:
+        return planner.stack(page, box, level) is not None
+
+    for piece in pieces:
+        rest: Optional[Part] = piece
+        while rest is not None:
+            if fits(pages[-1] + [rest]):
+                pages[-1].append(rest)
+                break
+            count = parts(rest)
+            fitting = 0  # the most units that fit beside what the slide holds (the fit only grows with fewer)
+            low, high = 1, count - 1
+            while low <= high:
+                middle = (low + high) // 2
+                if fits(pages[-1] + [head(rest, middle)[0]]):
+                    fitting, low = middle, middle + 1
+                else:
+                    high = middle - 1
+            while fitting > 1 and rest.paragraphs and rest.paragraphs[fitting - 1].heading:
+                fitting -= 1  # the cut falls after a subheading: it goes on with its text
+            if fitting >= MIN_PART or (fitting and not pages[-1]):
+                start, rest = head(rest, fitting)
+                pages[-1].append(start)
+                pages.append([])
+            elif pages[-1]:
+                pages.append(_trailing_heading(pages[-1]))
+            else:  # not even one unit fits an empty slide: it goes alone, clipped
+                pages[-1].append(rest)
+                pages.append([])
+                rest = None
+    return [page for page in pages if page]
+
+
+def _trailing_heading(page: list[Part]) -> list[Part]:
+    """A new slide's start: the subheading that ended `page`, taken off it (unless it is all `page` holds)."""
+    last = page[-1]
+    if not (last.paragraphs and last.paragraphs[-1].heading) or (len(page) == 1 and len(last.paragraphs) == 1):
+        return []
+    kept, heading = head(last, len(last.paragraphs) - 1) if len(last.paragraphs) > 1 else (None, last)
+    page[-1:] = [kept] if kept is not None else []
+    assert heading is not None  # head() of a piece of more than one paragraph leaves its last
+    return [heading]
+
+
+def fit_slide(slide: Slide, box: Box, planner: Planner, code_style: CodeStyle, figures: str = "") -> list[list[Placed]]:
+    """One model slide's blocks placed in `box`: a list of placed blocks per slide drawn (more than one
+    when the content continues on "(cont.)" slides)."""
+    def pieces_of(blocks: tuple[Block, ...]) -> list[Part]:
+        return [p for b in blocks if not isinstance(b, ColumnBreak) for p in to_parts(b, code_style, figures, box.w)]
+
+    top, cols, bottom = columns(slide)
+    if cols:  # the author's columns, when they fit
+        placed = best(lambda level: planner.in_columns(
+            pieces_of(top), [(w, pieces_of(blocks)) for w, blocks in cols], pieces_of(bottom), box, level))[1]
+        if placed is not None:
+            return [placed]
+    pieces = pieces_of(slide.blocks)
+    if not pieces:
+        return [[]]
+    stacked = best(lambda level: planner.stack(pieces, box, level))[1]
+    beside = side_by_side(pieces, box, planner)
+    if beside is not None and figure_area(beside) > SIDE_BY_SIDE_GAIN * figure_area(stacked):
+        return [beside]
+    if stacked is not None:
+        return [stacked]
+    # Too much for one slide even at the floor: as few slides as the floor needs,
+    # at the largest size that still needs no more, the same size on each.
+    fewest = len(paginate(pieces, planner, box, len(LEVELS) - 1))
+    level = next(lv for lv in range(len(LEVELS)) if len(paginate(pieces, planner, box, lv)) <= fewest)
+    return [planner.stack(page, box, level) or _forced(page, planner, box) for page in
+            paginate(pieces, planner, box, level)]
+
+
+def _forced(pieces: list[Part], planner: Planner, box: Box) -> list[Placed]:
+    """Last resort for a piece that fits no slide (a table row wider than the slide): clipped to the box."""
+    return [replace(planner.place(p, box, len(LEVELS) - 1), box=box) for p in pieces[:1]]
