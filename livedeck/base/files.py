@@ -5,7 +5,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TypedDict
+from typing import Optional, TypedDict
 
 
 def _unchanged(path: Path, data: bytes) -> bool:
@@ -75,7 +75,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
 
 def publish(files: dict[Path, bytes]) -> None:
     """Write all of `files` or none: each is staged under a temporary name first, and only when every
-    one is written in full (no full disk, no refused folder) are they renamed into place."""
+    one is written in full (no full disk, no refused folder) are they renamed into place. If a rename
+    fails even so (a folder where a file should go), the files already renamed are put back as they were."""
     staged: list[tuple[str, Path]] = []
     try:
         for path, data in files.items():
@@ -87,8 +88,38 @@ def publish(files: dict[Path, bytes]) -> None:
         for temp, _ in staged:
             Path(temp).unlink(missing_ok=True)
         raise
-    for temp, path in staged:
-        os.replace(temp, path)
+    replaced: list[tuple[Path, Optional[Path]]] = []  # each file renamed into place, and a link to what it held
+    try:
+        for temp, path in staged:
+            replaced.append((path, _kept(path)))
+            os.replace(temp, path)
+    except BaseException:
+        for path, old in reversed(replaced):
+            if old is not None:
+                os.replace(old, path)
+            elif path.is_file():
+                path.unlink()
+        for temp, _ in staged:
+            Path(temp).unlink(missing_ok=True)
+        raise
+    for _, old in replaced:
+        if old is not None:
+            old.unlink(missing_ok=True)
+
+
+def _kept(path: Path) -> Optional[Path]:
+    """A second name for the file at `path` (a hard link, or a copy where links are refused), under the
+    temporaries' naming rule, so that it can be put back; None when there is no file there."""
+    if not path.is_file():
+        return None
+    fd, name = tempfile.mkstemp(dir=path.parent, **temporary(path.name))
+    os.close(fd)
+    os.unlink(name)
+    try:
+        os.link(path, name)
+    except OSError:
+        shutil.copy2(path, name)
+    return Path(name)
 
 
 def remove_others(folder: Path, keep: set[str]) -> None:

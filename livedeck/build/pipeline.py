@@ -54,19 +54,17 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
            inputs: dict[str, str], options: BuildOptions, errors_shown: bool, start: float) -> Outcome:
     """Lay the deck out and write every format: one error path for lessons that ran and lessons
     re-rendered from the cache. A format that fails is this lesson's failure."""
-    from livedeck.layout.regions import cut_for_slides
     from livedeck.model.images import resolve_images
     from livedeck.model.structure import build_deck
     from livedeck.read.notices import lesson_notices
 
-    shown, side_files = cut_for_slides(outputs)
     settings = options.course
     if settings != Settings() or lesson.front_matter:  # a course that says whose it is also dates its decks
         settings = lesson_settings(settings, lesson.front_matter, lesson.path)
     try:
-        deck = build_deck(lesson, shown, source=options.shown(lesson.path.resolve()), settings=settings)
+        deck = build_deck(lesson, outputs, source=options.shown(lesson.path.resolve()), settings=settings)
         pictures = resolve_images(deck, lesson)
-        published = write_deck(pictures.deck, lesson, outputs, files | side_files | pictures.files, options)
+        published = write_deck(pictures.deck, lesson, outputs, files | pictures.files, options)
     except FormatError as exc:
         return Outcome(lesson.name, error=str(exc), seconds=time.perf_counter() - start)
     except OutputError as exc:
@@ -151,7 +149,7 @@ def _run(plan: Plan, lessons: list[tuple[str, Path]], options: BuildOptions, pro
         for name in options.formats:
             BY_NAME[name].writer().head_start([job.lesson for job in plan.runs], options)
         if any(BY_NAME[name].draws_slides for name in options.formats):  # the layout stage's own head start
-            from livedeck.layout.formulas import warm
+            from livedeck.layout.formula_cache import warm
 
             typesetting = warm([job.lesson for job in plan.runs], options.cache / "math")
     for job in plan.rerenders:

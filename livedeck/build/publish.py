@@ -8,6 +8,7 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from livedeck.base.errors import Kind, LivedeckError, OutputError, cannot_write
 from livedeck.base.files import publish, remove_others, temporary
@@ -16,6 +17,9 @@ from livedeck.read.lesson import Lesson, markdown_line
 from livedeck.settings.course import where_set
 from livedeck.settings.options import BuildOptions
 from livedeck.writers import BY_NAME, Sources, WriteContext
+
+if TYPE_CHECKING:  # the layout loads when a lesson is laid out, not with the command line
+    from livedeck.layout import LaidDeck
 
 
 class FormatError(LivedeckError):
@@ -38,6 +42,8 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
     if any format fails, or the disk refuses a file, every previous output stays as it was."""
     figures = options.figures / deck.name
     made: dict[str, bytes] = {}  # file name in dist/ → bytes
+    laid = _laid_out(deck, lesson, options) if any(BY_NAME[name].draws_slides for name in options.formats) else None
+    files = files | (laid.side_files if laid else {})  # what slides cut short, in full, beside the figures
     with _staging(options.figures, deck.name, options) as stage:
         try:
             for name, data in files.items():
@@ -46,7 +52,6 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
             raise OutputError(cannot_write(f"{options.shown(figures)}/", exc)) from None
         context = WriteContext(figures=stage, templates=options.templates, pptx_template=options.pptx_template,
                                cache=options.cache / "math", figures_shown=options.shown(figures))
-        laid = _laid_out(deck, lesson, options, context) if any(BY_NAME[name].draws_slides for name in options.formats) else None
         for name in options.formats:
             made.update(_make(name, Sources(deck, context, options, lesson, outputs, files, laid, dict(made))))
     everything = {figures / name: data for name, data in sorted(files.items())}
@@ -65,15 +70,15 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
     return Published(tuple(everything), len(laid.slides), bool(laid.errors_shown), warnings)
 
 
-def _laid_out(deck: Deck, lesson: Lesson, options: BuildOptions, context: WriteContext):
+def _laid_out(deck: Deck, lesson: Lesson, options: BuildOptions) -> LaidDeck:
     """The layout stage, once for every format that draws slides."""
     from livedeck.layout import FormulaError, TooLong, lay_out_deck
-    from livedeck.layout.formulas import MathEngineMissing
+    from livedeck.layout.math_engine import MathEngineMissing
     from livedeck.style.theme import load_theme
 
-    theme = load_theme(context.templates / "theme.toml")
+    theme = load_theme(options.templates / "theme.toml")
     try:
-        return lay_out_deck(deck, context.cache, theme.code_style, context.figures_shown or context.figures.as_posix(),
+        return lay_out_deck(deck, options.cache / "math", theme.code_style, options.shown(options.figures / deck.name),
                             options.allow_errors)
     except TooLong as exc:  # a course setting the slides cannot hold, named where it is set
         path, line = where_set(exc.key, options.project, lesson.path, lesson.front_matter)

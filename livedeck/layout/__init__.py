@@ -5,20 +5,20 @@ which slide, where and at what size, and where content continues onto "(cont.)" 
 HTML and PowerPoint draw this one plan, so both have the same slides, splits and sizes.
 It cuts blocks into parts (parts.py), measures and places them (planner.py, with the DejaVu fonts
 that the HTML deck ships and draws with: measure.py) and pages them (paginate.py); geometry.py
-holds the slide and its type scale; formulas.py typesets the deck's formulas, so that their sizes
-are known too. This module lays out a whole deck:
-its title slide, each slide's title, and the footer band a course may ask for.
+holds the slide and its type scale; math_engine.py and formula_cache.py typeset the deck's
+formulas, once, so that their sizes are known too. This module lays out a whole deck: its title
+slide, each slide's title, and the footer band a course may ask for.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Optional
 
 from livedeck.base.errors import UsageError
 from livedeck.layout import measure
-from livedeck.layout.formulas import Formula, FormulaError, Key, formulas_in, typeset
+from livedeck.layout.formula_cache import typeset
 from livedeck.layout.geometry import (
     BYLINE_SIZE,
     DECK_TITLE_SIZES,
@@ -35,10 +35,12 @@ from livedeck.layout.geometry import (
     footer_band,
     title_box,
 )
+from livedeck.layout.math_engine import Formula, FormulaError, Key, formulas_in
 from livedeck.layout.mathtext import math_text
 from livedeck.layout.paginate import fit_slide
 from livedeck.layout.parts import Formulas
 from livedeck.layout.planner import Placed, Planner
+from livedeck.layout.regions import cut_for_slides
 from livedeck.layout.richtext import markdown_paragraphs, plain_text
 from livedeck.model import Block, Callout, Deck, Error, Layout, Markdown, Math, Slide, Table
 from livedeck.style.theme import CodeStyle
@@ -240,6 +242,7 @@ class LaidDeck:
     slides: tuple[LaidSlide, ...]
     formulas: dict[Key, Formula]
     errors_shown: tuple[str, ...] = ()  # with allow_errors: the formulas shown as errors, with why
+    side_files: dict[str, bytes] = field(default_factory=dict)  # what slides cut short, in full, for figures/
 
     @property
     def beyond_text(self) -> tuple[str, ...]:
@@ -251,8 +254,11 @@ class LaidDeck:
 
 def lay_out_deck(deck: Deck, cache: Optional[Path], code_style: CodeStyle, figures: str = "",
                  allow_errors: bool = False) -> LaidDeck:
-    """The layout stage: the deck's formulas typeset (one batch, cached in `cache`), then its slides laid out.
-    A formula that cannot be typeset is a FormulaError; with `allow_errors`, its slide shows it in red."""
+    """The layout stage, once for every format that draws slides: long output and tables cut to what slides
+    show (the rest kept as side files), the deck's formulas typeset (one batch, cached in `cache`), then its
+    slides laid out. A formula that cannot be typeset is a FormulaError; with `allow_errors`, its slide shows
+    it in red."""
+    deck, side_files = cut_for_slides(deck)
     formulas = typeset(formulas_of(deck), cache)
     bad = {latex: f.error for (latex, _), f in formulas.items() if f.error}
     if bad and not allow_errors:
@@ -261,7 +267,7 @@ def lay_out_deck(deck: Deck, cache: Optional[Path], code_style: CodeStyle, figur
     if bad:
         deck = _showing_bad_formulas(deck, bad)
     return LaidDeck(lay_out(deck, formulas, code_style, figures), formulas,
-                    tuple(f"{latex}: {message}" for latex, message in bad.items()))
+                    tuple(f"{latex}: {message}" for latex, message in bad.items()), side_files)
 
 
 def _showing_bad_formulas(deck: Deck, bad: dict[str, str]) -> Deck:

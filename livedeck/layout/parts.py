@@ -12,12 +12,12 @@ from functools import lru_cache
 from typing import Optional
 
 from livedeck.layout import measure
-from livedeck.layout.formulas import Formula, Key
 from livedeck.layout.geometry import (
     CELL_INSET,
     CONTINUATION,
     LEVELS,
 )
+from livedeck.layout.math_engine import Formula, Key
 from livedeck.layout.richtext import Paragraph, Run, code_paragraphs, markdown_paragraphs, mono_paragraphs
 from livedeck.model import Block, Callout, Code, Error, Figure, Markdown, Math, Stream, Table, Value
 from livedeck.style.theme import CodeStyle

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from livedeck.layout import measure
-from livedeck.layout.formulas import FormulaError
 from livedeck.layout.geometry import (
     BULLET_INDENT,
     CALLOUT_INSET,
@@ -34,6 +33,7 @@ from livedeck.layout.geometry import (
     TEXT_INSET,
     Box,
 )
+from livedeck.layout.math_engine import FormulaError
 from livedeck.layout.parts import (
     MONO_SLACK,
     PICTURE_ZOOM,

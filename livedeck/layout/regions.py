@@ -11,7 +11,7 @@ import csv
 import io
 from dataclasses import replace
 
-from livedeck.model import MAX_TABLE_ROWS, Block, ColumnBreak, Layout, Slide, Stream, Table
+from livedeck.model import MAX_TABLE_ROWS, Block, ColumnBreak, Deck, Layout, Slide, Stream, Table
 
 MAX_STREAM_LINES = 60  # printed lines shown (on "(cont.)" slides past the first); the rest is counted, and kept in a file
 MAX_LINE_CHARS = 400  # a longer line is cut (and kept whole in that file); shorter ones wrap
@@ -38,7 +38,7 @@ def columns(slide: Slide) -> tuple[tuple[Block, ...], Columns, tuple[Block, ...]
     return slide.blocks, (), ()
 
 
-Outputs = tuple[tuple[Block, ...], ...]
+Outputs = tuple[tuple[Block, ...], ...]  # blocks in groups: a lesson's cells, or a deck's slides
 
 
 def cut_streams(outputs: Outputs) -> tuple[Outputs, dict[str, bytes]]:
@@ -81,8 +81,10 @@ def cut_tables(outputs: Outputs) -> tuple[Outputs, dict[str, bytes]]:
     return tuple(tuple(cut(block) for block in cell) for cell in outputs), files
 
 
-def cut_for_slides(outputs: Outputs) -> tuple[Outputs, dict[str, bytes]]:
-    """What slides show of everything the executor recorded in full, and the files that keep the rest."""
-    streams, text_files = cut_streams(outputs)
+def cut_for_slides(deck: Deck) -> tuple[Deck, dict[str, bytes]]:
+    """What the slides show of everything the executor recorded in full (the model keeps it all), and the
+    files that keep the rest: the layout stage's first step."""
+    streams, text_files = cut_streams(tuple(slide.blocks for slide in deck.slides))
     shown, table_files = cut_tables(streams)
-    return shown, text_files | table_files
+    slides = tuple(replace(slide, blocks=blocks) for slide, blocks in zip(deck.slides, shown))
+    return replace(deck, slides=slides), text_files | table_files

@@ -32,6 +32,7 @@ from livedeck.read import magics
 from livedeck.read.lesson import Cell, Lesson, LessonError, source_lines
 from livedeck.run.figures import is_plot_artifact, save_figure, smallest_text
 from livedeck.run.printable import Prefixes, path_prefixes, printable
+from livedeck.run.shell import LessonShell
 
 MAX_CAPTURE_CHARS = 2_000_000  # a cell printing without end must not exhaust memory
 MAX_TABLE_ROWS_KEPT = 100_000  # rows a captured table keeps (memory); what slides show is the layout's choice
@@ -345,7 +346,7 @@ def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0, al
     main.__file__ = str(lesson_file)
     sys.modules["__main__"] = main
     namespace: dict[str, Any] = main.__dict__
-    shell = magics.LessonShell(namespace, path)
+    shell = LessonShell(namespace, path)
     namespace["get_ipython"] = lambda: shell  # as in Jupyter, where it is a builtin: magics call it
     outputs: list[tuple[Block, ...]] = []
     reads: set[str] = set()

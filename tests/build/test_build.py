@@ -128,3 +128,25 @@ def test_bad_template_is_a_one_line_error(tmp_path: Path) -> None:
     (tmp_path / "bad.pptx").write_text("not a zip")
     bad = run_build("--lesson", "partials", "-f", "pptx", "--template", str(tmp_path / "bad.pptx"))
     assert bad.returncode == 2 and "not a PowerPoint file" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_layout_runs_once_per_deck_and_the_model_keeps_everything(tmp_path: Path, monkeypatch) -> None:
+    """One pass down the pipeline: the model records all a lesson printed; the layout stage, run once for
+    every format that draws slides, cuts it to what slides show and hands back the rest as a side file."""
+    import livedeck.layout as layout
+
+    body = "# %% [markdown]\n# # Counted\n# ## Long output\n# {}\n\n# %%\nfor i in range(75):\n    print('line', i)\n"
+    write_lesson(tmp_path / "slides", "01_counted.py", body.format("Before."))
+    assert build_here("-f", "json", cwd=tmp_path).returncode == 0  # ran in a worker, and cached
+    laid_out: list[str] = []
+    real = layout.lay_out_deck
+    monkeypatch.setattr(layout, "lay_out_deck", lambda deck, *args: laid_out.append(deck.name) or real(deck, *args))
+    write_lesson(tmp_path / "slides", "01_counted.py", body.format("After."))  # prose: re-rendered here
+    result = build_here("-f", "html", "-f", "pptx", "-f", "json", cwd=tmp_path)
+    assert result.returncode == 0 and "re-rendered" in result.stdout, result.stdout + result.stderr
+    assert laid_out == ["counted"]
+    model = json.loads((tmp_path / "dist" / "counted.json").read_text())["deck"]
+    [printed] = [b for s in model["slides"] for b in s["blocks"] if b["type"] == "Stream"]
+    assert len(printed["text"].splitlines()) == 75 and not printed["full"]  # the model: all of it
+    assert "15 more lines not shown" in (tmp_path / "dist" / "counted.html").read_text()  # the slides: 60
+    assert (tmp_path / "figures" / "counted" / "output-01.txt").read_text().count("line") == 75

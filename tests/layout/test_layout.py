@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from livedeck.layout import SlideKind, lay_out, measure
-from livedeck.layout.formulas import Formula
 from livedeck.layout.geometry import CODE_FLOOR, FIGURE_TEXT_MIN, LEVELS, SLIDE_HEIGHT, SLIDE_WIDTH, Box
+from livedeck.layout.math_engine import Formula
 from livedeck.layout.parts import Part
 from livedeck.layout.planner import Planner
 from livedeck.model import Code, Deck, Figure, Markdown, Math, Slide, Stream, Table

@@ -487,7 +487,7 @@ def test_pictures_embedded_in_the_notebook_or_missing_beside_it(tmp_path: Path) 
 
 def test_notebooks_bold_vectors_are_typeset() -> None:
     """`\\bm{x}`, as course notes and notebooks write bold vectors, is typeset (as `\\boldsymbol`)."""
-    from livedeck.layout.formulas import typeset
+    from livedeck.layout.formula_cache import typeset
 
     [formula] = typeset([("\\bm{w}^\\top \\bm{x}", False)], None).values()
     assert formula.error == "" and formula.width > 1 and 'mathvariant="bold-italic"' in formula.mathml

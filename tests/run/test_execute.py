@@ -157,12 +157,24 @@ def test_the_executor_keeps_all_output_and_the_layout_cuts_it(tmp_path: Path) ->
 def test_the_executor_keeps_every_row_and_the_layout_cuts_the_table(tmp_path: Path) -> None:
     """A table is recorded whole; slides show its first rows, and all of them go to a CSV file."""
     from livedeck.layout.regions import MAX_TABLE_ROWS, cut_for_slides
+    from livedeck.model import Deck, Slide
 
     lesson, done = run(tmp_path, "# %%\nfrom livedeck import table\ntable([[i, i * i] for i in range(100)], "
                                  "header=['i', 'square'], caption='Squares')\n")
     [[recorded]] = code_outputs(lesson, done)
     assert len(recorded.rows) == 100 and recorded.caption == "Squares"
-    ((shown,),), files = cut_for_slides(((recorded,),))
+    cut, files = cut_for_slides(Deck("squares", "Squares", slides=(Slide("Table", (recorded,)),)))
+    [shown] = cut.slides[0].blocks
     assert shown.rows[:MAX_TABLE_ROWS] == recorded.rows[:MAX_TABLE_ROWS] and shown.rows[-1] == ("⋮", "⋮")
     assert shown.caption == f"Squares (first {MAX_TABLE_ROWS} of 100 rows; all of them in {recorded.name}.csv)"
     assert files[f"{recorded.name}.csv"].decode().splitlines()[-1] == "99,9801"
+
+
+def test_the_shell_runs_exactly_the_magics_the_reader_knows() -> None:
+    """The reader names a magic it does not know in the build's notices; the shell must run every one it
+    knows (a method `_line_NAME` or `_cell_NAME`), and know no other."""
+    from livedeck.read.magics import KNOWN
+    from livedeck.run.shell import LessonShell
+
+    runs = {name.split("_", 2)[2] for name in dir(LessonShell) if name.startswith(("_line_", "_cell_"))}
+    assert runs | {"timeit"} == KNOWN  # %timeit runs through _timeit, for the line and the cell alike

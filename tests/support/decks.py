@@ -87,4 +87,7 @@ def drawn(writer, deck: Deck, context) -> bytes:
     """A writer's file for a hand-made deck: laid out first, as the build lays every deck out."""
     from livedeck.layout import lay_out_deck
 
-    return writer(deck, lay_out_deck(deck, None, CodeStyle(), "figures/" + deck.name), context)
+    laid = lay_out_deck(deck, None, CodeStyle(), "figures/" + deck.name)
+    for name, data in laid.side_files.items():  # what slides cut short, beside the figures, as publish puts it
+        (context.figures / name).write_bytes(data)
+    return writer(deck, laid, context)

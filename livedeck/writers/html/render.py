@@ -19,8 +19,8 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from livedeck.layout import LaidDeck
-from livedeck.layout.formulas import Formula
 from livedeck.layout.geometry import BULLET_INDENT, PX_PER_PT, Box
+from livedeck.layout.math_engine import Formula
 from livedeck.layout.mathtext import Script
 from livedeck.layout.planner import Placed
 from livedeck.layout.richtext import Run, markdown_paragraphs, plain_text

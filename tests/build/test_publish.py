@@ -1,0 +1,51 @@
+"""Publishing a lesson: every format made, then its files and figures written all or nothing."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from livedeck.base.errors import OutputError
+from livedeck.build.publish import write_deck
+from livedeck.model import Deck, Markdown, Slide
+from livedeck.read.lesson import read_lesson
+from livedeck.settings.options import BuildOptions, resolved
+from support.builds import write_lesson
+
+
+def _options(folder: Path) -> BuildOptions:
+    """A build's options, with the output folders made, as the pipeline makes them before any lesson."""
+    options = resolved(replace(BuildOptions(), slides=folder / "slides", dist=folder / "dist",
+                               figures=folder / "figures", cache=folder / ".livedeck-cache", formats=("json", "ipynb")))
+    options.dist.mkdir(parents=True, exist_ok=True)
+    options.figures.mkdir(parents=True, exist_ok=True)
+    return options
+
+
+def test_a_lessons_files_are_published_all_or_none(tmp_path: Path) -> None:
+    lesson = read_lesson(write_lesson(tmp_path / "slides", "01_pub.py", "# %% [markdown]\n# # Pub\n# ## S\n# Text.\n"))
+    deck = Deck("pub", "Pub", slides=(Slide("S", (Markdown("Text."),)),))
+    options = _options(tmp_path)
+    published = write_deck(deck, lesson, ((),), {"fig-01.svg": b"<svg>1</svg>"}, options)
+    assert {p.relative_to(tmp_path).as_posix() for p in published.files} == {
+        "figures/pub/fig-01.svg", "dist/pub.json", "dist/pub.ipynb"}
+    assert published.slides == deck.slide_count
+    # A folder stands where the model's file goes: the rename fails, and nothing of this lesson changes,
+    # not even the figure renamed before it
+    (tmp_path / "dist" / "pub.json").unlink()
+    (tmp_path / "dist" / "pub.json").mkdir()
+    before = (tmp_path / "dist" / "pub.ipynb").read_bytes()
+    with pytest.raises(OutputError, match="cannot write"):
+        write_deck(replace(deck, title="Changed"), lesson, ((),), {"fig-01.svg": b"<svg>2</svg>"}, options)
+    assert (tmp_path / "figures" / "pub" / "fig-01.svg").read_bytes() == b"<svg>1</svg>"
+    assert (tmp_path / "dist" / "pub.ipynb").read_bytes() == before
+    assert [p.name for p in (tmp_path / "figures").rglob(".*")] == []  # no staging or temporary left
+
+
+def test_a_figure_no_longer_made_is_removed(tmp_path: Path) -> None:
+    lesson = read_lesson(write_lesson(tmp_path / "slides", "01_pub.py", "# %% [markdown]\n# # Pub\n"))
+    deck, options = Deck("pub", "Pub"), _options(tmp_path)
+    write_deck(deck, lesson, (), {"fig-01.svg": b"1", "fig-02.svg": b"2"}, options)
+    write_deck(deck, lesson, (), {"fig-01.svg": b"1"}, options)
+    assert sorted(p.name for p in (tmp_path / "figures" / "pub").iterdir()) == ["fig-01.svg"]

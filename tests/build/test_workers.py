@@ -1,0 +1,48 @@
+"""The worker pool: one process a lesson, at most as many at once as asked, a crash or a hang that lesson's
+failure alone, and whatever a lesson started ended with it."""
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+from livedeck.base.files import process_alive
+from livedeck.build.workers import Job, crash_message, run_all, start_server
+from support import jobs
+
+
+def test_one_outcome_a_job_and_never_more_at_once_than_asked() -> None:
+    start_server(torch=False)
+    outcomes = list(run_all([Job(f"j{i}", Path(f"j{i}.py"), None) for i in range(5)], jobs.timed, workers=2))
+    assert sorted(o.name for o in outcomes) == [f"j{i}" for i in range(5)] and all(o.result for o in outcomes)
+    spans = [o.result for o in outcomes]
+    busiest = max(sum(start <= moment < end for start, end in spans) for moment, _ in spans)
+    assert busiest <= 2
+
+
+def test_a_crash_or_a_hang_is_that_jobs_failure_and_the_others_finish() -> None:
+    start_server(torch=False)
+    started = time.monotonic()
+    outcomes = {o.name: o for o in run_all([Job("exits", Path("exits.py"), "exit"), Job("fine", Path("fine.py"), None)],
+                                           jobs.exits, workers=2)}
+    assert outcomes["exits"].error == "exits.py: the lesson crashed its interpreter: it exited with status 3 before finishing"
+    assert outcomes["fine"].result == "fine" and not outcomes["fine"].error
+    hung = list(run_all([Job("hangs", Path("hangs.py"), None)], jobs.hangs, workers=1, hard_limit=1))
+    assert hung[0].error == "hangs.py: stopped after 1 s without finishing" and time.monotonic() - started < 20
+
+
+def test_what_a_lesson_started_ends_with_it(tmp_path: Path) -> None:
+    start_server(torch=False)
+    [outcome] = run_all([Job("child", Path("child.py"), str(tmp_path / "pid"))], jobs.leaves_a_child, workers=1)
+    assert outcome.result == "done"
+    pid = int((tmp_path / "pid").read_text())
+    deadline = time.monotonic() + 5
+    while process_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not process_alive(pid)
+
+
+def test_crash_messages_name_the_signal() -> None:
+    killed = crash_message(Path("a.py"), -signal.SIGKILL)
+    assert killed == "a.py: the lesson crashed its interpreter: killed by SIGKILL (out of memory?)"
+    assert crash_message(Path("a.py"), -signal.SIGSEGV).endswith("killed by SIGSEGV")
