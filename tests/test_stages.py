@@ -13,7 +13,7 @@ PACKAGE = ROOT / "livedeck"
 # Earliest first. The model (the frozen tree, and the deck built from a lesson) comes before the run in
 # imports though after it in the pipeline: the executor records what ran as the model's blocks. The
 # helpers are what lessons import, and their figure descriptions; the executor collects what they show.
-STAGES = ("base", "settings", "style", "markup", "read", "model", "helpers", "run", "layout", "writers", "build",
+STAGES = ("base", "style", "settings", "markup", "read", "model", "helpers", "run", "layout", "writers", "build",
           "cli")
 
 

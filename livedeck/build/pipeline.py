@@ -56,7 +56,6 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
     re-rendered from the cache. A format that fails is this lesson's failure."""
     from livedeck.model.images import resolve_images
     from livedeck.model.structure import build_deck
-    from livedeck.read.notices import lesson_notices
 
     settings = options.course
     if settings != Settings() or lesson.front_matter:  # a course that says whose it is also dates its decks
@@ -72,7 +71,7 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
                        kind=Kind.OUTPUT)
     card = Card(deck.title, deck.subtitle, published.slides)
     built = Built(card, published.files, errors_shown or published.errors_shown, inputs | pictures.inputs,
-                  lesson_notices(lesson) + pictures.warnings + published.warnings)
+                  lesson.notices + pictures.warnings + published.warnings)
     return Outcome(lesson.name, built, seconds=time.perf_counter() - start)
 
 

@@ -50,8 +50,9 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
                 (stage / name).write_bytes(data)  # what the writers read the figures from, until published
         except OSError as exc:
             raise OutputError(cannot_write(f"{options.shown(figures)}/", exc)) from None
+        assert options.theme is not None
         context = WriteContext(figures=stage, templates=options.templates, pptx_template=options.pptx_template,
-                               cache=options.cache / "math", figures_shown=options.shown(figures))
+                               cache=options.cache / "math", figures_shown=options.shown(figures), theme=options.theme)
         for name in options.formats:
             made.update(_make(name, Sources(deck, context, options, lesson, outputs, files, laid, dict(made))))
     everything = {figures / name: data for name, data in sorted(files.items())}
@@ -74,12 +75,11 @@ def _laid_out(deck: Deck, lesson: Lesson, options: BuildOptions) -> LaidDeck:
     """The layout stage, once for every format that draws slides."""
     from livedeck.layout import FormulaError, TooLong, lay_out_deck
     from livedeck.layout.math_engine import MathEngineMissing
-    from livedeck.style.theme import load_theme
 
-    theme = load_theme(options.templates / "theme.toml")
+    assert options.theme is not None, "the build's options are resolved (the theme read) before any lesson"
     try:
-        return lay_out_deck(deck, options.cache / "math", theme.code_style, options.shown(options.figures / deck.name),
-                            options.allow_errors)
+        return lay_out_deck(deck, options.cache / "math", options.theme.code_style,
+                            options.shown(options.figures / deck.name), options.allow_errors)
     except TooLong as exc:  # a course setting the slides cannot hold, named where it is set
         path, line = where_set(exc.key, options.project, lesson.path, lesson.front_matter)
         raise FormatError(f"{options.shown(path.resolve())}:{line}: {exc}") from None

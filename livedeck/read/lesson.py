@@ -72,6 +72,7 @@ class Lesson:
     path: Path
     cells: tuple[Cell, ...]
     front_matter: dict = field(default_factory=dict, compare=False)  # checked keys of its `---` block
+    notices: tuple[str, ...] = field(default=(), compare=False)  # what a build will not run or show, at file:line
 
 
 def markdown_line(lesson: Lesson, text: str) -> int:
@@ -285,4 +286,6 @@ def read_lesson(path: Path) -> Lesson:
         if front_matter:
             index = cells.index(first_text)
             cells[index:index + 1] = [replace(first_text, source=rest)] if rest.strip() else []
-    return Lesson(name, path, tuple(cells), front_matter)
+    from livedeck.read.notices import lesson_notices
+
+    return Lesson(name, path, tuple(cells), front_matter, lesson_notices(path, tuple(cells)))

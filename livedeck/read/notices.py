@@ -3,24 +3,29 @@ shell commands and magics a build does not run (livedeck.read.magics), and raw H
 subset (livedeck.markup.safe_html). The lines stay on their slides as written; the build still succeeds."""
 from __future__ import annotations
 
-from livedeck.read.lesson import Lesson
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # read_lesson gathers a lesson's notices as it reads it
+    from livedeck.read.lesson import Cell
 
 
-def lesson_notices(lesson: Lesson) -> tuple[str, ...]:
+def lesson_notices(path: Path, cells: tuple[Cell, ...]) -> tuple[str, ...]:
+    """Said once each, in the order of the lesson's lines."""
     from livedeck.markup.markdown import parser
     from livedeck.markup.safe_html import problems
     from livedeck.read.magics import needs_ipython, notices
 
     found = []
-    for cell in lesson.cells:
+    for cell in cells:
         if cell.kind == "code" and needs_ipython(cell.source) and not _is_python(cell.source):
-            found += [f"{lesson.path}:{notice.line}: {notice.text}" for notice in notices(cell.source, cell.line)]
+            found += [f"{path}:{notice.line}: {notice.text}" for notice in notices(cell.source, cell.line)]
         elif cell.kind == "markdown" and "<" in cell.source:
             for token in parser().parse(cell.source):
                 raw = [token] if token.type == "html_block" else [c for c in token.children or []
                                                                   if c.type == "html_inline"]
                 line = cell.line + (token.map[0] if token.map else 0)
-                found += [f"{lesson.path}:{line}: {problem}" for part in raw for problem in problems(part.content)]
+                found += [f"{path}:{line}: {problem}" for part in raw for problem in problems(part.content)]
     return tuple(dict.fromkeys(found))
 
 

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
+from livedeck.base.errors import UsageError
 from livedeck.base.package_data import TEMPLATES
 from livedeck.settings.course import Settings
+from livedeck.style.theme import Theme, load_theme
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class BuildOptions:
     pdf_maker: str = ""  # "chromium" or "libreoffice", chosen once per build (writers/pdf.py)
     root: Path = Path(".")  # the folder the build started in (paths in messages are shown relative to it)
     course: Settings = field(default_factory=Settings)  # course.toml, read once per build (settings.course)
+    theme: Optional[Theme] = None  # templates/theme.toml, read once per build (resolved), for every lesson and format
 
     @property
     def style(self) -> Optional[Path]:
@@ -54,6 +57,19 @@ def resolved(options: BuildOptions) -> BuildOptions:
     def absolute(path: Path) -> Path:
         return Path(os.path.abspath(root / path))
 
+    templates = absolute(options.templates)
     return replace(options, root=root, dist=absolute(options.dist), figures=absolute(options.figures),
-                   cache=absolute(options.cache), templates=absolute(options.templates),
-                   pptx_template=absolute(options.pptx_template) if options.pptx_template else None)
+                   cache=absolute(options.cache), templates=templates,
+                   pptx_template=absolute(options.pptx_template) if options.pptx_template else None,
+                   theme=_theme(templates / "theme.toml"))
+
+
+def _theme(path: Path) -> Theme:
+    """The theme every lesson and format of the build draws with, read once; a theme that cannot be read
+    stops the build before any lesson runs, in one line."""
+    try:
+        return load_theme(path)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the theme: {exc.strerror or exc}") from None
+    except (ValueError, KeyError, AttributeError) as exc:  # not TOML, or a table or key missing
+        raise UsageError(f"{path}: not a livedeck theme: {type(exc).__name__}: {exc}") from None

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Optional
 from livedeck.base.package_data import TEMPLATES
 from livedeck.model import Block, Deck
 from livedeck.settings.options import BuildOptions
+from livedeck.style.theme import Theme, load_theme
 
 if TYPE_CHECKING:  # for the type checker alone: the command line imports this table, and they are heavy
     from livedeck.layout import LaidDeck
@@ -40,6 +41,7 @@ class WriteContext:
     pptx_template: Optional[Path] = None  # a lecturer's own theme (--template)
     cache: Optional[Path] = None  # where writers may keep what they draw (formula pictures) across builds
     figures_shown: str = ""  # where the figures are published, as the lecturer would type it (for notes)
+    theme: Theme = field(default_factory=load_theme)  # the build's, read once (BuildOptions.theme); else livedeck's
 
 
 @dataclass(frozen=True)

@@ -150,3 +150,23 @@ def test_the_layout_runs_once_per_deck_and_the_model_keeps_everything(tmp_path: 
     assert len(printed["text"].splitlines()) == 75 and not printed["full"]  # the model: all of it
     assert "15 more lines not shown" in (tmp_path / "dist" / "counted.html").read_text()  # the slides: 60
     assert (tmp_path / "figures" / "counted" / "output-01.txt").read_text().count("line") == 75
+
+
+def test_the_theme_is_read_once_a_build(tmp_path: Path, monkeypatch) -> None:
+    """Two lessons re-rendered in HTML and PowerPoint (in this process, where every read is seen), and the
+    course page: theme.toml is read once, when the build starts, not by each lesson and format."""
+    import livedeck.settings.options as options_module
+    import livedeck.style.theme as theme_module
+
+    for number, name in ((1, "one"), (2, "two")):
+        write_lesson(tmp_path / "slides", f"0{number}_{name}.py", f"# %% [markdown]\n# # {name}\n# ## S\n# Text.\n\n"
+                                                                  "# %%\nprint(1)\n")
+    assert build_here("-f", "json", cwd=tmp_path).returncode == 0  # run, and cached
+    reads: list[Path] = []
+    real = theme_module.load_theme
+    counted = lambda path=theme_module.TEMPLATES / "theme.toml": reads.append(path) or real(path)  # noqa: E731
+    monkeypatch.setattr(theme_module, "load_theme", counted)
+    monkeypatch.setattr(options_module, "load_theme", counted)
+    result = build_here("-f", "html", "-f", "pptx", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.count("re-rendered from cached results") == 2, result.stdout
+    assert len(reads) == 1

@@ -21,7 +21,6 @@ from livedeck.model import Callout, CalloutKind, Code, Image, Layout, Markdown, 
 from livedeck.model.structure import build_deck
 from livedeck.read.lesson import LessonError, read_lesson
 from livedeck.read.magics import needs_ipython, notices
-from livedeck.read.notices import lesson_notices
 from livedeck.run.execute import execute
 from livedeck.run.printable import path_prefixes, short_paths
 from support.browser import MARKUP, axe
@@ -150,7 +149,7 @@ def test_magics_run_as_in_jupyter_and_shell_lines_do_not(tmp_path: Path) -> None
     assert shown[2].startswith("written by the lesson []\n") and "per loop (mean ± std. dev. of 3 runs" in shown[2]
     # the shell line stays on the slide as code; the build says, once, at its line, that it did not run it
     assert "!pip install torchvision" in next(c for c in lesson.cells if c.kind == "code").source
-    said = lesson_notices(lesson)
+    said = lesson.notices  # gathered as the lesson was read
     assert not (tmp_path / "made_by_the_shell.txt").exists()
     assert said == (f"{path}:7: shell command not run by the build: !pip install torchvision",
                     f"{path}:8: shell command not run by the build: !touch made_by_the_shell.txt",

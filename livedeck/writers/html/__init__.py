@@ -54,7 +54,8 @@ def finish(course: Callable[[], list[CourseLesson]], options: BuildOptions, chan
         number = lesson.path.stem.split("_", 1)[0]
         decks.append(IndexLesson(number, lesson.card, files))
     try:
-        write_atomic(page, write_index(decks, options.course, options.templates))
+        assert options.theme is not None  # read once, when the build's options were resolved
+        write_atomic(page, write_index(decks, options.course, options.templates, options.theme))
     except OSError as exc:
         raise OutputError(cannot_write(options.shown(page), exc)) from None
 

@@ -28,7 +28,7 @@ from livedeck.layout.unimath import latex_to_unicode
 from livedeck.markup.markdown import parser
 from livedeck.markup.safe_html import UNWRAPPED, html_block, read_tag, safe_link
 from livedeck.model import Deck, Markdown, Stream
-from livedeck.style.theme import load_theme
+from livedeck.style.theme import Theme
 from livedeck.writers import Card, WriteContext
 
 
@@ -230,7 +230,7 @@ def _environment(templates: Path) -> jinja2.Environment:
 
 def write_html(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
     """The laid-out slides as a reveal.js page: every box where the layout put it, at its size."""
-    theme = load_theme(context.templates / "theme.toml")
+    theme = context.theme
     template = _environment(context.templates).get_template("deck.html.j2")
     helpers = SimpleNamespace(
         style=box_style,
@@ -281,9 +281,9 @@ def _size(size: int) -> str:
     raise AssertionError("unreachable")
 
 
-def write_index(decks: list[IndexLesson], course, templates: Path) -> bytes:
+def write_index(decks: list[IndexLesson], course, templates: Path, theme: Theme) -> bytes:
     """dist/index.html: the course (course.toml), then every lesson in course order with its files."""
     built = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = _environment(templates).get_template("index.html.j2").render(
-        decks=decks, course=course, built=built, size=_size, theme=load_theme(templates / "theme.toml"))
+        decks=decks, course=course, built=built, size=_size, theme=theme)
     return page.encode("utf-8")

@@ -24,7 +24,7 @@ from livedeck.layout.parts import Formulas
 from livedeck.layout.planner import Placed
 from livedeck.layout.richtext import Paragraph, markdown_paragraphs, plain_text
 from livedeck.model import Callout, Code, Deck, Error, Figure, Markdown, Math, Stream, Table, Value
-from livedeck.style.theme import Theme, load_theme
+from livedeck.style.theme import Theme
 from livedeck.writers import WriteContext
 from livedeck.writers.pptx.animation import Target, add_clicks
 from livedeck.writers.pptx.package import load_template, reproducible, stable_zip
@@ -270,7 +270,7 @@ def _language(prs, lang: str) -> None:
 
 def write_pptx(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
     """The laid-out slides as native, editable PowerPoint shapes."""
-    theme = load_theme(context.templates / "theme.toml")
+    theme = context.theme
     prs = load_template(context.pptx_template or context.templates / "pptx" / "livedeck.pptx")
     layout = prs.slide_layouts.get_by_name("Title Only")
     band = next((planned.footer for planned in laid.slides if planned.footer is not None), None)
