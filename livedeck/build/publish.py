@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from livedeck.base.errors import Kind, LivedeckError, OutputError, cannot_write
 from livedeck.base.files import publish, remove_others, temporary
-from livedeck.model import Block, Deck
-from livedeck.read.lesson import Lesson, markdown_line
+from livedeck.model import Block, Callout, Deck, Markdown, Math, Table
+from livedeck.read.lesson import Lesson
 from livedeck.settings.course import where_set
 from livedeck.settings.options import BuildOptions
 from livedeck.writers import BY_NAME, Sources, WriteContext
@@ -65,10 +65,24 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
     if laid is None:
         return Published(tuple(everything), deck.slide_count)
     as_text = [BY_NAME[name].label for name in options.formats if BY_NAME[name].math_as_text]
-    warnings = tuple(f"{lesson.path}:{markdown_line(lesson, latex)}: the {' and '.join(as_text)} shows the inline "
+    warnings = tuple(f"{lesson.path}:{formula_line(deck, latex)}: the {' and '.join(as_text)} shows the inline "
                      f"formula ${latex}$ as text, which cannot lay it out (it is written out in full); as display "
                      "math ($$…$$) it would be a picture" for latex in laid.beyond_text) if as_text else ()
     return Published(tuple(everything), len(laid.slides), bool(laid.errors_shown), warnings)
+
+
+def formula_line(deck: Deck, latex: str) -> int:
+    """The line of the lesson file where a formula is written: the first block that holds it carries its own
+    first line, and the formula's line within that block follows from the block's text (1: not found)."""
+    for block in (b for slide in deck.slides for b in slide.blocks):
+        if isinstance(block, Math) and block.latex == latex and block.line:
+            return block.line
+        if isinstance(block, (Markdown, Callout, Table)) and block.line:
+            text = block.text if isinstance(block, (Markdown, Callout)) else \
+                "\n".join(" | ".join(row) for row in (block.header, *block.rows))
+            if latex in text:
+                return block.line + text[:text.index(latex)].count("\n")
+    return 1
 
 
 def _laid_out(deck: Deck, lesson: Lesson, options: BuildOptions) -> LaidDeck:
@@ -84,7 +98,7 @@ def _laid_out(deck: Deck, lesson: Lesson, options: BuildOptions) -> LaidDeck:
         path, line = where_set(exc.key, options.project, lesson.path, lesson.front_matter)
         raise FormatError(f"{options.shown(path.resolve())}:{line}: {exc}") from None
     except FormulaError as exc:
-        where = f"{lesson.path}:{markdown_line(lesson, exc.latex)}"
+        where = f"{lesson.path}:{formula_line(deck, exc.latex)}"
         source = " ".join(exc.latex.split())
         source = source if len(source) <= 80 else source[:79] + "…"  # a formula may be one 9,000-character word
         raise FormatError(f"{where}: a formula cannot be typeset: {source}\n"

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Optional, Union
 
 from markdown_it.token import Token
 
 from livedeck.markup.markdown import parser
-from livedeck.markup.safe_html import alerts_as_callouts, html_block
+from livedeck.markup.safe_html import Box, alerts_as_callouts_with_lines, html_block
 
 COLUMNS_OPEN = re.compile(r"^:{4,}\s*(?:columns|\{\s*\.columns\s*\})\s*$")
 COLUMN_OPEN = re.compile(r'^:{3,}\s*(?:column|\{\s*\.column(?:\s+width\s*=\s*"?(\d+(?:\.\d+)?)%"?)?\s*\})\s*$')
@@ -51,30 +51,38 @@ class Piece:
     centred: bool = False  # text in <center>, or in a tag with align="center"
     title: str = ""  # a callout's, when it sets one
     table: tuple = ()  # a table's (header, rows, alignments), each cell inline markdown
+    line: int = 0  # the line it starts on, counted from 0 in the text it was cut from
 
 
 def split_markdown(source: str, open_divs: Optional[list[str]] = None) -> Iterator[Piece]:
-    """Cut a markdown cell into headings, notes, display math, pauses, incremental lists and text.
+    """Cut a markdown cell into headings, notes, display math, pauses, incremental lists and text, each
+    with the line it starts on in the cell as written.
 
     `:::: columns` and `::: column` may span cells (code cells between them belong to
     the column), so their nesting is tracked in `open_divs`, kept across a lesson's cells.
     """
     divs = open_divs if open_divs is not None else []
-    segment: list[str] = []
+    boxes: list[Box] = []
     if "alert" in source:
-        source = alerts_as_callouts(source)
-    for line in source.splitlines():
+        source, boxes = alerts_as_callouts_with_lines(source)
+    yield from _in_source(_cut(source, divs), boxes)
+
+
+def _cut(source: str, divs: list[str]) -> Iterator[Piece]:
+    segment: list[str] = []
+    start = 0  # the line the segment begins on
+    for number, line in enumerate(source.splitlines()):
         stripped = line.strip()
         column = COLUMN_OPEN.match(stripped)
         if COLUMNS_OPEN.match(stripped) or column:
-            yield from _split_segment("\n".join(segment))
-            segment = []
+            yield from _split_segment("\n".join(segment), start)
+            segment, start = [], number + 1
             divs.append("column" if column else "columns")
             if column:
                 yield Piece(Kind.COLUMN, width=float(column.group(1)) / 100 if column.group(1) else 0.0)
         elif CLOSE.match(stripped) and divs and divs[-1] in ("column", "columns"):
-            yield from _split_segment("\n".join(segment))
-            segment = []
+            yield from _split_segment("\n".join(segment), start)
+            segment, start = [], number + 1
             if divs.pop() == "columns":
                 yield Piece(Kind.COLUMNS_END)
         else:
@@ -83,23 +91,35 @@ def split_markdown(source: str, open_divs: Optional[list[str]] = None) -> Iterat
             elif CLOSE.match(stripped) and divs:
                 divs.pop()
             segment.append(line)
-    yield from _split_segment("\n".join(segment))
+    yield from _split_segment("\n".join(segment), start)
 
 
-def _split_segment(source: str) -> Iterator[Piece]:
+def _in_source(pieces: Iterator[Piece], boxes: list[Box]) -> Iterator[Piece]:
+    """Each piece's line as a line of the cell as written, before alert boxes became callouts: a piece from
+    a box is on the box's first line; one after boxes, as many lines up as they added."""
+    for piece in pieces:
+        inside = next((box for box in boxes if box.start <= piece.line < box.end), None)
+        line = inside.source_start if inside else piece.line - sum(b.added for b in boxes if b.end <= piece.line)
+        yield replace(piece, line=line)
+
+
+def _split_segment(source: str, offset: int = 0) -> Iterator[Piece]:
     lines = source.splitlines()
     tokens = parser().parse(source)
     text: list[str] = []  # markdown read on as text, until a piece of another kind comes
+    text_line = 0  # the line that text began on
 
     def flush() -> Iterator[Piece]:
         if any(t.strip() for t in text):
-            yield Piece(Kind.TEXT, "\n".join(text).strip("\n"))
+            yield Piece(Kind.TEXT, "\n".join(text).strip("\n"), line=offset + text_line)
         text.clear()
 
     for index, token in enumerate(tokens):
         if token.level != 0 or token.map is None:
             continue
         found = _pieces_of(tokens, index, lines)
+        if not text:
+            text_line = token.map[0]
         if found is None:
             text.extend(lines[token.map[0]:token.map[1]] + [""])
             continue
@@ -108,7 +128,7 @@ def _split_segment(source: str) -> Iterator[Piece]:
                 text.extend([item, ""])
             else:
                 yield from flush()
-                yield item
+                yield replace(item, line=offset + token.map[0])
     yield from flush()
 
 

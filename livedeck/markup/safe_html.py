@@ -112,7 +112,24 @@ DIV_TAG = re.compile(r"<(/?)div\b[^>]*>", re.IGNORECASE)
 def alerts_as_callouts(source: str) -> str:
     """Bootstrap's note boxes (`<div class="alert alert-info">…</div>`), as notebooks write them, as
     Quarto callouts (`::: {.callout-note}` … `:::`), which the markdown parser reads as blocks."""
-    out, position = [], 0
+    return alerts_as_callouts_with_lines(source)[0]
+
+
+@dataclass(frozen=True)
+class Box:
+    """Where an alert box went: its lines in the new text (from `start`, up to `end`), its first line in the
+    source, and how many lines longer the new text is for it."""
+    start: int
+    end: int
+    source_start: int
+    added: int
+
+
+def alerts_as_callouts_with_lines(source: str) -> tuple[str, list[Box]]:
+    """The same, and where each box went, so that a line of the new text can be told as a line of the source."""
+    out: list[str] = []
+    position = 0
+    boxes: list[Box] = []
     while (opening := ALERT_OPEN.search(source, position)) is not None:
         kinds = [ALERT_KINDS[word[6:]] for word in (opening.group(1) or "").split()
                  if word.startswith("alert-") and word[6:] in ALERT_KINDS and word != "alert-block"]
@@ -129,10 +146,15 @@ def alerts_as_callouts(source: str) -> str:
         if heading:  # sphinx-gallery's `<h4>Note</h4>`: the callout's title
             title, inner = " ".join(heading.group(1).split()).replace('"', "'"), inner[heading.end():]
         attribute = f' title="{title}"' if title else ""
-        out += [source[position:opening.start()], f"\n\n::: {{.callout-{kind}{attribute}}}\n", inner, "\n:::\n\n"]
+        box = f"\n\n::: {{.callout-{kind}{attribute}}}\n{inner}\n:::\n\n"
+        out.append(source[position:opening.start()])
+        start = "".join(out).count("\n")
+        out.append(box)
+        boxes.append(Box(start, "".join(out).count("\n"), source[:opening.start()].count("\n"),
+                         box.count("\n") - source[opening.start():end].count("\n")))
         position = end
     out.append(source[position:])
-    return "".join(out)
+    return "".join(out), boxes
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Union
 
 # Bump when a block gains, loses or renames a field: old JSON is then refused
 # (and a cache entry of the old shape simply re-executes).
-MODEL_VERSION = 7
+MODEL_VERSION = 8
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Markdown:
     """
     text: str
     step: int = 0
+    line: int = field(default=0, compare=False)  # its first line in the lesson file (0: not from markdown)
     items_from: int = 0
     centred: bool = False  # raw HTML's <center>, or align="center"
 
@@ -47,6 +48,7 @@ class Callout:
     title: str
     text: str
     step: int = 0
+    line: int = field(default=0, compare=False)  # its first line in the lesson file (0: not from markdown)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Image:
     src: str
     alt: str = ""
     step: int = 0
+    line: int = field(default=0, compare=False)  # its first line in the lesson file (0: not from markdown)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Math:
     """A display formula (`$$…$$`), LaTeX source."""
     latex: str
     step: int = 0
+    line: int = field(default=0, compare=False)  # its first line in the lesson file (0: not from markdown)
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     caption: str = ""
     step: int = 0
+    line: int = field(default=0, compare=False)  # its first line in the lesson file (0: not from markdown)
     align: tuple[str, ...] = ()  # each column's: "left", "center", "right" or "" (a GitHub table's)
     markdown: bool = False  # cells are inline markdown (a GitHub table's), not printed values; no picture
 

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlparse
 
 from livedeck.base.package_data import PACKAGE
 from livedeck.model import Block, Callout, CalloutKind, Deck, Figure, Image
-from livedeck.read.lesson import Lesson, markdown_line
+from livedeck.read.lesson import Lesson
 
 CSS_DPI = 96  # a picture's pixels are CSS pixels: its size in inches, as a browser would show it
 LONGEST_PNG = 2000  # px: an SVG picture drawn for PowerPoint
@@ -136,7 +136,7 @@ def resolve_images(deck: Deck, lesson: Lesson) -> Pictures:
             found[image.src, image.alt] = _missing(image, picture)
             if not urlparse(image.src).scheme and not image.src.startswith("//"):  # a file not there (yet)
                 inputs[str(_beside(image, folder).resolve())] = ""  # no build is up to date until it is
-            where = markdown_line(lesson, image.src)
+            where = image.line or 1
             warnings.append(f"{lesson.path}:{where}: the picture {image.src[:80]} is not shown: {picture}")
             continue
         assert not isinstance(got, str)  # a picture was made of it

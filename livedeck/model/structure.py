@@ -58,47 +58,47 @@ class _Draft:
                 self.notes.append(piece.text)
                 self.after_subheading = subheading
             case Kind.MATH:
-                self.blocks.append(Math(piece.text, step=self.step))
+                self.blocks.append(Math(piece.text, step=self.step, line=piece.line))
             case Kind.PAUSE:
                 self.step = self.next_step()
             case Kind.INCREMENTAL:
                 count = list_items(piece.text)
                 first = self.last_step + 1 if count else 0
                 self.last_step += count
-                self.blocks.append(Markdown(piece.text, step=self.step, items_from=first))
+                self.blocks.append(Markdown(piece.text, step=self.step, items_from=first, line=piece.line))
             case Kind.COLUMN:
                 self.columns = True
                 self.blocks.append(ColumnBreak(piece.width, step=self.step))
             case Kind.COLUMNS_END:  # what follows spans the slide again, below the columns
                 self.blocks.append(ColumnBreak(step=self.step, end=True))
             case Kind.HEADING:  # below the slide level: a subheading, in the slide's text with what is around it
-                self._text(piece.source, True)
+                self._text(piece.source, True, piece.line)
                 self.after_subheading = True
             case Kind.TEXT if piece.centred:
-                self.blocks.append(Markdown(piece.text, step=self.step, centred=True))
+                self.blocks.append(Markdown(piece.text, step=self.step, centred=True, line=piece.line))
             case Kind.TEXT:
-                self._text(piece.text, subheading)
+                self._text(piece.text, subheading, piece.line)
             case Kind.TABLE:
                 header, rows, align = piece.table
-                self.blocks.append(Table("", header, rows, step=self.step, align=align, markdown=True))
+                self.blocks.append(Table("", header, rows, step=self.step, align=align, markdown=True, line=piece.line))
             case Kind.CALLOUT:
                 kind = CalloutKind(piece.source)
                 title, text = piece.title, piece.text
                 heading = re.match(r"^#{1,6}\s+(.+?)\s*#*\s*$", text.split("\n", 1)[0])
                 if not title and heading:  # Quarto: a callout's first heading is its title
                     title, text = heading.group(1), text.split("\n", 1)[1].strip() if "\n" in text else ""
-                self.blocks.append(Callout(kind, title or kind.value.capitalize(), text, step=self.step))
+                self.blocks.append(Callout(kind, title or kind.value.capitalize(), text, step=self.step, line=piece.line))
             case Kind.IMAGE:
-                self.blocks.append(Image(piece.source, piece.text, step=self.step))
+                self.blocks.append(Image(piece.source, piece.text, step=self.step, line=piece.line))
             case _:
                 raise ValueError(f"a slide cannot hold a {piece.kind} piece")
 
-    def _text(self, text: str, joined: bool) -> None:
+    def _text(self, text: str, joined: bool, line: int) -> None:
         last = self.blocks[-1] if self.blocks else None
         if joined and isinstance(last, Markdown) and last.step == self.step and not (last.items_from or last.centred):
             self.blocks[-1] = replace(last, text=f"{last.text}\n\n{text}")
         else:
-            self.blocks.append(Markdown(text, step=self.step))
+            self.blocks.append(Markdown(text, step=self.step, line=line))
 
     def add_cell(self, cell: _CodeCell) -> None:
         self.after_subheading = False
@@ -149,7 +149,7 @@ def _events(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...]) -> list[Even
     open_divs: list[str] = []  # `:::: columns` spans cells
     for cell, cell_outputs in zip(lesson.cells, outputs):
         if cell.kind == "markdown":
-            events += split_markdown(cell.source, open_divs)
+            events += [replace(piece, line=cell.line + piece.line) for piece in split_markdown(cell.source, open_divs)]
         elif cell.options.echo or cell_outputs:
             code = Code(cell.source.rstrip(), line_steps=cell.options.code_line_numbers) if cell.options.echo else None
             events.append(_CodeCell(code, cell_outputs, cell.options.fragment,

@@ -75,18 +75,6 @@ class Lesson:
     notices: tuple[str, ...] = field(default=(), compare=False)  # what a build will not run or show, at file:line
 
 
-def markdown_line(lesson: Lesson, text: str) -> int:
-    """The line of the lesson file where a markdown cell says `text` (its first line), for messages
-    about what the layout found in the markdown (a formula no slide can show); 1 if not found."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), text)
-    for cell in lesson.cells:
-        if cell.kind == "markdown":
-            for offset, line in enumerate(cell.source.splitlines()):
-                if first in line:
-                    return cell.line + offset
-    return 1
-
-
 def lesson_name(path: Path) -> str:
     """`slides/01_derivatives.py` → `derivatives`."""
     match = LESSON_NAME.match(path.stem)

@@ -121,3 +121,29 @@ def test_amsmath_written_bare_is_display_math_as_in_jupyter(tmp_path: Path) -> N
     assert slide.blocks == (Markdown("The loss:"),
                             Math("\\begin{align}\nL &= (y - \\hat y)^2 \\\\\n=\n\\end{align}"),
                             Math("\\begin{equation*}\nx = 1\n\\end{equation*}"))
+
+
+def test_blocks_from_markdown_carry_the_line_they_are_written_on(tmp_path: Path) -> None:
+    """Messages about a picture or a formula name its line from the block itself (no search of the lesson
+    for its text, which found the first of two alike); an alert box made a callout shifts nothing after it."""
+    source = [
+        "# %% [markdown]",                                            # 1
+        "# # Lines",                                                  # 2
+        "# ## The slide",                                             # 3
+        "# Some text with $a$.",                                      # 4
+        "#",                                                          # 5
+        '# <div class="alert alert-info"><h4>Note</h4><p>One',         # 6
+        "# two</p></div>",                                            # 7
+        "#",                                                          # 8
+        "# ![A picture](missing.png)",                                # 9
+        "#",                                                          # 10
+        "# $$b = 2$$",                                                # 11
+        "#",                                                          # 12
+        "# | x | y |",                                                # 13
+        "# |---|---|",                                                # 14
+        "# | 1 | 2 |",                                                # 15
+    ]
+    lesson = read_lesson(write_lesson(tmp_path, "01_lines.py", "\n".join(source) + "\n"))
+    [slide] = build_deck(lesson, ((),)).slides
+    assert [(type(b).__name__, b.line) for b in slide.blocks] == [
+        ("Markdown", 4), ("Callout", 6), ("Image", 9), ("Math", 11), ("Table", 13)]
