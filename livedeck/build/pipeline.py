@@ -10,25 +10,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional
 
 from livedeck.base.errors import Kind, OutputError, UsageError, cannot_write, internal_error
 from livedeck.base.files import remove_stale_temporaries
 from livedeck.build import cache
 from livedeck.build.plan import Plan, Rerender, make_plan, select_lessons, settle_formats
 from livedeck.build.publish import FormatError, write_deck
-from livedeck.build.reports import Built, LessonReport, State
-from livedeck.build.workers import Job, Outcome, default_workers, run_all, start_server
+from livedeck.build.reports import LessonResult, State, failed
+from livedeck.build.workers import Job, default_workers, run_all, start_server
 from livedeck.model import Block, Error
 from livedeck.read.lesson import Lesson, LessonError
 from livedeck.settings.course import Settings, SettingsError, lesson_settings, read_course
-from livedeck.settings.options import BuildOptions, resolved
+from livedeck.settings.options import BuildOptions, resolved, with_theme
 from livedeck.writers import BY_NAME, FORMATS, Card, CourseLesson, Warn
 
-__all__ = ["BuildOptions", "LessonReport", "State", "build"]
+__all__ = ["BuildOptions", "LessonResult", "State", "build"]
 
 
-def execute_job(job: Job) -> Outcome:
+def execute_job(job: Job) -> LessonResult:
     """In a worker: run the lesson, cache what it showed, write its decks (workers write in parallel)."""
     from livedeck.run.execute import execute
     from livedeck.run.table_pictures import draw_tables
@@ -39,19 +38,20 @@ def execute_job(job: Job) -> Outcome:
         executed = execute(lesson, options.style, options.timeout, options.allow_errors, options.project,
                            ignore=(options.dist, options.figures, options.cache))
     except LessonError as exc:
-        return Outcome(job.name, error=str(exc), seconds=time.perf_counter() - start)
+        return failed(job.name, job.path, str(exc), seconds=time.perf_counter() - start)
     if executed.failure is not None:
-        return Outcome(job.name, error=executed.failure.message(), seconds=time.perf_counter() - start)
+        return failed(job.name, job.path, executed.failure.message(), seconds=time.perf_counter() - start)
     errors_shown = any(isinstance(block, Error) for cell in executed.outputs for block in cell)
     files = executed.files | draw_tables(executed.outputs, options.style)  # cached beside the figures
     if not errors_shown:  # a run with errors shown (--allow-errors) is never cached
         cache.store_executed(options.cache, key, cache.code_outputs(lesson, executed.outputs), files,
                              executed.inputs)
-    return render(lesson, executed.outputs, files, executed.inputs, options, errors_shown, start)
+    return render(lesson, executed.outputs, files, executed.inputs, options, errors_shown, start, State.RAN)
 
 
 def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes],
-           inputs: dict[str, str], options: BuildOptions, errors_shown: bool, start: float) -> Outcome:
+           inputs: dict[str, str], options: BuildOptions, errors_shown: bool, start: float,
+           state: State) -> LessonResult:
     """Lay the deck out and write every format: one error path for lessons that ran and lessons
     re-rendered from the cache. A format that fails is this lesson's failure."""
     from livedeck.model.images import resolve_images
@@ -65,53 +65,44 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
         pictures = resolve_images(deck, lesson)
         published = write_deck(pictures.deck, lesson, outputs, files | pictures.files, options)
     except FormatError as exc:
-        return Outcome(lesson.name, error=str(exc), seconds=time.perf_counter() - start)
+        return failed(lesson.name, lesson.path, str(exc), seconds=time.perf_counter() - start)
     except OutputError as exc:
-        return Outcome(lesson.name, error=f"{lesson.path}: {exc}", seconds=time.perf_counter() - start,
-                       kind=Kind.OUTPUT)
-    card = Card(deck.title, deck.subtitle, published.slides)
-    built = Built(card, published.files, errors_shown or published.errors_shown, inputs | pictures.inputs,
-                  lesson.notices + pictures.warnings + published.warnings)
-    return Outcome(lesson.name, built, seconds=time.perf_counter() - start)
+        return failed(lesson.name, lesson.path, f"{lesson.path}: {exc}", Kind.OUTPUT, time.perf_counter() - start)
+    return LessonResult(lesson.name, lesson.path, state, time.perf_counter() - start,
+                        errors_shown=errors_shown or published.errors_shown,
+                        card=Card(deck.title, deck.subtitle, published.slides), written=published.files,
+                        inputs=inputs | pictures.inputs, warnings=lesson.notices + pictures.warnings + published.warnings)
 
 
-def _rerender(job: Rerender, options: BuildOptions) -> Outcome:
+def _rerender(job: Rerender, options: BuildOptions) -> LessonResult:
     """Re-render from cached results, in this process."""
     start = time.perf_counter()
     try:
-        return render(job.lesson, job.outputs, job.files, job.inputs, options, False, start)
+        return render(job.lesson, job.outputs, job.files, job.inputs, options, False, start, State.RENDERED)
     except Exception:  # livedeck's own bug: that lesson fails with the traceback, the others go on
-        return Outcome(job.lesson.name, error=internal_error(job.lesson.path), kind=Kind.INTERNAL)
+        return failed(job.lesson.name, job.lesson.path, internal_error(job.lesson.path), Kind.INTERNAL)
 
 
 @dataclass
 class _Progress:
-    """The reports of one build so far, and the record of each lesson built (for the next build)."""
+    """The results of one build so far, and the record of each lesson built (for the next build)."""
     options: BuildOptions
-    report: Callable[[LessonReport], None]
+    report: Callable[[LessonResult], None]
     warn: Warn
     render_keys: dict[str, str]
-    reports: dict[str, LessonReport] = field(default_factory=dict)
+    results: dict[str, LessonResult] = field(default_factory=dict)
     cards: dict[str, Card] = field(default_factory=dict)
 
-    def done(self, result: LessonReport, built: Optional[Built] = None) -> None:
-        self.reports[result.name] = result
-        if built is not None:
-            self.cards[result.name] = built.card
-            for warning in built.warnings:
-                self.warn(warning)
-            if built.written and not built.errors_shown:  # a deck showing errors is rebuilt next time
-                cache.record_build(self.options.cache, result.name, self.render_keys[result.name], built.card,
-                                   built.written, built.inputs)
+    def done(self, result: LessonResult) -> None:
+        self.results[result.name] = result
+        if result.card is not None:
+            self.cards[result.name] = result.card
+        for warning in result.warnings:
+            self.warn(warning)
+        if result.written and result.card and not result.errors_shown:  # one showing errors is rebuilt next time
+            cache.record_build(self.options.cache, result.name, self.render_keys[result.name], result.card,
+                               result.written, result.inputs)
         self.report(result)
-
-    def outcome(self, outcome: Outcome, path: Path, state: State) -> None:
-        if outcome.result is None:
-            self.done(LessonReport(outcome.name, path, State.FAILED, outcome.seconds, outcome.error,
-                                   kind=outcome.kind))
-        else:
-            self.done(LessonReport(outcome.name, path, state, outcome.seconds,
-                                   errors_shown=outcome.result.errors_shown), outcome.result)
 
 
 def _check_folders(options: BuildOptions) -> None:
@@ -152,15 +143,15 @@ def _run(plan: Plan, lessons: list[tuple[str, Path]], options: BuildOptions, pro
 
             typesetting = warm([job.lesson for job in plan.runs], options.cache / "math")
     for job in plan.rerenders:
-        progress.outcome(_rerender(job, options), job.lesson.path, State.RENDERED)
-    jobs = [Job(job.lesson.name, job.lesson.path, job) for job in plan.runs]
+        progress.done(_rerender(job, options))
+    # the build's options as they now are (with the theme, read once the plan showed something to draw)
+    jobs = [Job(job.lesson.name, job.lesson.path, replace(job, options=options)) for job in plan.runs]
     workers = min(options.jobs or default_workers(), max(1, len(jobs)))
     # A cell stuck in C code ignores the per-cell alarm; the lesson still gets a hard stop.
     hard_limit = options.timeout * 2 + 60 if options.timeout else 0
-    paths = {job.name: job.path for job in jobs}
     try:
-        for outcome in run_all(jobs, execute_job, workers, hard_limit):
-            progress.outcome(outcome, paths[outcome.name], State.RAN)
+        for result in run_all(jobs, execute_job, workers, hard_limit):
+            progress.done(result)
     except BaseException:  # stopped (Ctrl-C, SIGTERM): no worker left behind waits for the head start
         if typesetting is not None:
             typesetting.abandon()
@@ -169,9 +160,9 @@ def _run(plan: Plan, lessons: list[tuple[str, Path]], options: BuildOptions, pro
         typesetting.finish()
 
 
-def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda r: None,
+def build(options: BuildOptions, report: Callable[[LessonResult], None] = lambda r: None,
           warn: Warn = lambda message: None,
-          formats: Callable[[tuple[str, ...]], None] = lambda names: None) -> list[LessonReport]:
+          formats: Callable[[tuple[str, ...]], None] = lambda names: None) -> list[LessonResult]:
     """Build the selected lessons; a failing lesson never stops the others nor touches its old deck.
     `report` hears of each lesson as it finishes, `warn` of what builds but deserves a look, `formats`
     of the formats this build writes (those asked for, and those they are made from)."""
@@ -188,13 +179,13 @@ def build(options: BuildOptions, report: Callable[[LessonReport], None] = lambda
         # nothing cached: every lesson runs, so start the torch import before the plan reads every lesson
         start_server(_names_torch(lessons, options))
     plan = make_plan(lessons, options)
+    if plan.runs or plan.rerenders:
+        options = with_theme(options)
     progress = _Progress(options, report, warn, plan.render_keys)
-    for failed in misnamed + plan.unreadable:
-        progress.done(failed)
-    for up_to_date, card in plan.up_to_date:
-        progress.done(up_to_date, Built(card, ()))
+    for result in misnamed + plan.unreadable + plan.up_to_date:
+        progress.done(result)
     _run(plan, lessons, options, progress)
     changed = bool(plan.runs or plan.rerenders)
-    for fmt in FORMATS:  # every format hears of it: the course page lists the files of them all
+    for fmt in (f for f in FORMATS if f.finishes):  # the course page, which lists the files of every format
         fmt.writer().finish(lambda: _course(options, progress.cards), options, changed)
-    return [progress.reports[name] for name, _ in lessons] + misnamed
+    return [progress.results[name] for name, _ in lessons] + misnamed

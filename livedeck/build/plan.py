@@ -7,11 +7,11 @@ from pathlib import Path
 
 from livedeck.base.errors import Kind, UsageError
 from livedeck.build import cache
-from livedeck.build.reports import LessonReport, State
+from livedeck.build.reports import LessonResult, State, failed
 from livedeck.model import Block
 from livedeck.read.lesson import Lesson, LessonError
 from livedeck.settings.options import BuildOptions
-from livedeck.writers import BY_NAME, DEFAULT_FORMATS, FORMATS, Card, Warn, in_build_order
+from livedeck.writers import BY_NAME, DEFAULT_FORMATS, FORMATS, Warn, in_build_order
 
 
 @dataclass(frozen=True)
@@ -34,13 +34,13 @@ class Rerender:
 @dataclass
 class Plan:
     render_keys: dict[str, str] = field(default_factory=dict)  # every lesson's, for its build record
-    up_to_date: list[tuple[LessonReport, Card]] = field(default_factory=list)  # with what the course page says
-    unreadable: list[LessonReport] = field(default_factory=list)  # malformed lesson files
+    up_to_date: list[LessonResult] = field(default_factory=list)  # each with what the course page says
+    unreadable: list[LessonResult] = field(default_factory=list)  # malformed lesson files
     rerenders: list[Rerender] = field(default_factory=list)
     runs: list[LessonJob] = field(default_factory=list)
 
 
-def select_lessons(options: BuildOptions) -> tuple[list[tuple[str, Path]], list[LessonReport]]:
+def select_lessons(options: BuildOptions) -> tuple[list[tuple[str, Path]], list[LessonResult]]:
     """(name, file) of the lessons to build, checked against what slides/ holds, and a failed report
     for each file whose name is no lesson name (it fails alone, and only when every lesson is built)."""
     from livedeck.read.lesson import find_lessons, lesson_name
@@ -48,12 +48,12 @@ def select_lessons(options: BuildOptions) -> tuple[list[tuple[str, Path]], list[
     if not options.slides.is_dir():
         raise UsageError(f"no lesson folder {options.slides}")
     found: list[tuple[str, Path]] = []
-    misnamed: list[LessonReport] = []
+    misnamed: list[LessonResult] = []
     for path in find_lessons(options.slides):
         try:
             found.append((lesson_name(path), path))
         except LessonError as exc:
-            misnamed.append(LessonReport(path.stem, path, State.FAILED, message=str(exc), kind=Kind.USAGE))
+            misnamed.append(failed(path.stem, path, str(exc), Kind.USAGE))
     names = [name for name, _ in found]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -96,12 +96,12 @@ def make_plan(lessons: list[tuple[str, Path]], options: BuildOptions) -> Plan:
         plan.render_keys[name] = key = cache.render_key(path, context)
         card = None if options.force else cache.up_to_date(options.cache, name, key)
         if card is not None:
-            plan.up_to_date.append((LessonReport(name, path, State.CACHED), card))
+            plan.up_to_date.append(LessonResult(name, path, State.CACHED, card=card))
             continue
         try:
             lesson = read_lesson(path)
         except LessonError as exc:
-            plan.unreadable.append(LessonReport(name, path, State.FAILED, message=str(exc), kind=Kind.USAGE))
+            plan.unreadable.append(failed(name, path, str(exc), Kind.USAGE))
             continue
         execution_key = cache.execution_key(lesson, inputs)
         cached = None if options.force else cache.load_executed(options.cache, execution_key)

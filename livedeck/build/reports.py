@@ -18,22 +18,22 @@ class State(StrEnum):
 
 
 @dataclass(frozen=True)
-class LessonReport:
+class LessonResult:
+    """A lesson's result: the one record of it from its worker to the build's summary. How it went (its
+    state and time; a failure's message and kind) and what it made (what the course page says of it, the
+    files written, the data files it read, and what built but deserves a look)."""
     name: str
     path: Path
     state: State
     seconds: float = 0.0
-    message: str = ""
+    message: str = ""  # a failure's, for the lecturer
     kind: Optional[Kind] = None  # what made it fail (livedeck.base.errors: the exit status follows from it)
     errors_shown: bool = False  # built with --allow-errors, and a cell raised or a formula could not be typeset
-
-
-@dataclass(frozen=True)
-class Built:
-    """A lesson built: what the course page says of it, the files written, whether it shows errors, and
-    the data files it read."""
-    card: Card
-    written: tuple[Path, ...]
-    errors_shown: bool = False
-    inputs: dict[str, str] = field(default_factory=dict)  # path → sha256
+    card: Optional[Card] = None  # what the course page says of it: when it was built, or is up to date
+    written: tuple[Path, ...] = ()
+    inputs: dict[str, str] = field(default_factory=dict)  # the data files it read: path → sha256
     warnings: tuple[str, ...] = ()  # what built but deserves a look (the build prints them)
+
+
+def failed(name: str, path: Path, message: str, kind: Kind = Kind.LESSON, seconds: float = 0.0) -> LessonResult:
+    return LessonResult(name, path, State.FAILED, seconds, message, kind)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Optional, cast
 
 from livedeck.base.errors import Kind, internal_error
+from livedeck.build.reports import LessonResult, failed
 
 PRELOAD = ["livedeck.cli.preload"]
 EXIT_GRACE = 2.0  # seconds a finished worker may take to exit before its process group is killed
@@ -33,24 +34,14 @@ class Job:
     payload: Any  # the job function's own record (plan.LessonJob), pickled to the worker
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What one job gave: its result (the job function's own record), or a message for the user."""
-    name: str
-    result: Any = None  # None when the job failed
-    error: str = ""
-    seconds: float = 0.0
-    kind: Kind = Kind.LESSON  # what failed, when the job did (livedeck.base.errors: it sets the exit status)
-
-
-def _child(conn: multiprocessing.connection.Connection, function: Callable[[Job], Outcome], job: Job) -> None:
+def _child(conn: multiprocessing.connection.Connection, function: Callable[[Job], LessonResult], job: Job) -> None:
     # A process group of its own: whatever the lesson starts (DataLoader workers, a Pool, a
     # `sleep` in the background) is ended with it, by the build, through the group.
     os.setpgid(0, 0)
     try:
         outcome = function(job)
     except BaseException:  # livedeck's own bug, not the lesson's: still report, never hang
-        outcome = Outcome(job.name, error=internal_error(job.path), kind=Kind.INTERNAL)
+        outcome = failed(job.name, job.path, internal_error(job.path), Kind.INTERNAL)
     try:
         conn.send(outcome)
         conn.close()
@@ -105,9 +96,9 @@ def _end(process: multiprocessing.process.BaseProcess, grace: float = 0) -> None
     process.join()
 
 
-def run_all(jobs: list[Job], function: Callable[[Job], Outcome], workers: int,
-            hard_limit: float = 0) -> Iterator[Outcome]:
-    """Yield one Outcome per job as each finishes, at most `workers` running at once.
+def run_all(jobs: list[Job], function: Callable[[Job], LessonResult], workers: int,
+            hard_limit: float = 0) -> Iterator[LessonResult]:
+    """Yield each job's result as it finishes, at most `workers` running at once.
 
     Workers are not daemons, so lessons may start processes of their own (a daemon may not);
     each runs in its own process group, killed when its lesson is done or the build stops."""
@@ -128,11 +119,11 @@ def run_all(jobs: list[Job], function: Callable[[Job], Outcome], workers: int,
                 conn = cast(Connection, ready)  # wait() gives back the connections it was given
                 job, process, started = running.pop(conn)
                 try:
-                    outcome: Outcome = conn.recv()
+                    outcome: LessonResult = conn.recv()
                 except (EOFError, OSError):
                     process.join()
-                    outcome = Outcome(job.name, error=crash_message(job.path, process.exitcode),
-                                      seconds=time.perf_counter() - started)
+                    outcome = failed(job.name, job.path, crash_message(job.path, process.exitcode),
+                                     seconds=time.perf_counter() - started)
                 _end(process, grace=EXIT_GRACE)
                 conn.close()
                 yield outcome
@@ -142,8 +133,8 @@ def run_all(jobs: list[Job], function: Callable[[Job], Outcome], workers: int,
                     _end(process)
                     conn.close()
                     del running[conn]
-                    yield Outcome(job.name, error=f"{job.path}: stopped after {hard_limit:g} s without finishing",
-                                  seconds=now - started)
+                    yield failed(job.name, job.path, f"{job.path}: stopped after {hard_limit:g} s without finishing",
+                                 seconds=now - started)
     finally:  # interrupted (Ctrl-C, SIGTERM): no lesson outlives the build
         for _, process, _ in running.values():
             _end(process)

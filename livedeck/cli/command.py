@@ -10,7 +10,7 @@ import click
 
 from livedeck.base.errors import INTERRUPTED, Kind, LivedeckError, exit_status
 from livedeck.base.package_data import TEMPLATES
-from livedeck.build.pipeline import BuildOptions, LessonReport, State, build
+from livedeck.build.pipeline import BuildOptions, LessonResult, State, build
 from livedeck.writers import DEFAULT_FORMATS, FORMATS
 
 HELP = """Build the course's slide decks from the runnable lessons in slides/.
@@ -41,7 +41,7 @@ STATES = {State.CACHED: "up to date", State.RENDERED: "re-rendered from cached r
           State.RAN: "ran in {:.1f} s"}
 
 
-def _print_report(report: LessonReport, quiet: bool) -> None:
+def _print_report(report: LessonResult, quiet: bool) -> None:
     if report.state == State.FAILED:
         # The message starts with the lesson file and line: "slides/02_partials.py:41: ZeroDivisionError: …"
         click.secho(f"✗ {report.message}", fg="red", err=True)
@@ -115,7 +115,7 @@ def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist:
     if watch:
         from livedeck.cli.watch import watch as watch_and_serve
 
-        def report(r: LessonReport) -> None:
+        def report(r: LessonResult) -> None:
             if r.state != State.CACHED:  # each save reports only what it rebuilt
                 _print_report(r, quiet)
 

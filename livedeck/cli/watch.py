@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from livedeck.base.errors import LivedeckError
-from livedeck.build.pipeline import BuildOptions, LessonReport, State, build
+from livedeck.build.pipeline import BuildOptions, LessonResult, State, build
 from livedeck.read.lesson import LESSON_SUFFIXES
 
 STATUS_PATH = "/__livedeck__/status"
@@ -33,7 +33,7 @@ class Status:
         self.versions: dict[str, int] = {}
         self.errors: dict[str, str] = {}
 
-    def update(self, reports: list[LessonReport]) -> None:
+    def update(self, reports: list[LessonResult]) -> None:
         with self.lock:
             for report in reports:
                 if report.state == State.FAILED:
@@ -133,7 +133,7 @@ def _snapshot(options: BuildOptions) -> dict[Path, tuple[int, int]]:
     return snapshot
 
 
-def watch(options: BuildOptions, port: int, report: Callable[[LessonReport], None],
+def watch(options: BuildOptions, port: int, report: Callable[[LessonResult], None],
           announce: Callable[[str], None], warn: Callable[[str], None]) -> None:
     """Build, serve, and rebuild on every save until interrupted (Ctrl-C)."""
     status = Status()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
@@ -72,7 +73,14 @@ class Lesson:
     path: Path
     cells: tuple[Cell, ...]
     front_matter: dict = field(default_factory=dict, compare=False)  # checked keys of its `---` block
-    notices: tuple[str, ...] = field(default=(), compare=False)  # what a build will not run or show, at file:line
+
+    @cached_property
+    def notices(self) -> tuple[str, ...]:
+        """What a build will not run or show of the lesson as read, each at its file and line: worked out
+        from its cells once, when first asked (an up-to-date lesson never asks, nor parses its markdown)."""
+        from livedeck.read.notices import lesson_notices
+
+        return lesson_notices(self.path, self.cells)
 
 
 def lesson_name(path: Path) -> str:
@@ -274,6 +282,4 @@ def read_lesson(path: Path) -> Lesson:
         if front_matter:
             index = cells.index(first_text)
             cells[index:index + 1] = [replace(first_text, source=rest)] if rest.strip() else []
-    from livedeck.read.notices import lesson_notices
-
-    return Lesson(name, path, tuple(cells), front_matter, lesson_notices(path, tuple(cells)))
+    return Lesson(name, path, tuple(cells), front_matter)

@@ -31,7 +31,7 @@ class BuildOptions:
     pdf_maker: str = ""  # "chromium" or "libreoffice", chosen once per build (writers/pdf.py)
     root: Path = Path(".")  # the folder the build started in (paths in messages are shown relative to it)
     course: Settings = field(default_factory=Settings)  # course.toml, read once per build (settings.course)
-    theme: Optional[Theme] = None  # templates/theme.toml, read once per build (resolved), for every lesson and format
+    theme: Optional[Theme] = None  # templates/theme.toml, read once per build (with_theme), for every lesson and format
 
     @property
     def style(self) -> Optional[Path]:
@@ -57,16 +57,19 @@ def resolved(options: BuildOptions) -> BuildOptions:
     def absolute(path: Path) -> Path:
         return Path(os.path.abspath(root / path))
 
-    templates = absolute(options.templates)
     return replace(options, root=root, dist=absolute(options.dist), figures=absolute(options.figures),
-                   cache=absolute(options.cache), templates=templates,
-                   pptx_template=absolute(options.pptx_template) if options.pptx_template else None,
-                   theme=_theme(templates / "theme.toml"))
+                   cache=absolute(options.cache), templates=absolute(options.templates),
+                   pptx_template=absolute(options.pptx_template) if options.pptx_template else None)
+
+
+def with_theme(options: BuildOptions) -> BuildOptions:
+    """The options with the theme every lesson and format of the build draws with, read once, when the build
+    has anything to draw (a build with nothing to do reads none); a theme that cannot be read stops the build
+    before any lesson runs, in one line."""
+    return replace(options, theme=_theme(options.templates / "theme.toml"))
 
 
 def _theme(path: Path) -> Theme:
-    """The theme every lesson and format of the build draws with, read once; a theme that cannot be read
-    stops the build before any lesson runs, in one line."""
     try:
         return load_theme(path)
     except OSError as exc:

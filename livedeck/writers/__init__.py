@@ -81,6 +81,7 @@ class Format:
     draws_slides: bool = False  # drawn from the laid-out slides (the layout stage runs once for all of them)
     math_as_text: bool = False  # inline formulas drawn as text runs, not pictures (layout.mathtext)
     by_default: bool = False  # written when a build names no format
+    finishes: bool = False  # its writer has a finish hook, run after every build (the course page): only those load
 
     def files(self, lesson: str) -> list[tuple[str, str]]:
         """(label, file name in dist/) of every file this format may write for a lesson."""
@@ -129,7 +130,7 @@ class Writer:
 
 # In build order: a format comes after those it is made from.
 FORMATS = (
-    Format("html", "Slides", "livedeck.writers.html", draws_slides=True, by_default=True),
+    Format("html", "Slides", "livedeck.writers.html", draws_slides=True, by_default=True, finishes=True),
     Format("pptx", "PowerPoint", "livedeck.writers.pptx", draws_slides=True, math_as_text=True, by_default=True),
     Format("pdf", "PDF", "livedeck.writers.pdf", (Extra("Handout (PDF)", "-handout.pdf", "handout"),), draws_slides=True),
     Format("ipynb", "Notebook", "livedeck.writers.notebook"),

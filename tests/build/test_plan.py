@@ -49,6 +49,6 @@ def test_up_to_date_re_rendered_or_run(tmp_path: Path) -> None:
     write_lesson(tmp_path / "slides", "02_second.py", LESSON.format(title="second", prose="edited", value=2))  # prose
     write_lesson(tmp_path / "slides", "03_third.py", LESSON.format(title="third", prose="p", value=33))  # code
     plan = make_plan(lessons, options)
-    assert [report.name for report, _ in plan.up_to_date] == ["first"]
+    assert [result.name for result in plan.up_to_date] == ["first"] and plan.up_to_date[0].card is not None
     assert [job.lesson.name for job in plan.rerenders] == ["second"]
     assert [job.lesson.name for job in plan.runs] == ["third"]

@@ -10,14 +10,15 @@ from livedeck.base.errors import OutputError
 from livedeck.build.publish import write_deck
 from livedeck.model import Deck, Markdown, Slide
 from livedeck.read.lesson import read_lesson
-from livedeck.settings.options import BuildOptions, resolved
+from livedeck.settings.options import BuildOptions, resolved, with_theme
 from support.builds import write_lesson
 
 
 def _options(folder: Path) -> BuildOptions:
     """A build's options, with the output folders made, as the pipeline makes them before any lesson."""
-    options = resolved(replace(BuildOptions(), slides=folder / "slides", dist=folder / "dist",
-                               figures=folder / "figures", cache=folder / ".livedeck-cache", formats=("json", "ipynb")))
+    options = with_theme(resolved(replace(BuildOptions(), slides=folder / "slides", dist=folder / "dist",
+                                          figures=folder / "figures", cache=folder / ".livedeck-cache",
+                                          formats=("json", "ipynb"))))
     options.dist.mkdir(parents=True, exist_ok=True)
     options.figures.mkdir(parents=True, exist_ok=True)
     return options

@@ -7,15 +7,17 @@ import time
 from pathlib import Path
 
 from livedeck.base.files import process_alive
+from livedeck.build.reports import State
 from livedeck.build.workers import Job, crash_message, run_all, start_server
 from support import jobs
 
 
-def test_one_outcome_a_job_and_never_more_at_once_than_asked() -> None:
+def test_one_result_a_job_and_never_more_at_once_than_asked(tmp_path: Path) -> None:
     start_server(torch=False)
-    outcomes = list(run_all([Job(f"j{i}", Path(f"j{i}.py"), None) for i in range(5)], jobs.timed, workers=2))
-    assert sorted(o.name for o in outcomes) == [f"j{i}" for i in range(5)] and all(o.result for o in outcomes)
-    spans = [o.result for o in outcomes]
+    results = list(run_all([Job(f"j{i}", Path(f"j{i}.py"), str(tmp_path / f"j{i}")) for i in range(5)], jobs.timed,
+                           workers=2))
+    assert sorted(r.name for r in results) == [f"j{i}" for i in range(5)] and {r.state for r in results} == {State.RAN}
+    spans = [tuple(map(float, (tmp_path / f"j{i}").read_text().split())) for i in range(5)]
     busiest = max(sum(start <= moment < end for start, end in spans) for moment, _ in spans)
     assert busiest <= 2
 
@@ -25,16 +27,16 @@ def test_a_crash_or_a_hang_is_that_jobs_failure_and_the_others_finish() -> None:
     started = time.monotonic()
     outcomes = {o.name: o for o in run_all([Job("exits", Path("exits.py"), "exit"), Job("fine", Path("fine.py"), None)],
                                            jobs.exits, workers=2)}
-    assert outcomes["exits"].error == "exits.py: the lesson crashed its interpreter: it exited with status 3 before finishing"
-    assert outcomes["fine"].result == "fine" and not outcomes["fine"].error
+    assert outcomes["exits"].message == "exits.py: the lesson crashed its interpreter: it exited with status 3 before finishing"
+    assert outcomes["exits"].state == State.FAILED and outcomes["fine"].state == State.RAN
     hung = list(run_all([Job("hangs", Path("hangs.py"), None)], jobs.hangs, workers=1, hard_limit=1))
-    assert hung[0].error == "hangs.py: stopped after 1 s without finishing" and time.monotonic() - started < 20
+    assert hung[0].message == "hangs.py: stopped after 1 s without finishing" and time.monotonic() - started < 20
 
 
 def test_what_a_lesson_started_ends_with_it(tmp_path: Path) -> None:
     start_server(torch=False)
     [outcome] = run_all([Job("child", Path("child.py"), str(tmp_path / "pid"))], jobs.leaves_a_child, workers=1)
-    assert outcome.result == "done"
+    assert outcome.state == State.RAN
     pid = int((tmp_path / "pid").read_text())
     deadline = time.monotonic() + 5
     while process_alive(pid) and time.monotonic() < deadline:

@@ -6,30 +6,33 @@ import subprocess
 import time
 from pathlib import Path
 
-from livedeck.build.workers import Job, Outcome
+from livedeck.build.reports import LessonResult, State
+from livedeck.build.workers import Job
 
 
-def timed(job: Job) -> Outcome:
-    """Sleeps a little, and says when it ran: (start, end) on the clock all processes share."""
+def timed(job: Job) -> LessonResult:
+    """Sleeps a little, and writes down when it ran (start and end, on the clock all processes share) in the
+    file its payload names."""
     start = time.monotonic()
     time.sleep(0.3)
-    return Outcome(job.name, result=(start, time.monotonic()))
+    Path(job.payload).write_text(f"{start} {time.monotonic()}")
+    return LessonResult(job.name, job.path, State.RAN)
 
 
-def exits(job: Job) -> Outcome:
+def exits(job: Job) -> LessonResult:
     """Exits at once when asked to (its payload), as a lesson calling `os._exit(3)` does; else finishes."""
     if job.payload == "exit":
         os._exit(3)
-    return Outcome(job.name, result="fine")
+    return LessonResult(job.name, job.path, State.RAN)
 
 
-def hangs(job: Job) -> Outcome:
+def hangs(job: Job) -> LessonResult:
     while True:
         time.sleep(0.05)
 
 
-def leaves_a_child(job: Job) -> Outcome:
+def leaves_a_child(job: Job) -> LessonResult:
     """Starts a process in the background, as a lesson may (a Pool, a server), and writes down its pid."""
     child = subprocess.Popen(["sleep", "60"], start_new_session=False)
     Path(job.payload).write_text(str(child.pid))
-    return Outcome(job.name, result="done")
+    return LessonResult(job.name, job.path, State.RAN)

@@ -92,3 +92,11 @@ def normalised(page: str) -> str:
 
 def test_page_matches_golden(page: str, golden_text) -> None:
     golden_text("html_small.html", normalised(page))
+
+
+def test_the_table_says_which_formats_finish_a_build() -> None:
+    """Only a format whose writer has a finish hook is loaded after a build (a no-op build loads no other)."""
+    from livedeck.writers import FORMATS, Writer
+
+    for fmt in FORMATS:
+        assert fmt.finishes == (fmt.writer().finish is not Writer.__dataclass_fields__["finish"].default), fmt.name

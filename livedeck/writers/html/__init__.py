@@ -5,7 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from livedeck.read.lesson import Lesson
-from livedeck.settings.options import BuildOptions
+from livedeck.settings.options import BuildOptions, with_theme
 from livedeck.writers import CourseLesson, Sources, Warn, Writer
 
 
@@ -54,8 +54,9 @@ def finish(course: Callable[[], list[CourseLesson]], options: BuildOptions, chan
         number = lesson.path.stem.split("_", 1)[0]
         decks.append(IndexLesson(number, lesson.card, files))
     try:
-        assert options.theme is not None  # read once, when the build's options were resolved
-        write_atomic(page, write_index(decks, options.course, options.templates, options.theme))
+        theme = (options.theme or with_theme(options).theme)  # read already, unless no lesson was drawn
+        assert theme is not None
+        write_atomic(page, write_index(decks, options.course, options.templates, theme))
     except OSError as exc:
         raise OutputError(cannot_write(options.shown(page), exc)) from None
 
