@@ -15,7 +15,12 @@ const input = JSON.parse(await new Promise((resolve) => {
 }));
 
 await MathJax.init({
-  loader: {load: ['input/tex', 'output/svg']},
+  // A formula is the lesson's content, which never runs script nor fetches: MathJax's own safe filter keeps
+  // links to http(s) and relative addresses only, and drops the styles, classes and ids \style, \class and
+  // \cssId would add (a style can fetch a URL; a class or id can meet the deck's own CSS and scripts).
+  loader: {load: ['input/tex', 'output/svg', 'ui/safe']},
+  safe: {allow: {URLs: 'safe', classes: 'none', cssIDs: 'none', styles: 'none'},
+         safeProtocols: {http: true, https: true, file: false, javascript: false, data: false}},
   // An unknown command is an error (not red text on a slide), and errors are thrown, not typeset.
   // `\bm` (LaTeX's bm package), common in course notes and notebooks, is MathJax's \boldsymbol.
   tex: {packages: {'[-]': ['noundefined', 'noerrors']}, formatError: (jax, error) => { throw error; },

@@ -9,7 +9,7 @@ from typing import Optional
 from livedeck.base.errors import UsageError
 from livedeck.base.package_data import TEMPLATES
 from livedeck.settings.course import Settings
-from livedeck.style.theme import Theme, load_theme
+from livedeck.style.theme import Theme, ThemeError, load_theme
 
 
 @dataclass(frozen=True)
@@ -74,5 +74,7 @@ def _theme(path: Path) -> Theme:
         return load_theme(path)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the theme: {exc.strerror or exc}") from None
-    except (ValueError, KeyError, AttributeError) as exc:  # not TOML, or a table or key missing
-        raise UsageError(f"{path}: not a livedeck theme: {type(exc).__name__}: {exc}") from None
+    except ThemeError as exc:  # a value that is not what its key takes
+        raise UsageError(f"{path}: {exc}") from None
+    except ValueError as exc:  # not TOML
+        raise UsageError(f"{path}: not valid TOML: {exc}") from None

@@ -1,9 +1,11 @@
 """The theme both writers share, read from templates/theme.toml."""
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 from livedeck.base.package_data import TEMPLATES
 
@@ -43,22 +45,53 @@ class Theme:
         return CodeStyle(self.pygments_style, self.code_background, self.code_dimmed)
 
 
+class ThemeError(ValueError):
+    """A theme.toml value that is not what its key takes; names the key."""
+
+
+COLOUR = re.compile(r"[0-9A-Fa-f]{6}")  # six hex digits, no `#`: pasted into CSS and PowerPoint as it is
+FONT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 \-]{0,62}")  # a font's name: letters, digits, spaces and hyphens
+STYLE_NAME = re.compile(r"[a-z0-9_\-]{1,40}")  # a Pygments style's name
+
+
+def _value(table: dict, section: str, key: str, form: re.Pattern, what: str, default: Optional[str] = None) -> str:
+    """A theme value, checked against what it must be: theme values go into CSS, HTML and PowerPoint as
+    they are, so nothing else (a quote, a `url(…)`, an `on…=`) may pass."""
+    value = table.get(section, {}).get(key, default)
+    if value is None:
+        raise ThemeError(f"[{section}] {key} is missing")
+    if not isinstance(value, str) or not form.fullmatch(value.strip()):
+        raise ThemeError(f"[{section}] {key} must be {what}, not {value!r}")
+    return value.strip()
+
+
 def load_theme(path: Path = TEMPLATES / "theme.toml") -> Theme:
+    """The theme, every value checked (a ThemeError names the key that is not what it must be)."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    code, text, output, pptx = data["code"], data["text"], data["output"], data["pptx"]
+
+    def colour(section: str, key: str, default: Optional[str] = None) -> str:
+        return _value(data, section, key, COLOUR, "a colour of six hex digits (such as 0B3D91)", default)
+
+    callouts = []
+    for kind, value in data.get("callout", {}).items():
+        parts = [part.strip() for part in str(value).split(",")]
+        if not re.fullmatch(r"[a-z]{1,20}", kind) or len(parts) != 2 or not all(COLOUR.fullmatch(p) for p in parts):
+            raise ThemeError(f"[callout] {kind} must be two colours of six hex digits, \"frame, background\", "
+                             f"not {value!r}")
+        callouts.append((kind, parts[0], parts[1]))
+    text_colour = colour("text", "color")
     return Theme(
-        pygments_style=code["pygments_style"],
-        code_background=code["background"],
-        text_color=text["color"],
-        heading_color=text["heading_color"],
-        accent=text["accent"],
-        text_secondary=text.get("secondary", text["color"]),  # a theme.toml written before these keys: the text's
-        text_muted=text.get("muted", text["color"]),
-        output_background=output["background"],
-        output_border=output["border"],
-        pptx_text_font=pptx["text_font"],
-        pptx_code_font=pptx["code_font"],
-        code_dimmed=code["dimmed"],
-        callouts=tuple((kind, *(c.strip() for c in value.split(",", 1)))
-                       for kind, value in data.get("callout", {}).items()),
+        pygments_style=_value(data, "code", "pygments_style", STYLE_NAME, "the name of a Pygments style"),
+        code_background=colour("code", "background"),
+        text_color=text_colour,
+        heading_color=colour("text", "heading_color"),
+        accent=colour("text", "accent"),
+        text_secondary=colour("text", "secondary", text_colour),  # a theme.toml written before these keys
+        text_muted=colour("text", "muted", text_colour),
+        output_background=colour("output", "background"),
+        output_border=colour("output", "border"),
+        pptx_text_font=_value(data, "pptx", "text_font", FONT, "a font's name"),
+        pptx_code_font=_value(data, "pptx", "code_font", FONT, "a font's name"),
+        code_dimmed=colour("code", "dimmed"),
+        callouts=tuple(callouts),
     )
