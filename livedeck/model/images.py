@@ -13,6 +13,7 @@ import binascii
 import hashlib
 import io
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field, replace
@@ -64,8 +65,15 @@ def _raster(data: bytes) -> _Picture:
         return _Picture(out.getvalue(), b"", width, height)
 
 
+# An SVG's <image> that names a file or an address (not a data: picture of its own): resvg would read the
+# file into the PowerPoint deck's picture, from wherever it is
+LINKED_IMAGE = re.compile(rb"""<image\b[^>]*?(?:xlink:)?href\s*=\s*["'](?!\s*data:)[^"']*["'][^>]*?/?>""", re.IGNORECASE)
+
+
 def _vectors(svgs: list[bytes]) -> list[_Picture | str]:
-    """SVG pictures drawn as PNG by resvg (node), each with its own size; an error's message instead."""
+    """SVG pictures drawn as PNG by resvg (node), each with its own size; an error's message instead. An
+    <image> in the SVG that names a file or an address is left out: only what the SVG holds is drawn."""
+    svgs = [LINKED_IMAGE.sub(b"", svg) for svg in svgs]
     from livedeck.base.package_data import NODE_MODULES
 
     node = shutil.which("node")
@@ -109,6 +117,9 @@ def _read(image: Image, folder: Path, attached: dict[str, str]) -> tuple[bytes, 
     if address.scheme:
         return f"a {address.scheme}: address"
     path = _beside(image, folder)
+    course = folder.resolve().parent  # the folder holding the lessons' folder
+    if not path.resolve().is_relative_to(course):  # an absolute path, `../`, or a link out: never published
+        return f"it is outside the course's folder ({path.resolve()}); keep pictures inside the course"
     if not path.is_file():
         return "no such file beside the lesson"
     return path.read_bytes(), path

@@ -57,7 +57,8 @@ def _line_of(text: str, key: str, first: int) -> int:
     return first
 
 
-def _checked(data: dict, keys: dict, text: str, path: Path, first: int, base: Path) -> dict[str, Any]:
+def _checked(data: dict, keys: dict, text: str, path: Path, first: int, base: Path, course: Path) -> dict[str, Any]:
+    """The keys' values, each checked; `base` is where relative files are, `course` the folder none may leave."""
     values: dict[str, Any] = {}
     for key, value in data.items():
         line = _line_of(text, key, first)
@@ -72,6 +73,8 @@ def _checked(data: dict, keys: dict, text: str, path: Path, first: int, base: Pa
             value = str(value)
         elif key == "logo":
             logo = (base / value).resolve()
+            if not logo.is_relative_to(course.resolve()):  # a file of someone's elsewhere: never published
+                raise SettingsError(path, line, f"logo {value!r}: outside the course's folder; keep it inside")
             if not logo.is_file():
                 raise SettingsError(path, line, f"logo {value!r}: no such file")
             value = str(logo)
@@ -90,7 +93,7 @@ def read_course(project: Path) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
         raise SettingsError(path, line, f"not valid TOML: {exc}") from None
-    values = _checked(data, COURSE_KEYS, text, path, 1, project)
+    values = _checked(data, COURSE_KEYS, text, path, 1, project, project)
     return Settings(course=values.pop("title", ""), **values)
 
 
@@ -112,7 +115,7 @@ def split_front_matter(markdown: str, path: Path, line: int) -> tuple[dict[str, 
                                                                          f"{getattr(exc, 'problem', exc)}") from None
     if not isinstance(data, dict):
         raise SettingsError(path, line, "front matter is `key: value` lines between two `---` lines")
-    values = _checked(data, FRONT_MATTER_KEYS, match.group(1), path, line + 1, path.parent)
+    values = _checked(data, FRONT_MATTER_KEYS, match.group(1), path, line + 1, path.parent, path.parent.parent)
     return values, markdown[match.end():]
 
 
