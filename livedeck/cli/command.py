@@ -99,7 +99,7 @@ def _warn(message: str) -> None:
                    "torch or matplotlib change; prose and template edits only re-render.")
 @click.option("--watch", is_flag=True,
               help="Build, then serve the output folder on http://127.0.0.1:PORT and rebuild whenever a lesson, "
-                   "helper or template is saved; open decks reload in place, on the slide they showed.")
+                   "helper, template, theme, course.toml or logo is saved; open decks reload in place, on the slide they showed.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port for --watch (loopback only); 0 picks a free one.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures.")

@@ -7,17 +7,20 @@ fails keeps its last good deck and shows the error over it until it is fixed.
 """
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from livedeck.base.errors import LivedeckError
+from livedeck.base.errors import LivedeckError, UsageError
 from livedeck.build.pipeline import BuildOptions, LessonResult, State, build
 from livedeck.read.lesson import LESSON_SUFFIXES
+from livedeck.settings.course import COURSE_FILE, SettingsError, read_course
 
 STATUS_PATH = "/__livedeck__/status"
 SCRIPT_PATH = "/__livedeck__/reload.js"
@@ -33,16 +36,21 @@ class Status:
         self.versions: dict[str, int] = {}
         self.errors: dict[str, str] = {}
 
-    def update(self, reports: list[LessonResult]) -> None:
+    def update(self, reports: list[LessonResult]) -> list[str]:
+        """Takes a build's results; returns the lessons that failed before and now match their cache (the
+        build reports nothing for those, so the terminal's last line would still be their error)."""
+        recovered = []
         with self.lock:
             for report in reports:
                 if report.state == State.FAILED:
                     self.errors[report.name] = report.message
                     continue
-                self.errors.pop(report.name, None)
+                if self.errors.pop(report.name, None) is not None and report.state == State.CACHED:
+                    recovered.append(report.name)
                 if report.state != State.CACHED:
                     self.versions[report.name] = self.versions.get(report.name, 0) + 1
             self.versions["index"] = sum(self.versions.values())
+        return recovered
 
     def as_json(self) -> bytes:
         with self.lock:
@@ -54,8 +62,9 @@ MAX_URL = 2048
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
-    """dist/ and nothing else: no folder listings, only loopback Host names (a page from another site
-    cannot reach it by DNS rebinding), and a bad URL is a 400, never a traceback in the terminal."""
+    """dist/ and nothing else: no folder listings, no file a link in dist/ points to elsewhere, only loopback
+    Host names (a page from another site cannot reach it by DNS rebinding), and a bad URL is a 400, never a
+    traceback in the terminal."""
     status: Status
     script: bytes
 
@@ -72,7 +81,11 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if len(self.path) > MAX_URL or "\0" in self.path or "%00" in self.path:
             return self.send_error(400, "bad URL")
         try:
+            if not Path(self.translate_path(self.path)).resolve().is_relative_to(Path(self.directory).resolve()):
+                return self.send_error(404, "not a file of the output folder")  # a symlink out of dist/
             method()
+        except ConnectionError:  # the browser closed the connection (a reload, a closed tab): nothing to say
+            pass
         except (ValueError, OSError, UnicodeError):
             self.send_error(400, "bad URL")
 
@@ -107,22 +120,42 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class DeckServer(http.server.ThreadingHTTPServer):
+    request_queue_size = 256  # a page asks for many files at once
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away mid-answer is normal (a reload); anything else is still printed."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def serve(dist: Path, port: int, status: Status, script: bytes) -> http.server.ThreadingHTTPServer:
+    """dist/ served on loopback from a thread; a port that cannot be had is one line (a UsageError)."""
     handler = functools.partial(type("DeckHandler", (Handler,), {"status": status, "script": script}),
                                 directory=str(dist))
-    server_class = type("DeckServer", (http.server.ThreadingHTTPServer,),
-                        {"request_queue_size": 256, "daemon_threads": True})  # a page asks for many files at once
-    server = server_class(("127.0.0.1", port), handler)  # loopback only
+    try:
+        server = DeckServer(("127.0.0.1", port), handler)  # loopback only
+    except OSError as exc:
+        why = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
+        raise UsageError(f"--watch: port {port} {why}; --port 0 picks a free one") from None
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
 def _snapshot(options: BuildOptions) -> dict[Path, tuple[int, int]]:
-    """Size and mtime of every watched file: a cheap trigger (the build itself compares content)."""
+    """Size and mtime of every watched file: a cheap trigger (the build itself compares content). The
+    lessons, the templates and theme, the PowerPoint template, course.toml and its logo."""
     watched = [p for suffix in LESSON_SUFFIXES for p in options.slides.glob(f"*{suffix}")] + \
-        [p for p in options.templates.rglob("*") if p.is_file()]
+        [p for p in options.templates.rglob("*") if p.is_file()] + [options.project / COURSE_FILE]
     if options.pptx_template:
         watched.append(options.pptx_template)
+    try:
+        logo = read_course(options.project).logo
+    except SettingsError:  # the build says what is wrong with it; a save of course.toml is still seen
+        logo = None
+    if logo:
+        watched.append(Path(logo))
     snapshot = {}
     for path in watched:
         try:
@@ -137,21 +170,26 @@ def watch(options: BuildOptions, port: int, report: Callable[[LessonResult], Non
           announce: Callable[[str], None], warn: Callable[[str], None]) -> None:
     """Build, serve, and rebuild on every save until interrupted (Ctrl-C)."""
     status = Status()
-    status.update(build(options, report, warn))
     script = (options.templates / "reveal" / "livereload.js").read_bytes()
-    server = serve(options.dist, port, status, script)
-    announce(f"Serving {options.dist}/ on http://127.0.0.1:{server.server_address[1]}/ — "
-             "edit a lesson and the open deck reloads. Ctrl-C stops.")
-    seen = _snapshot(options)
+    server = serve(options.dist, port, status, script)  # first: a port in use is said before a whole build
+
+    def rebuild() -> None:
+        for name in status.update(build(options, report, warn)):
+            announce(f"✓ {name}: recovered (matches its last good build)")
+
     try:
+        rebuild()
+        announce(f"Serving {options.dist}/ on http://127.0.0.1:{server.server_address[1]}/ — "
+                 "edit a lesson and the open deck reloads. Ctrl-C stops.")
+        seen = _snapshot(options)
         while True:
             time.sleep(POLL_SECONDS)
             now = _snapshot(options)
             if now != seen:
                 seen = now
                 try:
-                    status.update(build(options, report, warn))
-                except LivedeckError as exc:  # e.g. a lesson file saved under a bad name: say so, keep watching
+                    rebuild()
+                except LivedeckError as exc:  # e.g. a bad course.toml or lesson name: say so, keep watching
                     announce(f"error: {exc}")
     finally:
         server.shutdown()
