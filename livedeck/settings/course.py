@@ -49,10 +49,14 @@ FRONT_MATTER_KEYS = {"title": str, "subtitle": str, "author": (str, list), "date
                      "footer": str, "logo": str}
 
 
-def _line_of(text: str, key: str, first: int) -> int:
-    """The line (counted from `first`) where `key` is set in a TOML or YAML text."""
+TOML_OR_YAML_LEAD = r"""\s*['"]?"""  # before a key in a TOML or YAML text
+IN_A_LESSON_LEAD = r"""[\s#"']*"""  # and in a whole file, where the YAML may sit behind `# ` or a JSON `"`
+
+
+def _line_of(text: str, key: str, first: int, lead: str = TOML_OR_YAML_LEAD) -> int:
+    """The line (counted from `first`) where `key` is set in a TOML or YAML text (`first`: not found)."""
     for number, line in enumerate(text.splitlines(), start=first):
-        if re.match(rf"\s*['\"]?{re.escape(key)}['\"]?\s*[:=]", line):
+        if re.match(rf"""{lead}{re.escape(key)}['"]?\s*[:=]""", line):
             return number
     return first
 
@@ -134,10 +138,7 @@ def where_set(key: str, project: Path, lesson_file: Path, front_matter: dict[str
     line may start with `# ` in a script, or `"` in a notebook's JSON)."""
     path = lesson_file if key in front_matter else project / COURSE_FILE
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(rf"""[\s#"']*{re.escape(key)}['"]?\s*[:=]""", line):
-            return path, number
-    return path, 1
+    return path, _line_of(text, key, 1, IN_A_LESSON_LEAD)
 
 
 def _committed(path: Path) -> Optional[str]:
