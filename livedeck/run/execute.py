@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import io
 import linecache
+import multiprocessing
 import os
 import random
 import signal
@@ -30,6 +31,7 @@ from livedeck.helpers.tables import without_address
 from livedeck.model import Block, Error, Figure, Stream, Table, Value
 from livedeck.read import magics
 from livedeck.read.lesson import Cell, Lesson, LessonError, source_lines
+from livedeck.run import descriptors
 from livedeck.run.figures import is_plot_artifact, save_figure, smallest_text
 from livedeck.run.printable import Prefixes, path_prefixes, printable
 from livedeck.run.shell import LessonShell
@@ -221,6 +223,10 @@ class _Run:
 
 def _prepare(lesson: Lesson, style: Optional[Path]) -> None:
     os.environ.setdefault("MPLBACKEND", "agg")
+    # This process came from livedeck's fork server, which left `forkserver` as multiprocessing's start
+    # method: a lesson's top-level Pool or DataLoader(num_workers=2) would then re-import the lesson and
+    # fail. The lesson sees the platform's default (fork on Linux), as under `python lesson.py`.
+    multiprocessing.set_start_method(None, force=True)
     import matplotlib
 
     matplotlib.use("agg")
@@ -274,7 +280,8 @@ def _run_cell(cell: Cell, code: tuple[Any, Any], namespace: dict[str, Any], run:
     try:
         try:
             display.collector = tables.append
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            with (contextlib.redirect_stdout(out), contextlib.redirect_stderr(err),
+                  descriptors.captured(out, err, MAX_CAPTURE_CHARS)):
                 exec(body, namespace)
                 if last is not None:
                     value = eval(last, namespace)

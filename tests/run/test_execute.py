@@ -178,3 +178,19 @@ def test_the_shell_runs_exactly_the_magics_the_reader_knows() -> None:
 
     runs = {name.split("_", 2)[2] for name in dir(LessonShell) if name.startswith(("_line_", "_cell_"))}
     assert runs | {"timeit"} == KNOWN  # %timeit runs through _timeit, for the line and the cell alike
+
+
+def test_what_a_cell_writes_below_print_is_its_output(tmp_path: Path, capfd: pytest.CaptureFixture) -> None:
+    """Descriptor 1 and 2 written directly, C's printf and a child program's output are the cell's, after
+    what Python printed (as Jupyter shows them), and never the build's terminal; bounded like print."""
+    lesson, done = run(tmp_path, "# %%\nimport ctypes, os, subprocess\nprint('from print')\n"
+                                 "os.write(1, b'fd one\\n')\nos.write(2, b'fd two\\n')\n"
+                                 "subprocess.run(['echo', 'from echo'])\nctypes.CDLL(None).printf(b'from C\\n');\n\n"
+                                 "# %%\nimport os\nos.write(1, b'x' * 99 + b'\\n' * 30_000 + b'y' * 5_000_000 + b'\\n' * 10);\n")
+    small, big = code_outputs(lesson, done)
+    assert Stream("from print\nfd one\nfrom echo\nfrom C", "stdout") in small
+    assert Stream("fd two", "stderr") in small
+    [stream] = big
+    assert stream.text.startswith("x" * 99) and len(stream.text) <= 2_000_000 and stream.truncated == 10
+    out, err = capfd.readouterr()
+    assert "fd one" not in out + err and "from echo" not in out + err and "y" * 100 not in out
