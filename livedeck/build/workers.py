@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Optional, cast
 
 from livedeck.base.errors import Kind, internal_error
+from livedeck.build import lineage
 from livedeck.build.reports import LessonResult, failed
 
 PRELOAD = ["livedeck.cli.preload"]
@@ -38,6 +39,11 @@ def _child(conn: multiprocessing.connection.Connection, function: Callable[[Job]
     # A process group of its own: whatever the lesson starts (DataLoader workers, a Pool, a
     # `sleep` in the background) is ended with it, by the build, through the group.
     os.setpgid(0, 0)
+    lineage.forget_fork_server()  # so that the fork server ends with the build …
+    lineage.die_with_parent()  # … and this lesson with it
+    lineage.adopt_orphans()  # what the lesson starts in a session of its own stays below, to be swept
+    for signum in (signal.SIGHUP, signal.SIGTERM):  # the fork server's own way of ending is not the lesson's
+        signal.signal(signum, signal.SIG_DFL)
     try:
         outcome = function(job)
     except BaseException:  # livedeck's own bug, not the lesson's: still report, never hang
@@ -47,6 +53,7 @@ def _child(conn: multiprocessing.connection.Connection, function: Callable[[Job]
         conn.close()
     except OSError:  # the build was stopped meanwhile; what this worker wrote is complete
         pass
+    lineage.end_descendants()
 
 
 def quiet_when_the_build_vanished(kind: type[BaseException], value: BaseException, tb: Any) -> None:

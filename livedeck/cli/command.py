@@ -139,8 +139,8 @@ def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist:
 
 
 def run() -> None:
-    """The command (started by livedeck.cli.start, which turns SIGTERM into Ctrl-C): click's own errors become
-    one line and exit status 2; Ctrl-C and SIGTERM stop cleanly."""
+    """The command (started by livedeck.cli.start, which turns SIGTERM and SIGHUP into Ctrl-C): click's own errors become
+    one line and exit status 2; Ctrl-C, SIGTERM and SIGHUP stop cleanly."""
     try:
         main(standalone_mode=False)
     except click.UsageError as exc:

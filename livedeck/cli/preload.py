@@ -4,9 +4,12 @@
 What running a lesson and writing its decks imports or warms up on first use is done here, once,
 instead of once per lesson in every forked worker.
 """
+import atexit
 import io
 import os
+import signal
 import sys
+import warnings
 
 os.environ.setdefault("MPLBACKEND", "agg")
 
@@ -24,6 +27,7 @@ import livedeck.run.execute
 import livedeck.run.table_pictures
 import livedeck.writers.html.render
 import livedeck.writers.pptx.draw
+from livedeck.build import lineage
 
 
 def _warm_up() -> None:
@@ -42,6 +46,27 @@ def _warm_up() -> None:
     plt.close(fig)
 
 
+def _end_with_the_build() -> None:
+    """The fork server ends when its build does (it reads the end of a pipe from it; a closed terminal's
+    SIGHUP and a SIGTERM end it the same way) and takes every lesson process along: build/lineage.py."""
+    server = os.getpid()
+
+    def sweep() -> None:
+        if os.getpid() == server:  # not in a lesson process forked from here, which inherits this hook
+            lineage.end_descendants()
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    lineage.adopt_orphans()
+    atexit.register(sweep)
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, stop)
+    # An orphan adopted here and reaped by the server's SIGCHLD handler is expected, not a warning to print.
+    warnings.filterwarnings("ignore", message="forkserver: waitpid returned unexpected pid")
+
+
 _warm_up()
 # Only the fork server imports this module; its workers catch their own exceptions (workers._child).
 sys.excepthook = livedeck.build.workers.quiet_when_the_build_vanished
+_end_with_the_build()
