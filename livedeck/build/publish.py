@@ -16,7 +16,7 @@ from livedeck.model import Block, Callout, Deck, Markdown, Math, Table
 from livedeck.read.lesson import Lesson
 from livedeck.settings.course import where_set
 from livedeck.settings.options import BuildOptions
-from livedeck.writers import BY_NAME, Sources, WriteContext
+from livedeck.writers import BY_NAME, Sources, WriteContext, side_folder
 
 if TYPE_CHECKING:  # the layout loads when a lesson is laid out, not with the command line
     from livedeck.layout import LaidDeck
@@ -57,9 +57,16 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
             made.update(_make(name, Sources(deck, context, options, lesson, outputs, files, laid, dict(made))))
     everything = {figures / name: data for name, data in sorted(files.items())}
     everything.update({options.dist / name: data for name, data in made.items()})
+    side = options.dist / side_folder(deck.name)
     try:
+        if any(path.parent == side for path in everything):
+            side.mkdir(exist_ok=True)
         publish(everything)
         remove_others(figures, set(files))
+        if f"{deck.name}.html" in made:  # the deck that links the side folder: what it no longer links goes
+            remove_others(side, {path.name for path in everything if path.parent == side})
+            with contextlib.suppress(OSError):
+                side.rmdir()  # when empty
     except OSError as exc:
         raise OutputError(cannot_write(options.shown(Path(exc.filename or options.dist)), exc)) from None
     if laid is None:

@@ -140,6 +140,12 @@ BY_NAME = {f.name: f for f in FORMATS}
 DEFAULT_FORMATS = tuple(f.name for f in FORMATS if f.by_default)
 
 
+def side_folder(lesson: str) -> str:
+    """The folder in dist/ beside a lesson's decks for the files they link rather than hold (a long output in
+    full): linked once from each slide that shows part of it, instead of copied into every one."""
+    return f"{lesson}_files"
+
+
 def all_files(lesson: str) -> list[tuple[str, str]]:
     """(label, file) of everything any build may have written for a lesson, in the table's order."""
     return [pair for f in FORMATS for pair in f.files(lesson)]

@@ -1,6 +1,7 @@
 """Publishing a lesson: every format made, then its files and figures written all or nothing."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -50,3 +51,23 @@ def test_a_figure_no_longer_made_is_removed(tmp_path: Path) -> None:
     write_deck(deck, lesson, (), {"fig-01.svg": b"1", "fig-02.svg": b"2"}, options)
     write_deck(deck, lesson, (), {"fig-01.svg": b"1"}, options)
     assert sorted(p.name for p in (tmp_path / "figures" / "pub").iterdir()) == ["fig-01.svg"]
+
+
+def test_a_long_output_is_one_side_file_linked_from_each_slide(tmp_path: Path) -> None:
+    """100,000 printed lines: the HTML deck stays small (the full text was a data: link on every slide that
+    showed part of it, 8.9 MB); the text is published once, in the deck's side folder, and goes with it
+    once the output is short again."""
+    from support.builds import build_here
+
+    lesson = write_lesson(tmp_path / "slides", "01_long.py",
+                          "# %% [markdown]\n# # Long\n\n# %%\nfor i in range(100_000):\n    print('line', i)\n")
+    assert build_here("-q", "-f", "html", cwd=tmp_path).returncode == 0
+    page = (tmp_path / "dist" / "long.html").read_text()
+    assert len(page.encode()) < 1_000_000 and "data:text/plain" not in page
+    links = re.findall(r'class="ld-truncated" href="([^"]+)"', page)
+    assert links and set(links) == {"long_files/output-01.txt"}
+    full = (tmp_path / "dist" / "long_files" / "output-01.txt").read_text().splitlines()
+    assert full[0] == "line 0" and full[99_999] == "line 99999"
+    lesson.write_text(lesson.read_text().replace("100_000", "3"))
+    assert build_here("-q", "-f", "html", cwd=tmp_path).returncode == 0
+    assert not (tmp_path / "dist" / "long_files").exists()

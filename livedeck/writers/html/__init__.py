@@ -6,13 +6,19 @@ from pathlib import Path
 
 from livedeck.read.lesson import Lesson
 from livedeck.settings.options import BuildOptions, with_theme
-from livedeck.writers import CourseLesson, Sources, Warn, Writer
+from livedeck.writers import CourseLesson, Sources, Warn, Writer, side_folder
 
 
 def make(sources: Sources) -> dict[str, bytes]:
+    """The deck, and each long output it cuts short, in full, in its side folder (the slides link it)."""
+    from livedeck.model import Stream
     from livedeck.writers.html.render import write_html
 
-    return {f"{sources.deck.name}.html": write_html(sources.deck, sources.slides, sources.context)}
+    name = sources.deck.name
+    linked = {item.block.full for slide in sources.slides.slides for item in slide.items
+              if isinstance(item.block, Stream) and item.block.full}
+    return {f"{name}.html": write_html(sources.deck, sources.slides, sources.context),
+            **{f"{side_folder(name)}/{full}": sources.files[full] for full in sorted(linked)}}
 
 
 def prepare(options: BuildOptions, warn: Warn) -> BuildOptions:

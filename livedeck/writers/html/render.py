@@ -29,7 +29,7 @@ from livedeck.markup.markdown import parser
 from livedeck.markup.safe_html import UNWRAPPED, html_block, read_tag, safe_link
 from livedeck.model import Deck, Markdown, Stream
 from livedeck.style.theme import Theme
-from livedeck.writers import Card, WriteContext
+from livedeck.writers import Card, WriteContext, side_folder
 
 
 def _math(content: str, options: dict) -> str:
@@ -237,7 +237,7 @@ def write_html(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
         paragraphs=lambda item: render_paragraphs(item, laid.formulas),
         inline=lambda text: render_inline(text, laid.formulas),
         display=lambda item: render_formula(laid.formulas[(item.block.latex, True)], item.picture),
-        lines=lambda item: render_lines(item, data_uri(context.figures / item.block.full, "text/plain;charset=utf-8")
+        lines=lambda item: render_lines(item, f"{side_folder(deck.name)}/{item.block.full}"
                                         if isinstance(item.block, Stream) and item.block.full else ""),
         picture=lambda name: _picture(context.figures, name),
         cell=lambda table, text: render_inline(text, laid.formulas) if table.markdown else text,
