@@ -34,9 +34,10 @@ def execute_job(job: Job) -> LessonResult:
 
     start = time.perf_counter()
     lesson, options, key = job.payload.lesson, job.payload.options, job.payload.key
+    memory = lesson.front_matter.get("memory", options.course.memory)  # course.toml's, or the lesson's own
     try:
         executed = execute(lesson, options.style, options.timeout, options.allow_errors, options.project,
-                           ignore=(options.dist, options.figures, options.cache))
+                           ignore=(options.dist, options.figures, options.cache), memory=memory)
     except LessonError as exc:
         return failed(job.name, job.path, str(exc), seconds=time.perf_counter() - start)
     if executed.failure is not None:
@@ -58,7 +59,8 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
     from livedeck.model.structure import build_deck
 
     settings = options.course
-    if settings != Settings() or lesson.front_matter:  # a course that says whose it is also dates its decks
+    # a course that says whose it is also dates its decks (a memory limit says nothing of whose it is)
+    if replace(settings, memory=0.0) != Settings() or set(lesson.front_matter) - {"memory"}:
         settings = lesson_settings(settings, lesson.front_matter, lesson.path)
     try:
         deck = build_deck(lesson, outputs, source=options.shown(lesson.path.resolve()), settings=settings)

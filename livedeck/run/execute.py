@@ -21,7 +21,7 @@ import sys
 import traceback
 import types
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -31,7 +31,7 @@ from livedeck.helpers.tables import without_address
 from livedeck.model import Block, Error, Figure, Stream, Table, Value
 from livedeck.read import magics
 from livedeck.read.lesson import Cell, Lesson, LessonError, source_lines
-from livedeck.run import descriptors
+from livedeck.run import descriptors, limits
 from livedeck.run.figures import is_plot_artifact, save_figure, smallest_text
 from livedeck.run.printable import Prefixes, path_prefixes, printable
 from livedeck.run.shell import LessonShell
@@ -331,14 +331,24 @@ def _inputs(reads: set[str], project: Optional[Path], lesson: Path, ignore: tupl
     return found
 
 
+def _main_namespace(lesson_file: Path) -> dict[str, Any]:
+    """The lesson runs as the real __main__ module, as `python lesson.py` would: what it defines can be
+    pickled by name for a multiprocessing Pool or DataLoader workers."""
+    main = types.ModuleType("__main__")
+    main.__file__ = str(lesson_file)
+    sys.modules["__main__"] = main
+    return main.__dict__
+
+
 def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0, allow_errors: bool = False,
-            project: Optional[Path] = None, ignore: tuple[Path, ...] = ()) -> Executed:
+            project: Optional[Path] = None, ignore: tuple[Path, ...] = (), memory: float = 0) -> Executed:
     """Run every code cell of `lesson` top to bottom in one fresh namespace, in the lesson's folder
     (as Jupyter runs a notebook in its own), and come back to the build's folder after.
 
     Meant to run in a process of its own (the lesson's state dies with it). A syntax error
     raises LessonError before any cell runs; any other failure comes back as `Executed.failure`.
     `project`: files under it that the lesson reads are recorded (`ignore`: folders the build writes).
+    `memory`: gigabytes the lesson may allocate (0: no limit), an allocation past it the lesson's error.
     """
     compiled = _compile_cells(lesson)
     _prepare(lesson, style)
@@ -347,12 +357,7 @@ def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0, al
     source = source_lines(lesson)
     linecache.cache[path] = (sum(map(len, source)), None, source, path)
     run = _Run(path_prefixes(project))
-    # The lesson runs as the real __main__ module, as `python lesson.py` would: what it defines can be
-    # pickled by name for a multiprocessing Pool or DataLoader workers.
-    main = types.ModuleType("__main__")
-    main.__file__ = str(lesson_file)
-    sys.modules["__main__"] = main
-    namespace: dict[str, Any] = main.__dict__
+    namespace = _main_namespace(lesson_file)
     shell = LessonShell(namespace, path)
     namespace["get_ipython"] = lambda: shell  # as in Jupyter, where it is a builtin: magics call it
     outputs: list[tuple[Block, ...]] = []
@@ -367,7 +372,10 @@ def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0, al
                 outputs.append(())
                 continue
             shell.line = cell.line
-            blocks, failure = _run_cell(cell, code, namespace, run, timeout, path)
+            with limits.memory_limit(memory):
+                blocks, failure = _run_cell(cell, code, namespace, run, timeout, path)
+            if failure is not None and memory and limits.ran_out(failure.error):
+                failure = replace(failure, error=f"{failure.error} — out of memory (limit {memory:g} GB)")
             if failure is not None and allow_errors:
                 blocks.append(Error(failure.error + ("\n" + failure.traceback.rstrip() if failure.traceback else "")))
                 failure = None

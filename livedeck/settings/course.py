@@ -40,13 +40,17 @@ class Settings:
     lang: str = "en"
     logo: str = ""  # an image file, absolute
     footer: str = ""  # inline markdown
+    memory: float = 0.0  # gigabytes a lesson may allocate while it runs (0: no limit)
 
 
 # key → (types allowed, where it may be set)
 COURSE_KEYS = {"title": str, "author": (str, list), "institute": str, "date": (str, datetime.date), "lang": str,
-               "logo": str, "footer": str}
+               "logo": str, "footer": str, "memory": (int, float, str)}
 FRONT_MATTER_KEYS = {"title": str, "subtitle": str, "author": (str, list), "date": (str, datetime.date),
-                     "footer": str, "logo": str}
+                     "footer": str, "logo": str, "memory": (int, float, str)}
+WANTED = {"author": "a name or a list of names", "date": "a date or a string",
+          "memory": 'a size, such as 4 (gigabytes) or "512 MB"'}
+SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(GB|G|GiB|MB|M|MiB)?\s*", re.I)
 
 
 TOML_OR_YAML_LEAD = r"""\s*['"]?"""  # before a key in a TOML or YAML text
@@ -68,10 +72,13 @@ def _checked(data: dict, keys: dict, text: str, path: Path, first: int, base: Pa
         line = _line_of(text, key, first)
         if key not in keys:
             raise SettingsError(path, line, f"unknown key {key!r} (known: {', '.join(sorted(keys))})")
-        if not isinstance(value, keys[key]) or (isinstance(value, list) and not all(isinstance(v, str) for v in value)):
-            wanted = {"author": "a name or a list of names", "date": "a date or a string"}.get(key, "a string")
-            raise SettingsError(path, line, f"{key!r} must be {wanted}, not {value!r}")
-        if key == "author":
+        if (not isinstance(value, keys[key]) or isinstance(value, bool)
+                or (isinstance(value, list) and not all(isinstance(v, str) for v in value))
+                or (key == "memory" and _gigabytes(value) is None)):
+            raise SettingsError(path, line, f"{key!r} must be {WANTED.get(key, 'a string')}, not {value!r}")
+        if key == "memory":
+            value = _gigabytes(value)
+        elif key == "author":
             value = (value,) if isinstance(value, str) else tuple(value)
         elif key == "date":
             value = str(value)
@@ -84,6 +91,18 @@ def _checked(data: dict, keys: dict, text: str, path: Path, first: int, base: Pa
             value = str(logo)
         values[key] = value
     return values
+
+
+def _gigabytes(value: Any) -> Optional[float]:
+    """A memory size as gigabytes: a positive number is gigabytes, a text may say GB or MB."""
+    if isinstance(value, str):
+        match = SIZE.fullmatch(value)
+        if not match:
+            return None
+        amount = float(match.group(1)) / (1024 if (match.group(2) or "G").upper().startswith("M") else 1)
+    else:
+        amount = float(value)
+    return amount if amount > 0 else None
 
 
 def read_course(project: Path) -> Settings:

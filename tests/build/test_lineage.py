@@ -109,3 +109,16 @@ def test_a_top_level_pool_and_dataloader_print_what_python_prints(tmp_path: Path
                       if kind == "stdout")
     assert shown.split() == plain.stdout.split()
     assert "printed by echo" not in result.stdout + result.stderr  # not on the build's terminal
+
+
+def test_a_memory_limit_stops_a_runaway_lesson_at_its_line(tmp_path: Path) -> None:
+    """`memory` in course.toml (or a lesson's front matter, which wins): an allocation past it is the lesson's
+    error at its line, "out of memory (limit N GB)", not the machine's out-of-memory killer. 3 GB of
+    zeros costs nothing without a limit (the pages are never touched), so the limit is what refuses it."""
+    (tmp_path / "course.toml").write_text('title = "Limits"\nmemory = 1\n')
+    write_lesson(tmp_path / "slides", "01_runaway.py", "# %%\nx = 1\nbig = bytearray(3 * 2**30)\n")
+    write_lesson(tmp_path / "slides", "02_own.py", "# %% [markdown]\n# ---\n# memory: 4 GB\n# ---\n# # Own\n\n"
+                                                   "# %%\nbig = bytearray(3 * 2**30)\nprint(len(big))\n")
+    result = build_here("-f", "html", cwd=tmp_path)
+    assert "✗ slides/01_runaway.py:3: MemoryError — out of memory (limit 1 GB)" in result.stderr
+    assert "✓ own" in result.stdout and "3221225472" in (tmp_path / "dist" / "own.html").read_text()

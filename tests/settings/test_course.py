@@ -155,6 +155,9 @@ def test_a_bad_course_toml_is_one_line_with_file_and_line(tmp_path: Path) -> Non
     ('title = "DL"\nauthor = 3\n', 2, "'author' must be a name or a list of names"),
     ('\n\nlogo = "missing.png"\n', 3, "logo 'missing.png': no such file"),
     ('title = "DL\n', 1, "not valid TOML"),
+    ('title = "DL"\nmemory = "lots"\n', 2, "'memory' must be a size, such as 4 (gigabytes) or \"512 MB\""),
+    ('memory = -2\n', 1, "'memory' must be a size"),
+    ('memory = true\n', 1, "'memory' must be a size"),
 ])
 def test_every_course_key_is_checked(tmp_path: Path, text: str, line: int, fragment: str) -> None:
     from livedeck.settings.course import SettingsError, read_course
@@ -163,6 +166,15 @@ def test_every_course_key_is_checked(tmp_path: Path, text: str, line: int, fragm
     with pytest.raises(SettingsError) as caught:
         read_course(tmp_path)
     assert caught.value.line == line and fragment in caught.value.message
+
+
+@pytest.mark.parametrize("value, gigabytes", [("4", 4.0), ("1.5", 1.5), ('"2 GB"', 2.0), ('"512 MB"', 0.5),
+                                               ('"512MiB"', 0.5)])
+def test_memory_is_a_size_in_gigabytes(tmp_path: Path, value: str, gigabytes: float) -> None:
+    from livedeck.settings.course import read_course
+
+    (tmp_path / "course.toml").write_text(f"memory = {value}\n")
+    assert read_course(tmp_path).memory == gigabytes
 
 
 def test_bad_front_matter_names_the_lesson_and_line(tmp_path: Path) -> None:
