@@ -11,6 +11,7 @@ slide, each slide's title, and the footer band a course may ask for.
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -198,7 +199,9 @@ def footer_of(deck: Deck, number: int, total: int, planner: Planner) -> Footer:
     if deck.logo:
         from PIL import Image
 
-        with Image.open(deck.logo) as image:
+        from livedeck.model.images import logo_png
+
+        with Image.open(io.BytesIO(logo_png(deck.logo))) as image:
             aspect = image.width / image.height
         logo = Box(band.x, band.y, min(band.h * aspect, 4 * band.h), band.h)
     date_x = logo.right + 12 if logo else band.x

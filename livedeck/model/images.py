@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import io
 import json
@@ -86,6 +87,19 @@ def _vectors(svgs: list[bytes]) -> list[_Picture | str]:
         return [f"resvg failed: {done.stderr.strip()[-200:]}"] * len(svgs)
     return [item["error"] or _Picture(base64.b64decode(item["png"]), svg, item["width"], item["height"])
             for svg, item in zip(svgs, json.loads(done.stdout))]
+
+
+@functools.lru_cache(maxsize=4)
+def logo_png(path: str) -> bytes:
+    """The course's logo as PNG or JPEG, what layout measures and PowerPoint holds: an SVG logo is drawn
+    by resvg (the HTML deck shows the SVG itself). A logo that cannot be drawn is a ValueError."""
+    data = Path(path).read_bytes()
+    if Path(path).suffix.lower() != ".svg":
+        return data
+    [drawn] = _vectors([data])
+    if isinstance(drawn, str):
+        raise ValueError(f"the logo {Path(path).name} cannot be drawn: {drawn}")
+    return drawn.png
 
 
 def _beside(image: Image, folder: Path) -> Path:

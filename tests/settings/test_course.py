@@ -121,6 +121,20 @@ def test_every_other_slide_has_powerpoint_footer_placeholders_and_the_logo_on_th
     assert [s.name for s in layout.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE] == ["Logo"]
 
 
+def test_an_svg_logo_is_the_svg_in_html_and_a_drawn_picture_in_powerpoint(tmp_path: Path) -> None:
+    """An SVG logo (the guide lists SVG) failed every lesson's layout: Pillow cannot measure it."""
+    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="90" height="30">'
+                                       '<rect width="90" height="30" fill="#1f4e79"/></svg>')
+    (tmp_path / "course.toml").write_text('title = "DL"\nlogo = "logo.svg"\n')
+    write_lesson(tmp_path / "slides", "01_gradients.py", LESSON)
+    result = build_here("-f", "html", "-f", "pptx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert 'class="ld-logo" src="data:image/svg+xml;base64,' in (tmp_path / "dist" / "gradients.html").read_text()
+    layout = list(Presentation(str(tmp_path / "dist" / "gradients.pptx")).slides)[1].slide_layout
+    [logo] = [s for s in layout.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert logo.image.content_type == "image/png" and logo.width == pytest.approx(3 * logo.height, rel=0.01)
+
+
 def test_the_course_page_shows_the_course(course: Path) -> None:
     page = text_of((course / "dist" / "index.html").read_text())
     assert "Deep Learning 101" in page and "Ada Lovelace, Alan Turing" in page and "University of Somewhere" in page

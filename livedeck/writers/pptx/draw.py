@@ -254,7 +254,9 @@ def _logo(layout, path: str, box: Box) -> None:
     """The course's logo, once, on the layout every content slide uses (not copied onto each slide)."""
     from pptx.oxml.shapes.picture import CT_Picture
 
-    _, rId = layout.part.get_or_add_image_part(path)
+    from livedeck.model.images import logo_png
+
+    _, rId = layout.part.get_or_add_image_part(io.BytesIO(logo_png(path)))  # an SVG logo drawn as PNG
     ids = [int(i) for i in layout._element.xpath("//p:cNvPr/@id")]
     picture = CT_Picture.new_pic(max(ids, default=1) + 1, "Logo", "Logo", rId, emu(box.x), emu(box.y), emu(box.w),
                                  emu(box.h))
