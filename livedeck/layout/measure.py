@@ -32,9 +32,14 @@ def width(text: str, size: float, mono: bool = False, bold: bool = False, italic
     return _length(text, mono, bold, italic) * size / _UNITS
 
 
+# Characters Pillow's text shaper (raqm) refuses with "raqm_layout() failed": measured as the replacement
+# character they are shown as (the reader makes them that in markdown; this keeps any other text safe).
+UNSHAPED = str.maketrans({"\r": "\ufffd", "\x85": "\ufffd"})
+
+
 @lru_cache(maxsize=65536)  # the same words are measured at every size a slide tries: measured once
 def _length(text: str, mono: bool, bold: bool, italic: bool) -> float:
-    return _font(mono, bold, italic).getlength(text)
+    return _font(mono, bold, italic).getlength(text.translate(UNSHAPED))
 
 
 MathWidths = Mapping[str, float]  # an inline formula's LaTeX → its typeset width, in em

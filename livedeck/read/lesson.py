@@ -251,6 +251,17 @@ def _rest_as_markdown(cells: list[Cell]) -> list[Cell]:
     return cells
 
 
+# Control characters in a notebook's markdown (a docstring that was not raw turns `\frac` into a form feed
+# and `\right` into a carriage return): invalid in HTML, `_x000C_` in PowerPoint, and a crash of the text
+# shaper. Each is shown as the replacement character, as a browser shows a byte it cannot read.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(markdown: str) -> str:
+    """Markdown with every control character but tab and newline shown as U+FFFD (a CRLF is a newline)."""
+    return CONTROL.sub("\ufffd", markdown.replace("\r\n", "\n"))
+
+
 def read_lesson(path: Path) -> Lesson:
     """Read and check one lesson file; raises LessonError on a user mistake. A lesson needs no title:
     its deck takes the first heading, or the file's name (livedeck.model.structure)."""
@@ -270,7 +281,7 @@ def read_lesson(path: Path) -> Lesson:
         elif nb_cell.cell_type == "markdown" and nb_cell.source.strip():
             attached = tuple((name, next(iter(bundle.values()), "")) for name, bundle in
                              (nb_cell.get("attachments") or {}).items() if isinstance(bundle, dict))
-            cells.append(Cell("markdown", nb_cell.source, line, attachments=attached))
+            cells.append(Cell("markdown", visible(nb_cell.source), line, attachments=attached))
     cells = _rest_as_markdown(cells)
     front_matter: dict = {}
     first_text = next((c for c in cells if c.kind == "markdown"), None)

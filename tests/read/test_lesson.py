@@ -67,3 +67,27 @@ def test_real_lessons_read(tmp_path: Path) -> None:
     root = ROOT / "slides"
     names = [read_lesson(p).name for p in find_lessons(root)]
     assert names == ["derivatives", "partials", "custom_backward", "is_leaf"]
+
+
+def test_control_characters_in_markdown_are_shown_as_the_replacement_character(tmp_path: Path) -> None:
+    """A notebook whose docstring was not raw: `\\frac` became a form feed and `\\right` a carriage return.
+    They were a crash of the text shaper ("raqm_layout() failed") under --allow-errors; now each control
+    character reads as U+FFFD, tab and newline kept, a CRLF a newline."""
+    import nbformat
+
+    from livedeck.layout import measure
+    from support.builds import build_here
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Poly\r\n\r\n## Fit\n\n$y = \x0crac{a}{b} \\left( x \right)$ and \x07\x1b[1m\tok"),
+        nbformat.v4.new_code_cell("print(1)")])
+    (tmp_path / "slides").mkdir()
+    nbformat.write(notebook, tmp_path / "slides" / "01_poly.ipynb")
+    [text, _] = read_lesson(tmp_path / "slides" / "01_poly.ipynb").cells
+    assert text.source == "# Poly\n\n## Fit\n\n$y = \ufffdrac{a}{b} \\left( x \ufffdight)$ and \ufffd\ufffd[1m\tok"
+    assert measure.width("a\rb\x85", 12) > 0
+    result = build_here("--allow-errors", cwd=tmp_path)
+    assert "✗ poly: ran" in result.stderr and "showing errors" in result.stderr, result.stderr  # the formula's
+    assert "raqm" not in result.stderr and "could not be laid out" not in result.stderr
+    page = (tmp_path / "dist" / "poly.html").read_text(encoding="utf-8")
+    assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in page)
