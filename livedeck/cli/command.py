@@ -87,7 +87,9 @@ def _warn(message: str) -> None:
 @click.option("--template", type=click.Path(path_type=Path), default=None,
               help="A PowerPoint theme (.pptx) to build the PowerPoint decks on; it needs slide layouts "
                    "named \"Title Slide\" and \"Title Only\". A theme that is not valid OOXML gets a "
-                   "warning naming the part; the decks are still built. Default: templates/pptx/livedeck.pptx.")
+                   "warning naming the part; the decks are still built. One that links outside its file (a "
+                   "picture from the web, a file:// share) or holds macros is refused. "
+                   "Default: templates/pptx/livedeck.pptx.")
 @click.option("--allow-errors", is_flag=True,
               help="Build a lesson whose cell raises, or whose formula cannot be typeset, with the error shown "
                    "in red on the slide where it happened (the build still exits 1), instead of keeping its "

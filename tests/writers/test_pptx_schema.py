@@ -131,3 +131,47 @@ def test_planted_violations_are_caught(figures: Path, tmp_path: Path) -> None:
     for name, (part, old, new) in plants.items():
         errors = schema_errors(_planted(valid, tmp_path / f"{name}.pptx", part, old, new))
         assert [e.part for e in errors] == ["/" + part], (name, errors)
+
+
+def _template_with(tmp_path: Path, what: str) -> Path:
+    """livedeck's own template, plus a link out of the file (a picture from the web, a network share), a
+    web hyperlink (fine: nothing is fetched on opening), or macros."""
+    from pptx import Presentation
+    from pptx.opc.constants import RELATIONSHIP_TYPE
+    from pptx.opc.package import PackURI, Part
+
+    from livedeck.base.package_data import TEMPLATES
+
+    prs = Presentation(str(TEMPLATES / "pptx" / "livedeck.pptx"))
+    layout = prs.slide_layouts[0].part
+    if what == "web picture":
+        layout.relate_to("http://example.org/seal.png", RELATIONSHIP_TYPE.IMAGE, is_external=True)
+    elif what == "network share":
+        layout.relate_to("file://fileserver/staff/seal.png", RELATIONSHIP_TYPE.IMAGE, is_external=True)
+    elif what == "hyperlink":
+        layout.relate_to("https://example.org/course", RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    else:
+        macros = Part(PackURI("/ppt/vbaProject.bin"), "application/vnd.ms-office.vbaProject", prs.part.package,
+                      b"\0" * 64)
+        prs.part.relate_to(macros, "http://schemas.microsoft.com/office/2006/relationships/vbaProject")
+    path = tmp_path / f"{what.replace(' ', '-')}.pptx"
+    prs.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("what, fragment", [
+    ("web picture", "it links http://example.org/seal.png from /ppt/slideLayouts/slideLayout1.xml, outside the file"),
+    ("network share", "it links file://fileserver/staff/seal.png"),
+    ("macros", "it holds macros (/ppt/vbaProject.bin)"),
+    ("hyperlink", None),
+])
+def test_a_template_that_reaches_outside_or_holds_macros_is_refused(tmp_path: Path, what: str,
+                                                                      fragment: str | None) -> None:
+    template = _template_with(tmp_path, what)
+    write_lesson(tmp_path / "slides", "01_tiny.py", "# %% [markdown]\n# # Tiny\n# ## One slide\n# Text.\n")
+    result = build_here("-f", "pptx", "--template", str(template), cwd=tmp_path)
+    if fragment is None:  # a hyperlink to a web page is not fetched; the template is used
+        assert result.returncode == 0, result.stderr
+        return
+    assert result.returncode == 2 and fragment in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "dist" / "tiny.pptx").exists()

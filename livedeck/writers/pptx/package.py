@@ -7,6 +7,7 @@ import io
 import os
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from pptx import Presentation
 from pptx.presentation import Presentation as PresentationFile  # the type of what Presentation() opens
@@ -27,6 +28,7 @@ def load_template(path: Path) -> PresentationFile:
         prs = Presentation(str(path))
     except Exception as exc:  # python-pptx raises several kinds for a file that is not a .pptx
         raise TemplateError(f"{path}: not a PowerPoint file ({type(exc).__name__})") from None
+    _refuse_what_reaches_out(prs, path)
     names = [layout.name for layout in prs.slide_layouts]
     for name in LAYOUTS:
         if name not in names:
@@ -38,6 +40,34 @@ def load_template(path: Path) -> PresentationFile:
         prs.slides._sldIdLst.remove(slide_id)
     mend_package(prs)
     return prs
+
+
+def _a_web_link(rel) -> bool:
+    """A hyperlink to a web page or a mail address, which a reader may follow: nothing is fetched on opening."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE
+
+    return rel.reltype == RELATIONSHIP_TYPE.HYPERLINK and rel.target_ref.lower().startswith(("https://", "http://",
+                                                                                              "mailto:"))
+
+
+def _refuse_what_reaches_out(prs: PresentationFile, path: Path) -> None:
+    """A template's links outside the file (a picture from http://, a file:// network share; a hyperlink to a
+    web page is fine) and its macros would go into every deck built on it: a deck never reaches outside the
+    course, nor runs code. Such a template is refused with what it holds; the lecturer saves it without
+    them (dropping a link would leave the picture that uses it broken)."""
+    package = prs.part.package
+    holders: list[tuple[str, Any]] = [("/", package._rels), *((str(p.partname), p.rels) for p in package.iter_parts())]
+    for where, rels in holders:
+        for rel in rels.values():
+            if rel.is_external and not _a_web_link(rel):
+                raise TemplateError(f"{path}: it links {rel.target_ref[:120]} from {where}, outside the file; decks "
+                                    "never reach outside the course: remove the link (or embed the picture) and "
+                                    "save it again")
+    macros = [str(part.partname) for part in package.iter_parts()
+              if "vbaproject" in str(part.partname).lower() or "macroEnabled" in part.content_type]
+    if macros:
+        raise TemplateError(f"{path}: it holds macros ({macros[0]}); decks never run code: save it as a "
+                            "PowerPoint Presentation (.pptx), without macros")
 
 
 VIEW_PROPERTIES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
