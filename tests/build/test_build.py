@@ -115,6 +115,29 @@ def test_the_course_page_marks_a_format_older_than_its_lesson(tmp_path: Path) ->
     assert stale not in (tmp_path / "dist" / "index.html").read_text()
 
 
+@pytest.mark.parametrize("changed", ["course.toml", "theme.toml", "the template"])
+def test_the_course_page_marks_a_format_older_than_the_course_theme_or_template(tmp_path: Path, changed: str) -> None:
+    """Stale marks follow every input of a deck, not the lesson alone."""
+    import shutil
+
+    from livedeck.base.package_data import TEMPLATES
+
+    write_lesson(tmp_path / "slides", "01_one.py", "# %% [markdown]\n# # One\n# ## S\n\n# %%\nprint(1)\n")
+    (tmp_path / "course.toml").write_text('title = "DL"\n')
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    args = ("--templates", "templates", "--template", "templates/pptx/livedeck.pptx")
+    assert build_here("-f", "html", "-f", "pptx", *args, cwd=tmp_path).returncode == 0
+    assert "older than" not in (tmp_path / "dist" / "index.html").read_text()
+    earlier = time.time() - 60
+    os.utime(tmp_path / "dist" / "one.pptx", (earlier, earlier))  # built a minute before the edit
+    edited = {"course.toml": tmp_path / "course.toml", "theme.toml": tmp_path / "templates" / "theme.toml",
+              "the template": tmp_path / "templates" / "pptx" / "livedeck.pptx"}[changed]
+    os.utime(edited)
+    assert build_here("-f", "html", *args, cwd=tmp_path).returncode == 0
+    page = (tmp_path / "dist" / "index.html").read_text()
+    assert page.count(f"older than {changed}") == 1 and page.index('href="one.pptx"') < page.index("older than")
+
+
 def test_unknown_lesson_lists_the_valid_ones() -> None:
     result = run_build("--lesson", "nope", "-f", "html")
     assert result.returncode == 2

@@ -51,11 +51,10 @@ def finish(course: Callable[[], list[CourseLesson]], options: BuildOptions, chan
 
     decks = []
     for lesson in course():
-        # A file older than its lesson was not rebuilt since the lesson changed (say, a PowerPoint
-        # deck after `--format html`): the page says so rather than pass it off as current.
-        edited = lesson.path.stat().st_mtime
+        # A file older than one of its inputs was not rebuilt since that changed (say, a PowerPoint deck
+        # after `--format html`): the page says so rather than pass it off as current.
         files = [IndexFile(label, file, (options.dist / file).stat().st_size,
-                           (options.dist / file).stat().st_mtime < edited)
+                           _newer_input(options.dist / file, lesson.path, options))
                  for label, file in all_files(lesson.name) if (options.dist / file).exists()]
         number = lesson.path.stem.split("_", 1)[0]
         decks.append(IndexLesson(number, lesson.card, files))
@@ -65,6 +64,22 @@ def finish(course: Callable[[], list[CourseLesson]], options: BuildOptions, chan
         write_atomic(page, write_index(decks, options.course, options.templates, theme))
     except OSError as exc:
         raise OutputError(cannot_write(options.shown(page), exc)) from None
+
+
+def _newer_input(built: Path, lesson: Path, options: BuildOptions) -> str:
+    """The newest of what a deck is made from that changed after it was built ("" when none did): the lesson,
+    the course's settings, theme and logo, the PowerPoint template for a .pptx."""
+    from livedeck.settings.course import COURSE_FILE
+
+    inputs = [("the lesson", lesson), (COURSE_FILE, options.project / COURSE_FILE),
+              ("theme.toml", options.templates / "theme.toml")]
+    if options.course.logo:
+        inputs.append(("the logo", Path(options.course.logo)))
+    if options.pptx_template and built.suffix == ".pptx":
+        inputs.append(("the template", options.pptx_template))
+    when = built.stat().st_mtime
+    changed = [(path.stat().st_mtime, name) for name, path in inputs if path.is_file() and path.stat().st_mtime > when]
+    return max(changed)[1] if changed else ""
 
 
 WRITER = Writer(make, prepare=prepare, head_start=head_start, finish=finish)

@@ -262,7 +262,7 @@ class IndexFile:
     label: str
     file: str  # in dist/
     size: int  # bytes
-    stale: bool  # older than its lesson: not rebuilt since the lesson changed
+    stale: str  # what of its inputs changed since it was built ("the lesson", "course.toml" …), or ""
 
 
 @dataclass(frozen=True)
