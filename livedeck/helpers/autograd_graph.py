@@ -228,6 +228,22 @@ def _box_size(lines: list[str], node: Node) -> tuple[float, float]:
     return widest / 72 + 2 * PAD, height / 72 + 2 * PAD
 
 
+def _wrapped(text: str, width: float) -> list[str]:
+    """`text` in lines no wider than `width` inches in the legend's font, broken at spaces."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    font, measure = FontProperties(family="sans-serif", size=FONT_SIZE), TextToPath()
+    lines: list[str] = []
+    for word in text.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and measure.get_text_width_height_descent(joined, font, ismath=False)[0] / 72 <= width:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return lines
+
+
 def grad_graph(tensor: Any, show_values: bool = False, title: str = "") -> None:
     """Draw the graph autograd recorded behind `tensor`, as a new figure (`plt.gcf()`).
 
@@ -245,9 +261,14 @@ def grad_graph(tensor: Any, show_values: bool = False, title: str = "") -> None:
     graph, grouped = group_runs(walked)
     lines = {node.key: label_lines(node) for node in graph.nodes}
     sizes = {node.key: _box_size(lines[node.key], node) for node in graph.nodes}
+    legend = LEGEND + (f"; {grouped} run{'s' * (grouped > 1)} of single-input steps drawn as one box" if grouped else "")
     below = FONT_SIZE * 1.6 / 72  # the legend's line, part of the figure (its text is measured with it)
     placed = place(layers(graph), sizes, list(graph.edges), footer=below)
-    legend = LEGEND + (f"; {grouped} run{'s' * (grouped > 1)} of single-input steps drawn as one box" if grouped else "")
+    legend_lines = _wrapped(legend, placed.width - 2 * MARGIN)
+    if len(legend_lines) > 1:  # a small graph is narrower than its legend: the legend takes more lines
+        below = FONT_SIZE * (1.6 + LINE_SPACING * (len(legend_lines) - 1)) / 72
+        placed = place(layers(graph), sizes, list(graph.edges), footer=below)
+        legend_lines = _wrapped(legend, placed.width - 2 * MARGIN)
     fig = plt.figure(figsize=(placed.width, placed.height), layout="none")
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
@@ -265,7 +286,8 @@ def grad_graph(tensor: Any, show_values: bool = False, title: str = "") -> None:
         path = MplPath(points, [MplPath.MOVETO] + [MplPath.LINETO] * (len(points) - 1))
         ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-|>", lw=1.4, color="#444444", mutation_scale=16,
                                      gid="edge", shrinkA=0, shrinkB=0))
-    ax.text(MARGIN, placed.height - below / 2, legend, ha="left", va="center", fontsize=FONT_SIZE, color="#555555")
+    ax.text(MARGIN, placed.height - below / 2, "\n".join(legend_lines), ha="left", va="center", fontsize=FONT_SIZE,
+            linespacing=LINE_SPACING, color="#555555")
     if title:
         fig.suptitle(title, fontsize=15)
     attach(fig, (f'"{title}": ' if title else "") + describe(walked))

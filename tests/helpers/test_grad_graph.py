@@ -386,3 +386,23 @@ def test_each_network_on_its_slide_shows_its_labels_at_12_points_in_both_formats
     assert len(shown) == 10
     for name, points_wide in shown:
         assert 13 * points_wide / (figures[name]["width"] * 72) >= 11.99, name
+
+
+@pytest.mark.parametrize("grouped", [False, True])
+def test_the_legend_is_measured_and_never_cut_off(grouped):
+    """On a small graph the legend ran past the figure's edge ("the way gradients flov"); it wraps to the
+    graph's width now, on a small graph and on one whose legend is long (grouped runs)."""
+    x = torch.tensor(2.0, requires_grad=True)
+    y = x * 3
+    if grouped:
+        for _ in range(45):
+            y = y + 1
+    grad_graph(y)
+    fig = plt.gcf()
+    fig.canvas.draw()
+    figure = fig.bbox
+    [legend] = [t for t in fig.axes[0].texts if t.get_text().startswith("arrows:")]
+    extent = legend.get_window_extent()
+    assert figure.x0 <= extent.x0 and extent.x1 <= figure.x1 and figure.y0 <= extent.y0, (extent, figure)
+    assert " ".join(legend.get_text().split()).endswith("drawn as one box" if grouped else "in backward()")
+    plt.close(fig)
