@@ -294,7 +294,7 @@ def test_a_graph_over_forty_nodes_groups_its_runs_and_says_so():
     assert len(walked.nodes) > 120 and len(graph.nodes) == 3 and runs == 1  # output, one run, the leaf x
     assert [n.label for n in graph.nodes if n.kind == "function"] == ["AddBackward0 … MulBackward0"]
     exec("grad_graph(loss)", {"grad_graph": grad_graph, **namespace})
-    legend = [t.get_text() for t in plt.gcf().axes[0].texts if t.get_text().startswith("arrows:")]
+    legend = [" ".join(t.get_text().split()) for t in plt.gcf().axes[0].texts if t.get_text().startswith("arrows:")]
     assert legend == ["arrows: the way gradients flow in backward(); 1 run of single-input steps drawn as one box"]
     plt.close(plt.gcf())
 
