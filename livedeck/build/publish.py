@@ -75,6 +75,8 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
     warnings = tuple(f"{lesson.path}:{formula_line(deck, latex)}: the {' and '.join(as_text)} shows the inline "
                      f"formula ${latex}$ as text, which cannot lay it out (it is written out in full); as display "
                      "math ($$…$$) it would be a picture" for latex in laid.beyond_text) if as_text else ()
+    warnings += tuple(f"{lesson.path}:{cut.line}: a text of {cut.length:,} characters is more than slides show: "
+                      f"its first {cut.shown:,} are shown, and a line says how much is left" for cut in laid.cut_texts)
     return Published(tuple(everything), len(laid.slides), bool(laid.errors_shown), warnings)
 
 

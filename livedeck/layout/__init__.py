@@ -41,7 +41,7 @@ from livedeck.layout.mathtext import math_text
 from livedeck.layout.paginate import fit_slide
 from livedeck.layout.parts import Formulas
 from livedeck.layout.planner import Placed, Planner
-from livedeck.layout.regions import cut_for_slides
+from livedeck.layout.regions import CutText, cut_for_slides
 from livedeck.layout.richtext import markdown_paragraphs, plain_text
 from livedeck.model import Block, Callout, Deck, Error, Layout, Markdown, Math, Slide, Table
 from livedeck.style.theme import CodeStyle
@@ -246,6 +246,7 @@ class LaidDeck:
     formulas: dict[Key, Formula]
     errors_shown: tuple[str, ...] = ()  # with allow_errors: the formulas shown as errors, with why
     side_files: dict[str, bytes] = field(default_factory=dict)  # what slides cut short, in full, for figures/
+    cut_texts: tuple[CutText, ...] = ()  # markdown texts longer than slides show
 
     @property
     def beyond_text(self) -> tuple[str, ...]:
@@ -261,7 +262,7 @@ def lay_out_deck(deck: Deck, cache: Optional[Path], code_style: CodeStyle, figur
     show (the rest kept as side files), the deck's formulas typeset (one batch, cached in `cache`), then its
     slides laid out. A formula that cannot be typeset is a FormulaError; with `allow_errors`, its slide shows
     it in red."""
-    deck, side_files = cut_for_slides(deck)
+    deck, side_files, cut_texts = cut_for_slides(deck)
     formulas = typeset(formulas_of(deck), cache)
     bad = {latex: f.error for (latex, _), f in formulas.items() if f.error}
     if bad and not allow_errors:
@@ -270,7 +271,7 @@ def lay_out_deck(deck: Deck, cache: Optional[Path], code_style: CodeStyle, figur
     if bad:
         deck = _showing_bad_formulas(deck, bad)
     return LaidDeck(lay_out(deck, formulas, code_style, figures), formulas,
-                    tuple(f"{latex}: {message}" for latex, message in bad.items()), side_files)
+                    tuple(f"{latex}: {message}" for latex, message in bad.items()), side_files, cut_texts)
 
 
 def _showing_bad_formulas(deck: Deck, bad: dict[str, str]) -> Deck:

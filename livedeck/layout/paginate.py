@@ -2,10 +2,13 @@
 "<heading> (cont.)" slides, never leaving fewer than MIN_PART lines, items or rows of a block behind."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Optional
 
+from livedeck.layout import measure, prose
 from livedeck.layout.geometry import (
+    FIGURE_TEXT_MIN,
     LEVELS,
     Box,
 )
@@ -23,9 +26,10 @@ def paginate(pieces: list[Part], planner: Planner, box: Box, level: int) -> list
     (between lines, list items or table rows): its start fills the slide, the rest goes on. A
     subheading never ends a slide: it goes on with what it heads."""
     pages: list[list[Part]] = [[]]
+    most = _most_characters(box)
 
-    def fits(page: list[Part]) -> bool:
-        return planner.stack(page, box, level) is not None
+    def fits(page: list[Part]) -> bool:  # a page of more text than any slide holds is refused before measuring
+        return sum(_characters(p) for p in page) <= most and planner.stack(page, box, level) is not None
 
     for piece in pieces:
         rest: Optional[Part] = piece
@@ -44,6 +48,8 @@ def paginate(pieces: list[Part], planner: Planner, box: Box, level: int) -> list
                     high = middle - 1
             while fitting > 1 and rest.paragraphs and rest.paragraphs[fitting - 1].heading:
                 fitting -= 1  # the cut falls after a subheading: it goes on with its text
+            if (cut := _long_paragraph_cut(pages[-1], rest, fitting, fits, most)) is not None:
+                rest, fitting = cut, fitting + 1  # its first part ends this slide
             if fitting >= MIN_PART or (fitting and not pages[-1]):
                 start, rest = head(rest, fitting)
                 pages[-1].append(start)
@@ -55,6 +61,57 @@ def paginate(pieces: list[Part], planner: Planner, box: Box, level: int) -> list
                 pages.append([])
                 rest = None
     return [page for page in pages if page]
+
+
+def _most_characters(box: Box) -> int:
+    """More characters than `box` can hold at any size layout uses (the narrowest letter, 12 pt lines): a
+    bound that spares measuring a 200 KB paragraph whole, over and over, to learn it does not fit."""
+    return int(box.w * box.h / (measure.width("i", FIGURE_TEXT_MIN) * FIGURE_TEXT_MIN))
+
+
+def _characters(piece: Part) -> int:
+    return sum(len(p.text) for p in piece.paragraphs)
+
+
+def _long_paragraph_cut(page: list[Part], piece: Part, fitting: int, fits: Callable[[list[Part]], bool],
+                        most: int) -> Optional[Part]:
+    """`piece` with its paragraph after the first `fitting` cut in two, the first part the most of it that
+    fits on `page` after them; None unless that paragraph is prose that no slide holds whole. `most`:
+    characters no slide holds, beyond which no cut is tried."""
+    if piece.mono or fitting >= parts(piece) or not piece.paragraphs:
+        return None
+    long = piece.paragraphs[fitting]
+    if long.heading or fits([replace(piece, paragraphs=(long,))]):
+        return None  # it fits a slide of its own: it moves there whole
+    before = piece.paragraphs[:fitting]
+
+    def first_part_fits(at: int) -> bool:
+        return fits(page + [replace(piece, paragraphs=(*before, prose.split(long, at)[0]))])
+
+    sentences, words = prose.cut_points(long, most)
+    # between words only on a slide of its own: on one already holding something, the paragraph moves on
+    at = _last_fitting(sentences, first_part_fits) or (None if page else _last_fitting(words, first_part_fits))
+    if at is None:
+        return None
+    first, second = prose.split(long, at)
+    return replace(piece, paragraphs=(*before, first, second, *piece.paragraphs[fitting + 1:]))
+
+
+def _last_fitting(points: list[int], fits: Callable[[int], bool]) -> Optional[int]:
+    """The last of `points` (in increasing order) that `fits`, which holds up to some point and not after it:
+    galloping, then halving, so that only first parts near the size that fits are measured."""
+    low, high = 0, 0
+    while high < len(points) and fits(points[high]):
+        low, high = high + 1, 2 * high + 1
+    best = low - 1  # the last known to fit (-1: none)
+    high = min(high, len(points)) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        if fits(points[middle]):
+            best, low = middle, middle + 1
+        else:
+            high = middle - 1
+    return points[best] if best >= 0 else None
 
 
 def _trailing_heading(page: list[Part]) -> list[Part]:

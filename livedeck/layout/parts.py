@@ -159,17 +159,17 @@ def mono_lines(paragraphs: tuple[Paragraph, ...], size: float, available: float)
         indent = min(len(text) - len(text.lstrip(" ")), columns_fit // 2)
         mark = Run(" " * indent + CONTINUATION, code=True, color=CONTINUATION_COLOR)
         room = columns_fit - len(mark.text)
-        chunks = [_cut(paragraph.runs, 0, columns_fit)]
+        chunks = [cut_runs(paragraph.runs, 0, columns_fit)]
         start = columns_fit
         while start < len(text):
-            chunks.append(_cut(paragraph.runs, start, start + room))
+            chunks.append(cut_runs(paragraph.runs, start, start + room))
             start += room
         lines.append(replace(paragraph, runs=chunks[0]))
         lines += [replace(paragraph, runs=(mark, *chunk), continued=True) for chunk in chunks[1:]]
     return tuple(lines)
 
 
-def _cut(runs: tuple[Run, ...], start: int, end: int) -> tuple[Run, ...]:
+def cut_runs(runs: tuple[Run, ...], start: int, end: int) -> tuple[Run, ...]:
     """The characters start..end of a line of runs, each keeping its style."""
     out, position = [], 0
     for run in runs:

@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from livedeck.model import MAX_TABLE_ROWS, Block, ColumnBreak, Deck, Layout, Slide, Stream, Table
+from livedeck.model import MAX_TABLE_ROWS, Block, ColumnBreak, Deck, Layout, Markdown, Slide, Stream, Table
 
 MAX_STREAM_LINES = 60  # printed lines shown (on "(cont.)" slides past the first); the rest is counted, and kept in a file
 MAX_LINE_CHARS = 400  # a longer line is cut (and kept whole in that file); shorter ones wrap
+MAX_TEXT_CHARS = 30_000  # characters of one markdown text shown (about twenty slides of prose); the build says so
+
+
+@dataclass(frozen=True)
+class CutText:
+    """A markdown text longer than slides show: where it is, and how much of it they show."""
+    line: int
+    length: int
+    shown: int
 
 Columns = tuple[tuple[float, tuple[Block, ...]], ...]
 
@@ -81,10 +90,29 @@ def cut_tables(outputs: Outputs) -> tuple[Outputs, dict[str, bytes]]:
     return tuple(tuple(cut(block) for block in cell) for cell in outputs), files
 
 
-def cut_for_slides(deck: Deck) -> tuple[Deck, dict[str, bytes]]:
-    """What the slides show of everything the executor recorded in full (the model keeps it all), and the
-    files that keep the rest: the layout stage's first step."""
+def cut_texts(outputs: Outputs) -> tuple[Outputs, tuple[CutText, ...]]:
+    """What slides show of a markdown text of more than MAX_TEXT_CHARS (a 5 MB cell would be thousands of
+    slides): its start, to the last paragraph or sentence that fits, and a line saying how much is left."""
+    cuts: list[CutText] = []
+
+    def cut(block: Block) -> Block:
+        if not isinstance(block, Markdown) or len(block.text) <= MAX_TEXT_CHARS:
+            return block
+        start = block.text[:MAX_TEXT_CHARS]
+        end = max(start.rfind("\n\n"), max((start.rfind(mark) + 1 for mark in (". ", "? ", "! ")), default=0))
+        kept = start[:end if end > MAX_TEXT_CHARS // 2 else MAX_TEXT_CHARS].rstrip()
+        cuts.append(CutText(block.line, len(block.text), len(kept)))
+        note = f"*… {len(block.text) - len(kept):,} more characters of this text are not shown.*"
+        return replace(block, text=f"{kept}\n\n{note}")
+
+    return tuple(tuple(cut(block) for block in cell) for cell in outputs), tuple(cuts)
+
+
+def cut_for_slides(deck: Deck) -> tuple[Deck, dict[str, bytes], tuple[CutText, ...]]:
+    """What the slides show of everything the executor recorded in full (the model keeps it all), the
+    files that keep the rest, and the texts cut short: the layout stage's first step."""
     streams, text_files = cut_streams(tuple(slide.blocks for slide in deck.slides))
-    shown, table_files = cut_tables(streams)
+    tables, table_files = cut_tables(streams)
+    shown, texts = cut_texts(tables)
     slides = tuple(replace(slide, blocks=blocks) for slide, blocks in zip(deck.slides, shown))
-    return replace(deck, slides=slides), text_files | table_files
+    return replace(deck, slides=slides), text_files | table_files, texts

@@ -13,6 +13,7 @@ from livedeck.layout.geometry import CODE_FLOOR, FIGURE_TEXT_MIN, LEVELS, SLIDE_
 from livedeck.layout.math_engine import Formula
 from livedeck.layout.parts import Part
 from livedeck.layout.planner import Planner
+from livedeck.layout.richtext import markdown_paragraphs
 from livedeck.model import Code, Deck, Figure, Markdown, Math, Slide, Stream, Table
 from livedeck.style.theme import CodeStyle
 
@@ -132,6 +133,49 @@ def test_long_output_continues_on_more_slides() -> None:
     assert [s.title for s in slides[1:]] == ["Out", "Out (cont.)"] + [f"Out (cont. {n})" for n in range(2, len(slides) - 1)]
     shown = [p.text for s in slides[1:] for item in s.items if isinstance(item.block, Stream) for p in item.paragraphs]
     assert shown == [str(i) for i in range(50)]
+
+
+sentence = st.lists(st.sampled_from(["gradient", "a", "the", "descends", "loss", "**bold**", "$x^2$", "`x.grad`",
+                                     "step.", "e.g."]), min_size=5, max_size=30).map(lambda w: " ".join(w) + ".")
+long_paragraph = st.lists(sentence, min_size=25, max_size=60).map(" ".join)  # 125 to 1,800 words
+
+
+@settings(max_examples=25, deadline=None)
+@given(long_paragraph, st.booleans())
+def test_a_paragraph_longer_than_a_slide_splits_between_sentences_and_nothing_runs_off(paragraph, one_sentence):
+    """A 420-word paragraph ran off the slide in both formats. Now every slide fits, no word is lost or
+    repeated, and each cut falls at a sentence's end; in one sentence that long, between words."""
+    if one_sentence:
+        paragraph = paragraph.replace(". ", " ")
+    planner = Planner(FORMULAS)
+    slides = laid(Slide("Prose", (Markdown("Before it."), Markdown(paragraph))))[1:]
+    for slide in slides:
+        check_slide(slide, planner)
+    parts = [p for s in slides for item in s.items if isinstance(item.block, Markdown) and item.block.text != "Before it."
+             for p in item.paragraphs]
+    assert " ".join(p.text for p in parts).split() == markdown_paragraphs(paragraph)[0].text.split()
+    for part in parts[:-1]:
+        assert part.text.endswith(".") or one_sentence
+
+
+def test_a_420_word_paragraph_takes_two_slides() -> None:
+    paragraph = " ".join(f"Sentence {n} says a gradient points uphill and the step goes against it." for n in range(32))
+    slides = laid(Slide("Prose", (Markdown(paragraph),)))[1:]
+    assert len(paragraph.split()) > 400 and [s.title for s in slides] == ["Prose", "Prose (cont.)"]
+    assert slides[0].items[0].paragraphs[0].text.endswith("against it.")
+    assert slides[1].items[0].paragraphs[0].text.startswith("Sentence ")
+
+
+def test_a_markdown_text_longer_than_twenty_slides_is_cut_and_says_so() -> None:
+    """A 5 MB markdown cell took 69 s and became one box: it shows its first 30,000 characters, to a sentence's
+    end, and a line saying how much is left; the build warns at its line (publish.py)."""
+    from livedeck.layout.regions import MAX_TEXT_CHARS, cut_texts
+
+    text = "A gradient points uphill. " * 200_000
+    ((shown,),), cuts = cut_texts(((Markdown(text, line=7),),))
+    kept, note = shown.text.rsplit("\n\n", 1)
+    assert len(kept) <= MAX_TEXT_CHARS and kept.endswith("uphill.") and note == f"*… {len(text) - len(kept):,} more characters of this text are not shown.*"
+    assert [(c.line, c.length, c.shown) for c in cuts] == [(7, len(text), len(kept))]
 
 
 def test_an_untitled_slide_goes_on_under_the_title_before_it() -> None:

@@ -163,7 +163,7 @@ def test_the_executor_keeps_every_row_and_the_layout_cuts_the_table(tmp_path: Pa
                                  "header=['i', 'square'], caption='Squares')\n")
     [[recorded]] = code_outputs(lesson, done)
     assert len(recorded.rows) == 100 and recorded.caption == "Squares"
-    cut, files = cut_for_slides(Deck("squares", "Squares", slides=(Slide("Table", (recorded,)),)))
+    cut, files, _ = cut_for_slides(Deck("squares", "Squares", slides=(Slide("Table", (recorded,)),)))
     [shown] = cut.slides[0].blocks
     assert shown.rows[:MAX_TABLE_ROWS] == recorded.rows[:MAX_TABLE_ROWS] and shown.rows[-1] == ("⋮", "⋮")
     assert shown.caption == f"Squares (first {MAX_TABLE_ROWS} of 100 rows; all of them in {recorded.name}.csv)"
