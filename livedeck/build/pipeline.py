@@ -17,7 +17,7 @@ from livedeck.build import cache
 from livedeck.build.plan import Plan, Rerender, make_plan, select_lessons, settle_formats
 from livedeck.build.publish import FormatError, write_deck
 from livedeck.build.reports import LessonResult, State, failed
-from livedeck.build.workers import Job, default_workers, run_all, start_server
+from livedeck.build.workers import Job, default_workers, phase, run_all, start_server
 from livedeck.model import Block, Error
 from livedeck.read.lesson import Lesson, LessonError
 from livedeck.settings.course import Settings, SettingsError, lesson_settings, read_course
@@ -35,6 +35,7 @@ def execute_job(job: Job) -> LessonResult:
     start = time.perf_counter()
     lesson, options, key = job.payload.lesson, job.payload.options, job.payload.key
     memory = lesson.front_matter.get("memory", options.course.memory)  # course.toml's, or the lesson's own
+    phase("running the lesson's code")
     try:
         executed = execute(lesson, options.style, options.timeout, options.allow_errors, options.project,
                            ignore=(options.dist, options.figures, options.cache), memory=memory)
@@ -42,6 +43,7 @@ def execute_job(job: Job) -> LessonResult:
         return failed(job.name, job.path, str(exc), seconds=time.perf_counter() - start)
     if executed.failure is not None:
         return failed(job.name, job.path, executed.failure.message(), seconds=time.perf_counter() - start)
+    phase("laying out and writing its decks (livedeck's part, after the lesson ran)")
     errors_shown = any(isinstance(block, Error) for cell in executed.outputs for block in cell)
     files = executed.files | draw_tables(executed.outputs, options.style)  # cached beside the figures
     if not errors_shown:  # a run with errors shown (--allow-errors) is never cached

@@ -96,7 +96,7 @@ def formula_line(deck: Deck, latex: str) -> int:
 
 def _laid_out(deck: Deck, lesson: Lesson, options: BuildOptions) -> LaidDeck:
     """The layout stage, once for every format that draws slides."""
-    from livedeck.layout import FormulaError, TooLong, lay_out_deck
+    from livedeck.layout import FormulaError, LayoutTimeout, TooLong, lay_out_deck
     from livedeck.layout.math_engine import MathEngineMissing
 
     assert options.theme is not None, "the build's options are resolved (the theme read) before any lesson"
@@ -114,6 +114,8 @@ def _laid_out(deck: Deck, lesson: Lesson, options: BuildOptions) -> LaidDeck:
                           f"  {exc.message}") from None
     except MathEngineMissing as exc:
         raise FormatError(f"{deck.source}: {exc}") from None
+    except LayoutTimeout as exc:  # livedeck's fault: the lesson ran fine, its deck could not be laid out
+        raise FormatError(f"{deck.source}: {exc}; stopped (a bug in livedeck: please report this lesson)") from None
     except Exception as exc:  # livedeck's own failure, this lesson's alone
         raise FormatError(f"the slides of {deck.source} could not be laid out: {type(exc).__name__}: {exc}") from exc
 

@@ -29,6 +29,23 @@ EXIT_GRACE = 2.0  # seconds a finished worker may take to exit before its proces
 
 
 @dataclass(frozen=True)
+class Phase:
+    """What a worker is doing now, sent to the build as it starts each part, so that a lesson stopped at the
+    hard limit is named with what was running: its code, or livedeck's layout after it."""
+    doing: str  # "running the lesson", "laying out and writing its decks"
+
+
+_to_build: Optional[Connection] = None  # in a worker: where phase() reports
+
+
+def phase(doing: str) -> None:
+    """Tell the build what this worker is doing now (a no-op outside a worker)."""
+    if _to_build is not None:
+        with contextlib.suppress(OSError):
+            _to_build.send(Phase(doing))
+
+
+@dataclass(frozen=True)
 class Job:
     name: str
     path: Path
@@ -44,6 +61,8 @@ def _child(conn: multiprocessing.connection.Connection, function: Callable[[Job]
     lineage.adopt_orphans()  # what the lesson starts in a session of its own stays below, to be swept
     for signum in (signal.SIGHUP, signal.SIGTERM):  # the fork server's own way of ending is not the lesson's
         signal.signal(signum, signal.SIG_DFL)
+    global _to_build
+    _to_build = conn
     try:
         outcome = function(job)
     except BaseException:  # livedeck's own bug, not the lesson's: still report, never hang
@@ -111,6 +130,7 @@ def run_all(jobs: list[Job], function: Callable[[Job], LessonResult], workers: i
     each runs in its own process group, killed when its lesson is done or the build stops."""
     pending = list(jobs)
     running: dict[Connection, tuple[Job, multiprocessing.process.BaseProcess, float]] = {}
+    doing: dict[Connection, str] = {}  # what each worker said it is doing
     try:
         while pending or running:
             while pending and len(running) < max(1, workers):
@@ -124,13 +144,18 @@ def run_all(jobs: list[Job], function: Callable[[Job], LessonResult], workers: i
                 running[receive] = (job, process, time.perf_counter())
             for ready in multiprocessing.connection.wait(list(running), timeout=0.5):
                 conn = cast(Connection, ready)  # wait() gives back the connections it was given
-                job, process, started = running.pop(conn)
+                job, process, started = running[conn]
                 try:
-                    outcome: LessonResult = conn.recv()
+                    outcome: LessonResult | Phase = conn.recv()
+                    if isinstance(outcome, Phase):
+                        doing[conn] = outcome.doing
+                        continue
                 except (EOFError, OSError):
                     process.join()
                     outcome = failed(job.name, job.path, crash_message(job.path, process.exitcode),
                                      seconds=time.perf_counter() - started)
+                del running[conn]
+                doing.pop(conn, None)
                 _end(process, grace=EXIT_GRACE)
                 conn.close()
                 yield outcome
@@ -140,8 +165,9 @@ def run_all(jobs: list[Job], function: Callable[[Job], LessonResult], workers: i
                     _end(process)
                     conn.close()
                     del running[conn]
-                    yield failed(job.name, job.path, f"{job.path}: stopped after {hard_limit:g} s without finishing",
-                                 seconds=now - started)
+                    while_ = f" while {doing[conn]}" if conn in doing else ""
+                    yield failed(job.name, job.path, f"{job.path}: stopped after {hard_limit:g} s without "
+                                 f"finishing{while_}", seconds=now - started)
     finally:  # interrupted (Ctrl-C, SIGTERM): no lesson outlives the build
         for _, process, _ in running.values():
             _end(process)

@@ -49,7 +49,10 @@ def paginate(pieces: list[Part], planner: Planner, box: Box, level: int) -> list
             while fitting > 1 and rest.paragraphs and rest.paragraphs[fitting - 1].heading:
                 fitting -= 1  # the cut falls after a subheading: it goes on with its text
             if (cut := _long_paragraph_cut(pages[-1], rest, fitting, fits, most)) is not None:
-                rest, fitting = cut, fitting + 1  # its first part ends this slide
+                start, rest = head(cut, fitting + 1)  # a paragraph's first part ends this slide
+                pages[-1].append(start)
+                pages.append([])
+                continue
             if fitting >= MIN_PART or (fitting and not pages[-1]):
                 start, rest = head(rest, fitting)
                 pages[-1].append(start)

@@ -33,6 +33,14 @@ def test_a_crash_or_a_hang_is_that_jobs_failure_and_the_others_finish() -> None:
     assert hung[0].message == "hangs.py: stopped after 1 s without finishing" and time.monotonic() - started < 20
 
 
+def test_a_job_stopped_at_the_hard_limit_is_named_with_what_it_was_doing() -> None:
+    """A build stopped after its time names what was running: the lesson's code, or livedeck's layout after it
+    (a layout that never ended blamed the lesson)."""
+    start_server(torch=False)
+    [hung] = run_all([Job("lays", Path("lays.py"), None)], jobs.hangs_in_layout, workers=1, hard_limit=1)
+    assert hung.message == "lays.py: stopped after 1 s without finishing while laying out its decks"
+
+
 def test_what_a_lesson_started_ends_with_it(tmp_path: Path) -> None:
     start_server(torch=False)
     [outcome] = run_all([Job("child", Path("child.py"), str(tmp_path / "pid"))], jobs.leaves_a_child, workers=1)

@@ -174,7 +174,8 @@ def test_a_markdown_text_longer_than_twenty_slides_is_cut_and_says_so() -> None:
     text = "A gradient points uphill. " * 200_000
     ((shown,),), cuts = cut_texts(((Markdown(text, line=7),),))
     kept, note = shown.text.rsplit("\n\n", 1)
-    assert len(kept) <= MAX_TEXT_CHARS and kept.endswith("uphill.") and note == f"*… {len(text) - len(kept):,} more characters of this text are not shown.*"
+    assert len(kept) <= MAX_TEXT_CHARS and kept.endswith("uphill.")
+    assert note == f"*… {len(text) - len(kept):,} more characters of this text are not shown.*"
     assert [(c.line, c.length, c.shown) for c in cuts] == [(7, len(text), len(kept))]
 
 
@@ -207,3 +208,20 @@ def test_one_type_scale_a_slide_shrinks_only_what_must() -> None:
     text_sizes = {item.size for s in slides[1:] for item in s.items if isinstance(item.block, Markdown)}
     assert text_sizes == {24.0}  # the long code line shrinks only its own block
     assert {s.title_size for s in slides[1:]} == {32.0}
+
+
+def test_the_layout_has_a_time_budget(monkeypatch) -> None:
+    """A layout that never ends (a fitting loop that should end) stops with a clear error, never a hang: a
+    footer date once looped forever. The budget is cut here to a millisecond for a deck that takes longer."""
+    import pytest
+
+    import livedeck.layout as layout
+    from livedeck.style.theme import CodeStyle as Style
+
+    monkeypatch.setattr(layout, "LAYOUT_SECONDS", 0.001)
+    paragraph = " ".join(f"Sentence {n} says a gradient points uphill and the step goes against it." for n in range(400))
+    deck = Deck("t", "A deck", "", "t.py", (Slide("Prose", (Markdown(paragraph),)),))
+    with pytest.raises(layout.LayoutTimeout, match=r"laying out the slides took longer than 0\.001 s"):
+        layout.lay_out_deck(deck, None, Style())
+    monkeypatch.undo()
+    assert len(layout.lay_out_deck(deck, None, Style()).slides) > 5  # and with its real budget, it is laid out

@@ -36,3 +36,13 @@ def leaves_a_child(job: Job) -> LessonResult:
     child = subprocess.Popen(["sleep", "60"], start_new_session=False)
     Path(job.payload).write_text(str(child.pid))
     return LessonResult(job.name, job.path, State.RAN)
+
+
+def hangs_in_layout(job: Job) -> LessonResult:
+    """Says it is laying out, as a lesson's worker does once its code ran, and never finishes."""
+    from livedeck.build.workers import phase
+
+    phase("running the lesson's code")
+    phase("laying out its decks")
+    while True:
+        time.sleep(0.05)
