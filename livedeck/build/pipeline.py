@@ -61,12 +61,12 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
     from livedeck.model.structure import build_deck
 
     settings = options.course
-    # a course that says whose it is also dates its decks (a memory limit says nothing of whose it is)
-    if replace(settings, memory=0.0) != Settings() or set(lesson.front_matter) - {"memory"}:
+    # a course that says whose it is also dates its decks (a memory limit or picture folders say nothing of that)
+    if replace(settings, memory=0.0, picture_folders=()) != Settings() or set(lesson.front_matter) - {"memory"}:
         settings = lesson_settings(settings, lesson.front_matter, lesson.path)
     try:
         deck = build_deck(lesson, outputs, source=options.shown(lesson.path.resolve()), settings=settings)
-        pictures = resolve_images(deck, lesson)
+        pictures = resolve_images(deck, lesson, tuple(Path(folder) for folder in settings.picture_folders))
         published = write_deck(pictures.deck, lesson, outputs, files | pictures.files, options)
     except FormatError as exc:
         return failed(lesson.name, lesson.path, str(exc), seconds=time.perf_counter() - start)

@@ -107,8 +107,10 @@ def _beside(image: Image, folder: Path) -> Path:
     return folder / unquote(urlparse(image.src).path)
 
 
-def _read(image: Image, folder: Path, attached: dict[str, str]) -> tuple[bytes, Path | None] | str:
-    """The picture's bytes (and its file), or why it cannot be shown."""
+def _read(image: Image, folder: Path, attached: dict[str, str],
+          also: tuple[Path, ...] = ()) -> tuple[bytes, Path | None] | str:
+    """The picture's bytes (and its file), or why it cannot be shown; `also`: folders outside the course
+    whose pictures may be shown."""
     address = urlparse(image.src)
     if address.scheme == "attachment":  # pasted into a notebook's markdown cell: kept in the notebook
         name = unquote(image.src.partition(":")[2])
@@ -131,16 +133,18 @@ def _read(image: Image, folder: Path, attached: dict[str, str]) -> tuple[bytes, 
     if address.scheme:
         return f"a {address.scheme}: address"
     path = _beside(image, folder)
-    course = folder.resolve().parent  # the folder holding the lessons' folder
-    if not path.resolve().is_relative_to(course):  # an absolute path, `../`, or a link out: never published
-        return f"it is outside the course's folder ({path.resolve()}); keep pictures inside the course"
+    allowed = (folder.resolve().parent, *also)  # the folder holding the lessons' folder, and course.toml's
+    if not any(path.resolve().is_relative_to(place) for place in allowed):  # an absolute path, `../`, a link out
+        return (f"it is outside the course's folder ({path.resolve()}); keep pictures inside the course, or "
+                "name their folder in course.toml's picture_folders")
     if not path.is_file():
         return "no such file beside the lesson"
     return path.read_bytes(), path
 
 
-def resolve_images(deck: Deck, lesson: Lesson) -> Pictures:
-    """Every Image block of the deck as a Figure (or a framed alt text, with a warning)."""
+def resolve_images(deck: Deck, lesson: Lesson, also: tuple[Path, ...] = ()) -> Pictures:
+    """Every Image block of the deck as a Figure (or a framed alt text, with a warning); pictures come from
+    the course's folder, and from the folders in `also` (course.toml's picture_folders)."""
     images = [block for slide in deck.slides for block in slide.blocks if isinstance(block, Image)]
     if not images:
         return Pictures(deck)
@@ -150,7 +154,7 @@ def resolve_images(deck: Deck, lesson: Lesson) -> Pictures:
     warnings: list[str] = []
     found: dict[tuple[str, str], Block] = {}  # (src, alt): one file may be shown twice, said two ways
     attached = {name: data for cell in lesson.cells for name, data in cell.attachments}
-    read = {image.src: _read(image, folder, attached) for image in images}
+    read = {image.src: _read(image, folder, attached, also) for image in images}
     readable = {src: got for src, got in read.items() if not isinstance(got, str)}
     svgs = [src for src, (data, _) in readable.items() if _is_svg(src, data)]
     drawn = dict(zip(svgs, _vectors([readable[src][0] for src in svgs]))) if svgs else {}

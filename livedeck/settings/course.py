@@ -41,14 +41,15 @@ class Settings:
     logo: str = ""  # an image file, absolute
     footer: str = ""  # inline markdown
     memory: float = 0.0  # gigabytes a lesson may allocate while it runs (0: no limit)
+    picture_folders: tuple[str, ...] = ()  # folders outside the course whose pictures lessons may show, absolute
 
 
 # key → (types allowed, where it may be set)
 COURSE_KEYS = {"title": str, "author": (str, list), "institute": str, "date": (str, datetime.date), "lang": str,
-               "logo": str, "footer": str, "memory": (int, float, str)}
+               "logo": str, "footer": str, "memory": (int, float, str), "picture_folders": list}
 FRONT_MATTER_KEYS = {"title": str, "subtitle": str, "author": (str, list), "date": (str, datetime.date),
                      "footer": str, "logo": str, "memory": (int, float, str)}
-WANTED = {"author": "a name or a list of names", "date": "a date or a string",
+WANTED = {"author": "a name or a list of names", "date": "a date or a string", "picture_folders": "a list of folders",
           "memory": 'a size, such as 4 (gigabytes) or "512 MB"'}
 SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(GB|G|GiB|MB|M|MiB)?\s*", re.I)
 
@@ -82,6 +83,8 @@ def _checked(data: dict, keys: dict, text: str, path: Path, first: int, base: Pa
             value = (value,) if isinstance(value, str) else tuple(value)
         elif key == "date":
             value = str(value)
+        elif key == "picture_folders":
+            value = tuple(_folder(path, line, base, folder) for folder in value)
         elif key == "logo":
             logo = (base / value).resolve()
             if not logo.is_relative_to(course.resolve()):  # a file of someone's elsewhere: never published
@@ -91,6 +94,14 @@ def _checked(data: dict, keys: dict, text: str, path: Path, first: int, base: Pa
             value = str(logo)
         values[key] = value
     return values
+
+
+def _folder(path: Path, line: int, base: Path, folder: str) -> str:
+    """A folder course.toml names (relative to the project), absolute; one that is not there is its error."""
+    found = (base / folder).resolve()
+    if not found.is_dir():
+        raise SettingsError(path, line, f"picture_folders: {folder!r} is no folder")
+    return str(found)
 
 
 def _gigabytes(value: Any) -> Optional[float]:

@@ -12,6 +12,7 @@ def png(path: Path, size: int, colour: tuple[int, int, int] = (200, 30, 30)) -> 
     """A picture told apart by its size (ours are 4 px square, the private ones 7) or its colour."""
     from PIL import Image
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     Image.new("RGB", (size, size), colour).save(path)
 
 
@@ -84,3 +85,21 @@ def test_a_logo_outside_the_course_is_refused(tmp_path: Path) -> None:
     (course / "course.toml").write_text('title = "DL"\nlogo = "../logo.png"\n')
     result = build_here("-f", "html", cwd=course)
     assert result.returncode == 2 and "course.toml:2: logo '../logo.png': outside the course's folder" in result.stderr
+
+
+def test_a_folder_course_toml_names_may_hold_pictures(tmp_path: Path) -> None:
+    """The department's shared pictures, kept beside the course: course.toml's picture_folders lets a lesson
+    show them; any other folder outside the course stays out, and a folder that is not there is an error."""
+    png(tmp_path / "shared" / "seal.png", 5)
+    png(tmp_path / "private" / "secret.png", 7)
+    course = tmp_path / "course"
+    write_lesson(course / "slides", "01_a.py", "# %% [markdown]\n# # A\n# ## S\n# ![Seal](../../shared/seal.png)\n#\n"
+                                               "# ![Secret](../../private/secret.png)\n")
+    (course / "course.toml").write_text('title = "DL"\npicture_folders = ["../shared"]\n')
+    result = build_here("-f", "html", cwd=course)
+    said = result.stdout + result.stderr
+    assert result.returncode == 0 and said.count("is outside the course's folder") == 1 and "secret.png" in said, said
+    assert [sizes(p.read_bytes()) for p in (course / "figures" / "a").glob("*.png")] == [(5, 5)]
+    (course / "course.toml").write_text('title = "DL"\npicture_folders = ["../nowhere"]\n')
+    result = build_here("-f", "html", cwd=course)
+    assert result.returncode == 2 and "course.toml:2: picture_folders: '../nowhere' is no folder" in result.stderr
