@@ -21,7 +21,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Optional
 
-from livedeck.base.errors import UsageError
+from livedeck.base.errors import Kind, LivedeckError, UsageError
 from livedeck.layout import measure
 from livedeck.layout.formula_cache import typeset
 from livedeck.layout.geometry import (
@@ -263,8 +263,9 @@ class LaidDeck:
 LAYOUT_SECONDS = 120.0  # the layout of one deck, typesetting its formulas included; it takes seconds at most
 
 
-class LayoutTimeout(Exception):
+class LayoutTimeout(LivedeckError):
     """The layout ran past LAYOUT_SECONDS: a bug of livedeck's (some loop that should end), never the lesson's."""
+    kind = Kind.INTERNAL
 
 
 @contextlib.contextmanager
