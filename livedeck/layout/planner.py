@@ -247,7 +247,8 @@ class Planner:
         for i, piece in enumerate(pieces):
             height = heights[i]
             placed.append(self.place(piece, Box(box.x, y, box.w, share if height is None else height), level))
-            y += placed[-1].box.h + GAP
+            # what follows goes below all the piece took: a table's box is its rows, its caption is below them
+            y += (placed[-1].box.h if height is None else height) + GAP
         return placed
 
     def place(self, piece: Part, box: Box, level: int) -> Placed:

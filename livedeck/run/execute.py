@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import hashlib
 import io
 import linecache
 import multiprocessing
@@ -28,12 +27,13 @@ from typing import Any, Optional
 from livedeck.helpers import display
 from livedeck.helpers.describe import describe_figure
 from livedeck.helpers.tables import without_address
-from livedeck.model import Block, Error, Figure, Stream, Table, Value
+from livedeck.model import Block, Error, Figure, Stream, Table
 from livedeck.read import magics
 from livedeck.read.lesson import Cell, Lesson, LessonError, source_lines
-from livedeck.run import descriptors, limits
+from livedeck.run import descriptors, limits, rich
 from livedeck.run.figures import is_plot_artifact, save_figure, smallest_text
 from livedeck.run.printable import Prefixes, path_prefixes, printable
+from livedeck.run.reads import inputs_read, record_reads
 from livedeck.run.shell import LessonShell
 
 MAX_CAPTURE_CHARS = 2_000_000  # a cell printing without end must not exhaust memory
@@ -66,6 +66,7 @@ class Executed:
     files: dict[str, bytes] = field(default_factory=dict)
     failure: Optional[Failure] = None
     inputs: dict[str, str] = field(default_factory=dict)  # project files the lesson read: path → sha256
+    notices: tuple[str, ...] = ()  # what the run showed in a lesser form than Jupyter would, each "line: what"
 
 
 class CellTimeout(BaseException):
@@ -166,6 +167,7 @@ class _Run:
         self.figures = 0
         self.tables = 0
         self.paths = paths
+        self.notices: list[str] = []  # "line: what", said once per run
 
     @staticmethod
     def name(kind: str, number: int, label: str, index: int, count: int) -> str:
@@ -174,15 +176,15 @@ class _Run:
             return label if count == 1 else f"{label}-{index + 1}"
         return f"{kind}-{number:02d}"
 
-    def capture_figures(self, cell: Cell) -> list[Block]:
+    def capture_figures(self, cell: Cell, returned: Any = None) -> list[Block]:
+        """Every figure pyplot holds, and one made without pyplot that the cell returned (`returned`)."""
         import matplotlib.pyplot as plt
 
-        numbers = plt.get_fignums()
+        figures = [plt.figure(number) for number in plt.get_fignums()] + ([returned] if returned is not None else [])
         blocks: list[Block] = []
-        for index, number in enumerate(numbers):
-            fig = plt.figure(number)
+        for index, fig in enumerate(figures):
             self.figures += 1
-            name = self.name("fig", self.figures, cell.options.label, index, len(numbers))
+            name = self.name("fig", self.figures, cell.options.label, index, len(figures))
             save_figure(fig, name, self.files)
             width, height = fig.get_size_inches()
             caption = cell.options.fig_cap
@@ -206,19 +208,27 @@ class _Run:
             blocks.append(Table(name, data.header, data.rows, data.caption))
         return blocks
 
-    def capture(self, cell: Cell, out: CappedText, err: CappedText, tables: list[display.TableData],
-                value: Any) -> list[Block]:
-        """What the cell shows, in Jupyter's order: printed text, tables, its value, its figures."""
+    def capture(self, cell: Cell, out: CappedText, err: CappedText, shown: list[rich.Shown], value: Any) -> list[Block]:
+        """What the cell shows, in Jupyter's order: printed text, what it displayed (livedeck tables, display()
+        calls) in turn, its value, its figures."""
         if not cell.options.output:
             import matplotlib.pyplot as plt
 
             plt.close("all")
             return []
         blocks: list[Block] = [s for s in (_stream(out, "stdout", self.paths), _stream(err, "stderr", self.paths)) if s]
-        blocks += self.capture_tables(cell, tables)
         if value is not None and not is_plot_artifact(value):
-            blocks.append(Value(printable(without_address(repr(value)), self.paths)))
-        return blocks + self.capture_figures(cell)
+            shown = shown + self.displayed(cell, value, rich.bundle(value))
+        tables = iter(self.capture_tables(cell, [item for item in shown if isinstance(item, display.TableData)]))
+        blocks += [next(tables) if isinstance(item, display.TableData) else item for item in shown]
+        return blocks + self.capture_figures(cell, value if rich.unmanaged_figure(value) else None)
+
+    def displayed(self, cell: Cell, obj: Any, data: dict) -> list[rich.Shown]:
+        """What the slide shows of a displayed object; a static fallback is said at the cell's line."""
+        items, notice = rich.blocks(obj, data, lambda text: printable(without_address(text), self.paths))
+        if notice:
+            self.notices.append(f"{cell.line}: {notice}")
+        return items
 
 
 def _prepare(lesson: Lesson, style: Optional[Path]) -> None:
@@ -271,7 +281,7 @@ def _run_cell(cell: Cell, code: tuple[Any, Any], namespace: dict[str, Any], run:
     Whatever the cell raises is the lesson's error, SystemExit and KeyboardInterrupt included."""
     body, last = code
     out, err = CappedText(), CappedText()
-    tables: list[display.TableData] = []
+    shown: list[rich.Shown] = []  # livedeck tables and what display() showed, in turn
     value: Any = None
     failure: Optional[Failure] = None
     blocks: list[Block] = []
@@ -279,9 +289,10 @@ def _run_cell(cell: Cell, code: tuple[Any, Any], namespace: dict[str, Any], run:
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         try:
-            display.collector = tables.append
+            display.collector = shown.append
             with (contextlib.redirect_stdout(out), contextlib.redirect_stderr(err),
-                  descriptors.captured(out, err, MAX_CAPTURE_CHARS)):
+                  descriptors.captured(out, err, MAX_CAPTURE_CHARS),
+                  rich.displaying(lambda obj, data: shown.extend(run.displayed(cell, obj, data)))):
                 exec(body, namespace)
                 if last is not None:
                     value = eval(last, namespace)
@@ -291,7 +302,7 @@ def _run_cell(cell: Cell, code: tuple[Any, Any], namespace: dict[str, Any], run:
             failure = _failure(exc, cell, path, run.paths)
         finally:
             display.collector = None
-        blocks = run.capture(cell, out, err, tables, value)
+        blocks = run.capture(cell, out, err, shown, value)
     except CellTimeout:
         failure = Failure(path, cell.line, cell.line, cell.first_line,
                           f"TimeoutError: the cell ran longer than {timeout:g} s", timed_out=True)
@@ -301,34 +312,6 @@ def _run_cell(cell: Cell, code: tuple[Any, Any], namespace: dict[str, Any], run:
         if timeout:
             signal.setitimer(signal.ITIMER_REAL, 0)
     return blocks, failure
-
-
-def _record_reads(reads: set[str]) -> None:
-    """Note every file opened for reading from now on (an audit hook lasts as long as the process,
-    which is this lesson's alone): data files a lesson reads are part of its cache key."""
-    def hook(event: str, args: tuple) -> None:
-        if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
-            mode, flags = args[1], args[2]
-            if (mode is None and flags & os.O_ACCMODE != os.O_WRONLY) or (isinstance(mode, str) and "r" in mode):
-                reads.add(os.path.abspath(os.fsdecode(args[0])))
-
-    sys.addaudithook(hook)
-
-
-def _inputs(reads: set[str], project: Optional[Path], lesson: Path, ignore: tuple[Path, ...]) -> dict[str, str]:
-    """path → sha256 of the project's files the lesson read: not installed packages, compiled
-    bytecode, the lesson itself (its own key) or what the build writes."""
-    if project is None:
-        return {}
-    found = {}
-    outside = (Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), *ignore)
-    for name in sorted(reads):
-        path = Path(name)
-        if (path == lesson or path.suffix == ".pyc" or not path.is_relative_to(project)
-                or any(path.is_relative_to(o) for o in outside) or not path.is_file()):
-            continue
-        found[name] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
 
 
 def _main_namespace(lesson_file: Path) -> dict[str, Any]:
@@ -360,9 +343,10 @@ def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0, al
     namespace = _main_namespace(lesson_file)
     shell = LessonShell(namespace, path)
     namespace["get_ipython"] = lambda: shell  # as in Jupyter, where it is a builtin: magics call it
+    namespace["display"] = rich.display  # as in Jupyter, without an import
     outputs: list[tuple[Block, ...]] = []
     reads: set[str] = set()
-    _record_reads(reads)
+    record_reads(reads)
     previous_alarm = signal.signal(signal.SIGALRM, _on_alarm) if timeout else None
     os.chdir(lesson_file.parent)
     failure: Optional[Failure] = None
@@ -386,4 +370,5 @@ def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0, al
         os.chdir(home)
         if previous_alarm is not None:
             signal.signal(signal.SIGALRM, previous_alarm)
-    return Executed(tuple(outputs), run.files, failure, _inputs(reads, project, lesson_file, ignore))
+    return Executed(tuple(outputs), run.files, failure, inputs_read(reads, project, lesson_file, ignore),
+                    tuple(dict.fromkeys(run.notices)))

@@ -225,3 +225,12 @@ def test_the_layout_has_a_time_budget(monkeypatch) -> None:
         layout.lay_out_deck(deck, None, Style())
     monkeypatch.undo()
     assert len(layout.lay_out_deck(deck, None, Style()).slides) > 5  # and with its real budget, it is laid out
+
+
+def test_what_follows_a_table_goes_below_its_caption() -> None:
+    """A table's box is its rows, its caption below them: the next block was placed after the rows, over the
+    caption ("3 more columns not shown" under a DataFrame ran into the next paragraph)."""
+    table = Table("table-01", ("", "a", "b"), (("0", "1", "2"), ("1", "3", "4")), "3 more columns not shown")
+    [slide] = laid(Slide("Frame", (table, Markdown("The next paragraph."))))[1:]
+    drawn, text = slide.items
+    assert drawn.caption is not None and text.box.y >= drawn.caption.bottom - 0.01
