@@ -49,7 +49,9 @@ def execute_job(job: Job) -> LessonResult:
     if not errors_shown:  # a run with errors shown (--allow-errors) is never cached
         cache.store_executed(options.cache, key, cache.code_outputs(lesson, executed.outputs), files,
                              executed.inputs)
-    return render(lesson, executed.outputs, files, executed.inputs, options, errors_shown, start, State.RAN)
+    result = render(lesson, executed.outputs, files, executed.inputs, options, errors_shown, start, State.RAN)
+    # what the run showed in a lesser form than Jupyter would (a widget's static fallback), said once, as it ran
+    return replace(result, warnings=tuple(f"{lesson.path}:{notice}" for notice in executed.notices) + result.warnings)
 
 
 def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes],

@@ -11,18 +11,15 @@ slide, each slide's title, and the footer band a course may ask for.
 """
 from __future__ import annotations
 
-import contextlib
 import io
-import signal
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Optional
 
-from livedeck.base.errors import Kind, LivedeckError, UsageError
-from livedeck.layout import measure
+from livedeck.base.errors import UsageError
+from livedeck.layout import budget, measure
+from livedeck.layout.budget import LayoutTimeout as LayoutTimeout  # the stage's errors, from one place
 from livedeck.layout.formula_cache import typeset
 from livedeck.layout.geometry import (
     BYLINE_SIZE,
@@ -260,41 +257,13 @@ class LaidDeck:
                      if not display and formula.mathml and not math_text(formula.mathml).exact)
 
 
-LAYOUT_SECONDS = 120.0  # the layout of one deck, typesetting its formulas included; it takes seconds at most
-
-
-class LayoutTimeout(LivedeckError):
-    """The layout ran past LAYOUT_SECONDS: a bug of livedeck's (some loop that should end), never the lesson's."""
-    kind = Kind.INTERNAL
-
-
-@contextlib.contextmanager
-def _time_budget(seconds: float) -> Iterator[None]:
-    """Stop the block with LayoutTimeout after `seconds` (in the main thread, where signals arrive; a
-    layout run elsewhere has no budget)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: object) -> None:
-        raise LayoutTimeout(f"laying out the slides took longer than {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def lay_out_deck(deck: Deck, cache: Optional[Path], code_style: CodeStyle, figures: str = "",
                  allow_errors: bool = False) -> LaidDeck:
     """The layout stage, once for every format that draws slides: long output and tables cut to what slides
     show (the rest kept as side files), the deck's formulas typeset (one batch, cached in `cache`), then its
     slides laid out. A formula that cannot be typeset is a FormulaError; with `allow_errors`, its slide shows
-    it in red. Past LAYOUT_SECONDS it stops with LayoutTimeout: a build never hangs in layout."""
-    with _time_budget(LAYOUT_SECONDS):
+    it in red. Past budget.LAYOUT_SECONDS it stops with LayoutTimeout: a build never hangs in layout."""
+    with budget.time_budget():
         return _lay_out_deck(deck, cache, code_style, figures, allow_errors)
 
 

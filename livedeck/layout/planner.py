@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from livedeck.layout import measure
+from livedeck.layout import budget, measure
 from livedeck.layout.geometry import (
     BULLET_INDENT,
     CALLOUT_INSET,
@@ -235,6 +235,7 @@ class Planner:
 
     def stack(self, pieces: list[Part], box: Box, level: int) -> Optional[list[Placed]]:
         """Place pieces top to bottom in `box` at `level`, or None when they do not fit."""
+        budget.check()  # every fit layout tries passes here: the place a layout that never ends is stopped
         heights = [self.fixed_height(p, box.w, level) for p in pieces]
         figures = [i for i, h in enumerate(heights) if h is None]
         fixed = sum(h for h in heights if h is not None) + GAP * max(0, len(pieces) - 1)

@@ -26,6 +26,7 @@ from livedeck.model import Block, Image, Markdown, Math, Value
 
 PRETTY_WIDTH = 80  # characters of pretty-printed text a line: a slide's code column at its floor size
 MAX_FRAME_COLUMNS = 12  # a wider frame shows its first columns, and says how many more it has
+SLIDE_CHARACTERS = 110  # characters of a table's text across a slide at the smallest table size, with padding
 MAX_FRAME_ROWS = 1_000  # rows of a frame read (the slides show 30; all that were read go in a CSV)
 PICTURES = ("image/svg+xml", "image/png", "image/jpeg")
 # Outputs only a browser running their script can draw: the slide shows the fallback the object offers
@@ -216,7 +217,24 @@ def _frame(obj: Any) -> Optional[TableData]:
     reader = _TableReader()
     reader.feed(html)
     header, rows = reader.table()
+    header, rows, left_out = _fitting_columns(header, rows, reader.labels)
+    if left_out:  # said in place of the count of columns beyond MAX_FRAME_COLUMNS, which it includes
+        notes = [f"{left_out + max(0, frame.shape[1] - MAX_FRAME_COLUMNS)} more columns not shown",
+                 *(note for note in notes if "columns" not in note)]
     return TableData(header, rows, "; ".join(notes).capitalize())
+
+
+def _fitting_columns(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...],
+                     labels: int) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], int]:
+    """The row labels (`labels` columns) and as many data columns as fit a slide's width at the smallest
+    table size, counted in characters (a slide holds about SLIDE_CHARACTERS of a table's text a line);
+    and how many columns were left out."""
+    widths = [max(len(row[i]) if i < len(row) else 0 for row in (header, *rows)) + 3 for i in range(len(header))]
+    used, keep = sum(widths[:labels]), labels
+    while keep < len(widths) and used + widths[keep] <= SLIDE_CHARACTERS:
+        used, keep = used + widths[keep], keep + 1
+    keep = max(keep, min(labels + 1, len(widths)))  # one data column at least
+    return header[:keep], tuple(row[:keep] for row in rows), len(header) - keep
 
 
 class _TableReader(HTMLParser):
@@ -228,6 +246,7 @@ class _TableReader(HTMLParser):
         self.body: list[list[str]] = []
         self.part: list[list[str]] = self.body
         self.cell: Optional[list[str]] = None
+        self.labels = 0  # the row-label columns: the header cells (<th>) a body row starts with
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag in ("thead", "tbody"):
@@ -236,6 +255,8 @@ class _TableReader(HTMLParser):
             self.part.append([])
         elif tag in ("th", "td") and self.part:
             self.cell = []
+            if self.part is self.body and len(self.body) == 1 and tag == "th" and len(self.body[0]) == self.labels:
+                self.labels += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("th", "td") and self.cell is not None and self.part:

@@ -218,7 +218,7 @@ def test_the_layout_has_a_time_budget(monkeypatch) -> None:
     import livedeck.layout as layout
     from livedeck.style.theme import CodeStyle as Style
 
-    monkeypatch.setattr(layout, "LAYOUT_SECONDS", 0.001)
+    monkeypatch.setattr(layout.budget, "LAYOUT_SECONDS", 0.001)
     paragraph = " ".join(f"Sentence {n} says a gradient points uphill and the step goes against it." for n in range(400))
     deck = Deck("t", "A deck", "", "t.py", (Slide("Prose", (Markdown(paragraph),)),))
     with pytest.raises(layout.LayoutTimeout, match=r"laying out the slides took longer than 0\.001 s"):
