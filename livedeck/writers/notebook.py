@@ -12,7 +12,7 @@ from typing import Optional
 
 from livedeck.helpers.display import TableData, as_html, as_text
 from livedeck.markup.pieces import Kind, split_markdown
-from livedeck.model import Block, Error, Figure, Stream, Table, Value
+from livedeck.model import Block, Error, Figure, Image, Markdown, Math, Stream, Table, Value
 from livedeck.read.lesson import Lesson
 from livedeck.writers import Sources, Writer
 
@@ -69,11 +69,27 @@ def _outputs(blocks: tuple[Block, ...], files: dict[str, bytes], count: int) -> 
         elif isinstance(block, Table):
             data = TableData(block.header, block.rows, block.caption)
             outputs.append(v4.new_output("display_data", {"text/html": as_html(data), "text/plain": as_text(data)}))
+        elif isinstance(block, (Image, Markdown, Math)):
+            outputs.append(v4.new_output("display_data", _bundle(block)))
         elif isinstance(block, Error):
             last = (block.text.strip().splitlines() or ["Error"])[-1]  # "ZeroDivisionError: division by zero"
             name, _, message = last.partition(": ")
             outputs.append(v4.new_output("error", ename=name, evalue=message, traceback=block.text.splitlines()))
     return outputs
+
+
+def _bundle(block: Image | Markdown | Math) -> dict[str, str]:
+    """A displayed picture, markdown or formula as Jupyter saves it: its representation, and its text."""
+    if isinstance(block, Markdown):
+        return {"text/markdown": block.text, "text/plain": block.text}
+    if isinstance(block, Math):
+        return {"text/latex": f"$$\n{block.latex}\n$$", "text/plain": block.latex}
+    if not block.src.startswith("data:"):  # a picture an HTML output named by its address: its words only
+        return {"text/plain": block.alt or block.src}
+    kind, _, data = block.src.removeprefix("data:").partition(";base64,")
+    if kind == "image/svg+xml":  # Jupyter keeps an SVG as its text
+        return {kind: base64.b64decode(data).decode("utf-8", "replace"), "text/plain": block.alt}
+    return {kind: data, "text/plain": block.alt}
 
 
 def write_notebook(lesson: Lesson, outputs: Optional[tuple[tuple[Block, ...], ...]] = None,

@@ -160,3 +160,21 @@ def test_every_lesson_notebook_runs_top_to_bottom(notebooks: Path, nbclient, nam
     assert images  # every lesson draws at least its autograd graph
     tables = [o for o in outputs if "<table>" in o.get("data", {}).get("text/html", "")]
     assert tables  # tensor_table shows a table in Jupyter, not printed text
+
+
+def test_rich_outputs_are_saved_as_jupyter_saves_them(tmp_path: Path) -> None:
+    """What a cell displayed through IPython (run/rich.py) is in the student notebook by its representation:
+    a picture by its MIME type, markdown as text/markdown, a formula as text/latex, each with its text."""
+    from livedeck.model import Image, Markdown, Math
+    from livedeck.read.lesson import read_lesson
+    from livedeck.writers.notebook import write_notebook
+
+    lesson = read_lesson(write_lesson(tmp_path, "01_rich.py", "# %%\nshow_things()\n"))
+    svg = base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg"/>').decode()
+    shown = (Image("data:image/png;base64,iVBORw0KGgo=", "an image, 1 × 1 px"),
+             Image(f"data:image/svg+xml;base64,{svg}", "a vector picture"), Markdown("**bold**"), Math(r"\frac{a}{b}"))
+    notebook = nbformat.reads(write_notebook(lesson, (shown,), {}).decode(), as_version=4)
+    png, drawing, markdown, formula = notebook.cells[0].outputs
+    assert png.data == {"image/png": "iVBORw0KGgo=", "text/plain": "an image, 1 × 1 px"}
+    assert drawing.data["image/svg+xml"].startswith("<svg") and markdown.data["text/markdown"] == "**bold**"
+    assert formula.data == {"text/latex": "$$\n\\frac{a}{b}\n$$", "text/plain": "\\frac{a}{b}"}
