@@ -14,6 +14,7 @@ class TableData:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     caption: str = ""
+    bundle: tuple[tuple[str, str], ...] = ()  # a displayed frame's representations, for student notebooks
 
 
 # Set by the executor while a lesson runs; None when the lesson runs as a plain script.

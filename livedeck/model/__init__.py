@@ -13,7 +13,9 @@ from typing import Any, Union
 
 # Bump when a block gains, loses or renames a field: old JSON is then refused
 # (and a cache entry of the old shape simply re-executes).
-MODEL_VERSION = 8
+MODEL_VERSION = 9
+# What a displayed object offered (IPython's display protocol): (MIME type, text) pairs, its pictures left out
+Bundle = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Markdown:
     line: int = field(default=0, compare=False)  # its first line in the lesson file (0: not from markdown)
     items_from: int = 0
     centred: bool = False  # raw HTML's <center>, or align="center"
+    bundle: Bundle = field(default=(), compare=False)  # displayed: the representations Jupyter saves (notebooks)
 
 
 class CalloutKind(StrEnum):
@@ -59,6 +62,7 @@ class Image:
     alt: str = ""
     step: int = 0
     line: int = field(default=0, compare=False)  # its first line in the lesson file (0: not from markdown)
+    bundle: Bundle = field(default=(), compare=False)  # displayed: the representations Jupyter saves (notebooks)
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class Math:
     latex: str
     step: int = 0
     line: int = field(default=0, compare=False)  # its first line in the lesson file (0: not from markdown)
+    bundle: Bundle = field(default=(), compare=False)  # displayed: the representations Jupyter saves (notebooks)
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class Value:
     """The repr of a cell's last expression, as Jupyter would show it."""
     text: str
     step: int = 0
+    bundle: Bundle = field(default=(), compare=False)  # displayed: the representations Jupyter saves (notebooks)
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,7 @@ class Table:
     line: int = field(default=0, compare=False)  # its first line in the lesson file (0: not from markdown)
     align: tuple[str, ...] = ()  # each column's: "left", "center", "right" or "" (a GitHub table's)
     markdown: bool = False  # cells are inline markdown (a GitHub table's), not printed values; no picture
+    bundle: Bundle = field(default=(), compare=False)  # displayed: the representations Jupyter saves (notebooks)
 
 
 @dataclass(frozen=True)

@@ -200,12 +200,13 @@ class _Run:
             label = f"{cell.options.label}-table" if cell.options.label else ""
             name = self.name("table", self.tables, label, index, len(tables))
             data = display.TableData(tuple(printable(c) for c in data.header),
-                                     tuple(tuple(printable(c) for c in row) for row in data.rows), data.caption)
+                                     tuple(tuple(printable(c) for c in row) for row in data.rows), data.caption,
+                                     data.bundle)
             if len(data.rows) > MAX_TABLE_ROWS_KEPT:
                 note = f"the first {MAX_TABLE_ROWS_KEPT:,} of {len(data.rows):,} rows were kept"
                 data = display.TableData(data.header, data.rows[:MAX_TABLE_ROWS_KEPT],
                                          f"{data.caption} ({note})" if data.caption else note.capitalize())
-            blocks.append(Table(name, data.header, data.rows, data.caption))
+            blocks.append(Table(name, data.header, data.rows, data.caption, bundle=data.bundle))
         return blocks
 
     def capture(self, cell: Cell, out: CappedText, err: CappedText, shown: list[rich.Shown], value: Any) -> list[Block]:

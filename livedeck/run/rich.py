@@ -18,8 +18,9 @@ import base64
 import contextlib
 import io
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from html.parser import HTMLParser
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from livedeck.helpers.display import TableData
 from livedeck.model import Block, Image, Markdown, Math, Value
@@ -106,8 +107,16 @@ def displaying(shown: Callable[[Any, dict], None]) -> Iterator[None]:
 
 
 def blocks(obj: Any, data: dict, printable: Callable[[str], str]) -> tuple[list[Shown], str]:
-    """What the slide shows of a displayed object (its bundle `data`), and a notice when that is a static
-    fallback for an output only a browser's script can draw ("" otherwise)."""
+    """What the slide shows of a displayed object (its bundle `data`), each block carrying the bundle's text
+    representations for student notebooks; and a notice when that is a static fallback for an output only a
+    browser's script can draw ("" otherwise)."""
+    shown, notice = _blocks(obj, data, printable)
+    saved = tuple((kind, value) for kind, value in data.items()  # pictures stay in the block itself
+                  if isinstance(value, str) and not kind.startswith("image/"))
+    return [replace(cast(Any, block), bundle=saved) for block in shown], notice  # each of them has a bundle
+
+
+def _blocks(obj: Any, data: dict, printable: Callable[[str], str]) -> tuple[list[Shown], str]:
     notice = ""
     if any(kind in data for kind in SCRIPTED):
         kinds = ", ".join(kind for kind in data if kind in SCRIPTED)

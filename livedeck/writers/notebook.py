@@ -60,7 +60,8 @@ def _outputs(blocks: tuple[Block, ...], files: dict[str, bytes], count: int) -> 
             text = files[block.full].decode("utf-8") if block.full in files else block.text
             outputs.append(v4.new_output("stream", name=block.name, text=text.rstrip("\n") + "\n"))
         elif isinstance(block, Value):
-            outputs.append(v4.new_output("execute_result", {"text/plain": block.text}, execution_count=count))
+            outputs.append(v4.new_output("execute_result", dict(block.bundle) or {"text/plain": block.text},
+                                         execution_count=count))
         elif isinstance(block, Figure) and f"{block.name}.png" in files:
             png = base64.b64encode(files[f"{block.name}.png"]).decode("ascii")
             # The figure's alt text where a reader shows no picture (text/plain), and beside the picture
@@ -68,7 +69,8 @@ def _outputs(blocks: tuple[Block, ...], files: dict[str, bytes], count: int) -> 
                                          metadata={"image/png": {"alt": block.alt}}))
         elif isinstance(block, Table):
             data = TableData(block.header, block.rows, block.caption)
-            outputs.append(v4.new_output("display_data", {"text/html": as_html(data), "text/plain": as_text(data)}))
+            outputs.append(v4.new_output("display_data", dict(block.bundle) or {"text/html": as_html(data),
+                                                                               "text/plain": as_text(data)}))
         elif isinstance(block, (Image, Markdown, Math)):
             outputs.append(v4.new_output("display_data", _bundle(block)))
         elif isinstance(block, Error):
@@ -79,17 +81,19 @@ def _outputs(blocks: tuple[Block, ...], files: dict[str, bytes], count: int) -> 
 
 
 def _bundle(block: Image | Markdown | Math) -> dict[str, str]:
-    """A displayed picture, markdown or formula as Jupyter saves it: its representation, and its text."""
+    """A displayed picture, markdown or formula as Jupyter saves it: every representation the object offered
+    (its bundle; a picture from the block itself), else the one shown and its text."""
+    if isinstance(block, Image) and block.src.startswith("data:"):
+        kind, _, data = block.src.removeprefix("data:").partition(";base64,")
+        picture = base64.b64decode(data).decode("utf-8", "replace") if kind == "image/svg+xml" else data
+        return {kind: picture, **(dict(block.bundle) or {"text/plain": block.alt})}  # Jupyter keeps SVG as text
+    if block.bundle:
+        return dict(block.bundle)
     if isinstance(block, Markdown):
         return {"text/markdown": block.text, "text/plain": block.text}
     if isinstance(block, Math):
         return {"text/latex": f"$$\n{block.latex}\n$$", "text/plain": block.latex}
-    if not block.src.startswith("data:"):  # a picture an HTML output named by its address: its words only
-        return {"text/plain": block.alt or block.src}
-    kind, _, data = block.src.removeprefix("data:").partition(";base64,")
-    if kind == "image/svg+xml":  # Jupyter keeps an SVG as its text
-        return {kind: base64.b64decode(data).decode("utf-8", "replace"), "text/plain": block.alt}
-    return {kind: data, "text/plain": block.alt}
+    return {"text/plain": block.alt or block.src}  # a picture an HTML output named by its address: its words
 
 
 def write_notebook(lesson: Lesson, outputs: Optional[tuple[tuple[Block, ...], ...]] = None,

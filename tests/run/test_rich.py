@@ -68,6 +68,8 @@ def test_data_frames_are_tables_in_pandas_formats_with_their_index(shown) -> Non
     assert isinstance(multi, Table) and multi.header == ("split", "fold", "loss")
     assert multi.rows[2] == ("test", "1", "0.45")  # each level of the MultiIndex, on every row
     assert isinstance(styled, Table) and styled.rows[0][-1] == "81.2%"  # the Styler's number format
+    saved = dict(eight.bundle)  # what the frame offered, for student notebooks: pandas' own HTML and text
+    assert 'class="dataframe"' in saved["text/html"] and saved["text/plain"].startswith("   col0")
 
 
 def test_pictures_formulas_markdown_and_html(shown) -> None:

@@ -165,7 +165,7 @@ def test_every_lesson_notebook_runs_top_to_bottom(notebooks: Path, nbclient, nam
 def test_rich_outputs_are_saved_as_jupyter_saves_them(tmp_path: Path) -> None:
     """What a cell displayed through IPython (run/rich.py) is in the student notebook by its representation:
     a picture by its MIME type, markdown as text/markdown, a formula as text/latex, each with its text."""
-    from livedeck.model import Image, Markdown, Math
+    from livedeck.model import Image, Markdown, Math, Table
     from livedeck.read.lesson import read_lesson
     from livedeck.writers.notebook import write_notebook
 
@@ -178,3 +178,7 @@ def test_rich_outputs_are_saved_as_jupyter_saves_them(tmp_path: Path) -> None:
     assert png.data == {"image/png": "iVBORw0KGgo=", "text/plain": "an image, 1 × 1 px"}
     assert drawing.data["image/svg+xml"].startswith("<svg") and markdown.data["text/markdown"] == "**bold**"
     assert formula.data == {"text/latex": "$$\n\\frac{a}{b}\n$$", "text/plain": "\\frac{a}{b}"}
+    # a displayed object keeps every text representation it offered, as Jupyter saves it
+    frame = Table("table-01", ("", "a"), (("0", "1"),), bundle=(("text/plain", "   a\n0  1"), ("text/html", "<table/>")))
+    [saved] = nbformat.reads(write_notebook(lesson, ((frame,),), {}).decode(), as_version=4).cells[0].outputs
+    assert saved.data == {"text/plain": "   a\n0  1", "text/html": "<table/>"}
