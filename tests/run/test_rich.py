@@ -39,6 +39,10 @@ sympy.diff(sympy.sin(x) ** 2, x)
 from IPython.display import HTML, SVG, Markdown, Math, Image as Picture
 display(Markdown("**bold**"), Math(r"\frac{a}{b}"), HTML("<b>kept</b><script>document.title='owned'</script>"))
 display(SVG('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10"/></svg>'))
+import io
+png = io.BytesIO()
+Image.new("RGB", (12, 6), "blue").save(png, format="PNG")
+display(Picture(data=png.getvalue()))
 # %%
 from matplotlib.figure import Figure
 figure = Figure(figsize=(3, 2))
@@ -77,10 +81,11 @@ def test_pictures_formulas_markdown_and_html(shown) -> None:
     assert isinstance(pil, Image) and pil.src.startswith("data:image/png;base64,")
     assert pil.alt == "an image, 64 × 32 px, RGB"
     assert formula == Math(r"2 \sin{\left(x \right)} \cos{\left(x \right)}")
-    markdown, math, html, svg = displayed
+    markdown, math, html, svg, picture = displayed
     assert markdown == Markdown("**bold**") and math == Math(r"\frac{a}{b}")
     assert isinstance(html, Markdown) and "kept" in html.text and "owned" not in html.text and "script" not in html.text
     assert isinstance(svg, Image) and svg.src.startswith("data:image/svg+xml;base64,") and svg.alt == "a vector picture"
+    assert isinstance(picture, Image) and picture.alt == "an image, 12 × 6 px"  # IPython's Image
     assert isinstance(figure, Figure) and figure.alt.startswith("Line plot")  # a figure made without pyplot
 
 
