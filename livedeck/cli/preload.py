@@ -31,11 +31,14 @@ from livedeck.build import lineage
 
 
 def _warm_up() -> None:
+    import IPython.display  # noqa: F401  (display() and the display objects lessons use)
     from pygments.lexers import get_lexer_by_name
 
     from livedeck.layout import measure
     from livedeck.layout.richtext import markdown_paragraphs
+    from livedeck.run import rich
 
+    rich._formatter()  # IPython's display formatter, which every cell's value goes through
     get_lexer_by_name("python")
     markdown_paragraphs("**warm** $x^2$")
     measure.width("warm", 12) + measure.width("warm", 12, mono=True)
