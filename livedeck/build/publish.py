@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from livedeck.base.errors import Kind, LivedeckError, OutputError, cannot_write
 from livedeck.base.files import publish, remove_others, temporary
-from livedeck.model import Block, Callout, Deck, Markdown, Math, Table
+from livedeck.model import Block, Callout, Deck, Figure, Markdown, Math, Table
 from livedeck.read.lesson import Lesson
 from livedeck.settings.course import where_set
 from livedeck.settings.options import BuildOptions
@@ -77,7 +77,27 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
                      "math ($$…$$) it would be a picture" for latex in laid.beyond_text) if as_text else ()
     warnings += tuple(f"{lesson.path}:{cut.line}: a text of {cut.length:,} characters is more than slides show: "
                       f"its first {cut.shown:,} are shown, and a line says how much is left" for cut in laid.cut_texts)
+    warnings += small_figures(laid, lesson)
     return Published(tuple(everything), len(laid.slides), bool(laid.errors_shown), warnings)
+
+
+def small_figures(laid: LaidDeck, lesson: Lesson) -> tuple[str, ...]:
+    """A warning for each figure whose smallest text the slides show under 12 pt: the size it is shown at,
+    and the largest figsize that would show it at 12 pt (text keeps its points as a figure shrinks)."""
+    from livedeck.layout.geometry import FIGURE_TEXT_MIN
+
+    found: dict[str, str] = {}
+    for item in (item for slide in laid.slides for item in slide.items):
+        figure = item.block
+        if not isinstance(figure, Figure) or not figure.text_size or item.picture is None or figure.name in found:
+            continue
+        shown = figure.text_size * item.picture.w / (figure.width * 72)
+        if shown < FIGURE_TEXT_MIN - 0.05:
+            k = shown / FIGURE_TEXT_MIN
+            found[figure.name] = (f"{lesson.path}:{figure.line or 1}: figure {figure.name} shows its smallest text at "
+                                  f"{shown:.1f} pt, under {FIGURE_TEXT_MIN:g} pt; figsize=({figure.width * k:.1f}, "
+                                  f"{figure.height * k:.1f}) or smaller would show it at {FIGURE_TEXT_MIN:g} pt")
+    return tuple(found.values())
 
 
 def formula_line(deck: Deck, latex: str) -> int:

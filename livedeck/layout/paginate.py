@@ -15,7 +15,7 @@ from livedeck.layout.geometry import (
 from livedeck.layout.parts import Part, head, parts, to_parts
 from livedeck.layout.planner import SIDE_BY_SIDE_GAIN, Placed, Planner, best, figure_area, side_by_side
 from livedeck.layout.regions import columns
-from livedeck.model import Block, ColumnBreak, Slide
+from livedeck.model import Block, Code, ColumnBreak, Slide
 from livedeck.style.theme import CodeStyle
 
 MIN_PART = 3  # lines, items or rows: a shorter start of a block waits for the next slide
@@ -136,10 +136,10 @@ def fit_slide(slide: Slide, box: Box, planner: Planner, code_style: CodeStyle, f
 
     top, cols, bottom = columns(slide)
     if cols:  # the author's columns, when they fit
-        placed = best(lambda level: planner.in_columns(
-            pieces_of(top), [(w, pieces_of(blocks)) for w, blocks in cols], pieces_of(bottom), box, level))[1]
+        parts_of = [(w, pieces_of(blocks)) for w, blocks in cols]
+        level, placed = best(lambda level: planner.in_columns(pieces_of(top), parts_of, pieces_of(bottom), box, level))
         if placed is not None:
-            return [placed]
+            return [_code_unwrapped(placed, pieces_of(top), parts_of, pieces_of(bottom), box, level, planner)]
     pieces = pieces_of(slide.blocks)
     if not pieces:
         return [[]]
@@ -155,6 +155,32 @@ def fit_slide(slide: Slide, box: Box, planner: Planner, code_style: CodeStyle, f
     level = next(lv for lv in range(len(LEVELS)) if len(paginate(pieces, planner, box, lv)) <= fewest)
     return [planner.stack(page, box, level) or _forced(page, planner, box) for page in
             paginate(pieces, planner, box, level)]
+
+
+def _wraps(placed: list[Placed]) -> bool:
+    return any(isinstance(item.block, Code) and any(p.continued for p in item.paragraphs) for item in placed)
+
+
+def _code_unwrapped(placed: list[Placed], top: list[Part], cols: list[tuple[float, list[Part]]], bottom: list[Part],
+                    box: Box, level: int, planner: Planner) -> list[Placed]:
+    """The author's columns, with a column whose code wraps widened (in steps of a twentieth of the slide)
+    until no line wraps, as long as the other columns still hold what they hold at the same size: widths
+    are the author's wish, a code line broken in two is the reader's loss."""
+    if not _wraps(placed):
+        return placed
+    wrapping = [i for i, (_, col) in enumerate(cols) if any(isinstance(p.block, Code) for p in col)]
+    for index in wrapping:
+        share = cols[index][0]
+        while share < 0.8:
+            share = min(0.8, share + 0.05)
+            rest = sum(w for i, (w, _) in enumerate(cols) if i != index)
+            widths = [share if i == index else w * (1 - share) / rest for i, (w, _) in enumerate(cols)]
+            tried = planner.in_columns(top, [(w, col) for w, (_, col) in zip(widths, cols)], bottom, box, level)
+            if tried is None:
+                break  # the other columns no longer fit: the author's widths stand
+            if not _wraps(tried):
+                return tried
+    return placed
 
 
 def _forced(pieces: list[Part], planner: Planner, box: Box) -> list[Placed]:

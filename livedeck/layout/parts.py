@@ -146,8 +146,9 @@ def cell_width(markdown: str, size: float, bold: bool = False) -> float:
 
 @lru_cache(maxsize=4096)
 def mono_lines(paragraphs: tuple[Paragraph, ...], size: float, available: float) -> tuple[Paragraph, ...]:
-    """Code or output as drawn: a line too long for `available` points breaks at the last character
-    that fits; its tail goes on the next line after a continuation mark, indented as the line was."""
+    """Code or output as drawn: a line too long for `available` points breaks at the last space, comma,
+    operator or bracket that fits (inside a token only when one token is longer than a line); its tail goes
+    on the next line after a continuation mark, indented under the bracket it is inside."""
     char = measure.width("M", size, mono=True)
     columns_fit = max(12, int(available / char))
     lines: list[Paragraph] = []
@@ -156,17 +157,53 @@ def mono_lines(paragraphs: tuple[Paragraph, ...], size: float, available: float)
         if len(text) <= columns_fit and measure.width(text, size, mono=True) <= available:
             lines.append(paragraph)
             continue
-        indent = min(len(text) - len(text.lstrip(" ")), columns_fit // 2)
-        mark = Run(" " * indent + CONTINUATION, code=True, color=CONTINUATION_COLOR)
-        room = columns_fit - len(mark.text)
-        chunks = [cut_runs(paragraph.runs, 0, columns_fit)]
-        start = columns_fit
+        start, first = 0, True
         while start < len(text):
-            chunks.append(cut_runs(paragraph.runs, start, start + room))
-            start += room
-        lines.append(replace(paragraph, runs=chunks[0]))
-        lines += [replace(paragraph, runs=(mark, *chunk), continued=True) for chunk in chunks[1:]]
+            indent = _tail_indent(text, start, columns_fit) if not first else 0
+            mark = Run(" " * indent + CONTINUATION, code=True, color=CONTINUATION_COLOR) if not first else None
+            room = columns_fit - (len(mark.text) if mark else 0)
+            end = _break(text, start, room)
+            runs = cut_runs(paragraph.runs, start, end)
+            lines.append(replace(paragraph, runs=runs) if first else
+                         replace(paragraph, runs=(mark, *runs), continued=True))  # type: ignore[arg-type]
+            start, first = end, False
+            while start < len(text) and text[start] == " ":  # a tail starts at its first character
+                start += 1
     return tuple(lines)
+
+
+# Where a line may break, best first: after a space or a comma; at a bracket or before a dot; after an
+# operator. Never inside a name, a number or a string's word, unless one token is longer than a line.
+BREAKS: tuple[tuple[set[str], set[str]], ...] = (
+    (set(" ,;"), set()), (set("([{:)]}"), set(")]}.")), (set("+-*/%=<>&|^"), set()))
+
+
+def _break(text: str, start: int, room: int) -> int:
+    """Where the chunk of `text` from `start` ends: all of it if it fits in `room` characters, else at the
+    last boundary of the best kind that leaves at least a third of the room used, else at any boundary,
+    else (one token longer than a line) at `room`."""
+    end = start + room
+    if len(text) - start <= room:
+        return len(text)
+    for least in (start + max(1, room // 3), start):
+        for after, before in BREAKS:
+            for cut in range(end, least, -1):
+                if text[cut - 1] in after or text[cut] in before:
+                    return cut
+    return end
+
+
+def _tail_indent(text: str, start: int, columns: int) -> int:
+    """A tail's indent: under the innermost bracket still open at `start` (one past it), else the line's own
+    indent; at most half the line, so a deep bracket leaves room for the tail."""
+    opened: list[int] = []
+    for position, ch in enumerate(text[:start]):
+        if ch in "([{":
+            opened.append(position)
+        elif ch in ")]}" and opened:
+            opened.pop()
+    indent = opened[-1] + 1 if opened else len(text) - len(text.lstrip(" "))
+    return min(indent, columns // 2)
 
 
 def cut_runs(runs: tuple[Run, ...], start: int, end: int) -> tuple[Run, ...]:

@@ -124,6 +124,7 @@ class Figure:
     text_size: float = 0.0  # its smallest text, in points as drawn (0: no text); layout keeps it legible
     step: int = 0
     picture: bool = False  # a picture the markdown shows (livedeck.model.images): never shown over PICTURE_ZOOM × its size
+    line: int = field(default=0, compare=False)  # the line of the cell that drew it (0: not known)
 
 
 # Rows the slides show of a table (more go on "(cont.)" slides, all of them to a CSV file); its picture

@@ -47,6 +47,14 @@ class _Picture:
     height: float
 
 
+def _named(src: str) -> str:
+    """A picture's address as a warning names it: in full (cut at 80 characters, every web picture of a
+    notebook read `…/images/01`), an embedded one by its kind."""
+    if src.startswith("data:"):
+        return f"embedded as {src.partition(',')[0]}"
+    return src
+
+
 def _missing(image: Image, why: str) -> Callout:
     text = image.alt or Path(urlparse(image.src).path).name or "a picture"
     return Callout(CalloutKind.MISSING, "Picture not shown", f"{text}\n\n`{image.src[:120]}` ({why})", image.step)
@@ -166,7 +174,7 @@ def resolve_images(deck: Deck, lesson: Lesson, also: tuple[Path, ...] = ()) -> P
             if not urlparse(image.src).scheme and not image.src.startswith("//"):  # a file not there (yet)
                 inputs[str(_beside(image, folder).resolve())] = ""  # no build is up to date until it is
             where = image.line or 1
-            warnings.append(f"{lesson.path}:{where}: the picture {image.src[:80]} is not shown: {picture}")
+            warnings.append(f"{lesson.path}:{where}: the picture {_named(image.src)} is not shown: {picture}")
             continue
         assert not isinstance(got, str)  # a picture was made of it
         digest = hashlib.sha256(picture.png).hexdigest()

@@ -188,8 +188,8 @@ class _Run:
             save_figure(fig, name, self.files)
             width, height = fig.get_size_inches()
             caption = cell.options.fig_cap
-            blocks.append(Figure(name, round(float(width), 3), round(float(height), 3),
-                                 caption, cell.options.fig_alt or describe_figure(fig), smallest_text(fig)))
+            blocks.append(Figure(name, round(float(width), 3), round(float(height), 3), caption,
+                                 cell.options.fig_alt or describe_figure(fig), smallest_text(fig), line=cell.line))
             plt.close(fig)
         return blocks
 

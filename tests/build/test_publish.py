@@ -71,3 +71,23 @@ def test_a_long_output_is_one_side_file_linked_from_each_slide(tmp_path: Path) -
     lesson.write_text(lesson.read_text().replace("100_000", "3"))
     assert build_here("-q", "-f", "html", cwd=tmp_path).returncode == 0
     assert not (tmp_path / "dist" / "long_files").exists()
+
+
+def test_a_figure_shown_under_12_points_is_named_with_a_figsize_that_would_not_be(tmp_path: Path) -> None:
+    """The README promises figure text of 12 pt; a 16 × 16 in annotated matrix was shown at 5.5 pt without a
+    word. Its warning names the cell's line, the size shown and the largest figsize that keeps 12 pt; a
+    web picture's warning names its whole address (cut at 80 characters, notebooks' all read the same)."""
+    from support.builds import build_here
+
+    far = "https://example.org/" + "course/" * 12 + "images/01-tensor.png"
+    write_lesson(tmp_path / "slides", "01_big.py", "# %% [markdown]\n# # Big\n# ## Matrix\n\n# %%\n"
+                 "import matplotlib.pyplot as plt\nfig, ax = plt.subplots(figsize=(16, 16))\n"
+                 "ax.text(0.5, 0.5, 'cell', fontsize=8)\n\n"
+                 f"# %% [markdown]\n# ## A picture\n# ![cube]({far})\n")
+    said = build_here("-f", "html", cwd=tmp_path).stderr
+    [small] = [line for line in said.splitlines() if "under 12 pt" in line]
+    shown = float(re.search(r"at ([\d.]+) pt", small).group(1))
+    assert small.startswith("⚠ slides/01_big.py:6: figure fig-01 shows its smallest text at") and shown < 6
+    side = round(16 * shown / 12, 1)
+    assert f"figsize=({side}, {side}) or smaller would show it at 12 pt" in small
+    assert f"the picture {far} is not shown" in said

@@ -234,3 +234,34 @@ def test_what_follows_a_table_goes_below_its_caption() -> None:
     [slide] = laid(Slide("Frame", (table, Markdown("The next paragraph."))))[1:]
     drawn, text = slide.items
     assert drawn.caption is not None and text.box.y >= drawn.caption.bottom - 0.01
+
+
+token = st.text(alphabet="abcdefghij_0123456789", min_size=1, max_size=12)
+separator = st.sampled_from([" ", ", ", "(", ")", "[", "]", ".", " = ", " + ", ": "])
+code_line = st.lists(st.tuples(token, separator), min_size=1, max_size=40).map(
+    lambda parts: "    " + "".join(t + s for t, s in parts))
+
+
+@settings(max_examples=60, deadline=None)
+@given(code_line)
+def test_a_long_code_line_breaks_between_tokens(line) -> None:
+    """Code and warnings wrapped inside a word (`get a↪djusted`, `requires_grad=Tru ↪ e)`): a line breaks at a
+    space, comma, operator or bracket, and its tail goes under the bracket it is in; nothing is lost."""
+    from livedeck.layout.parts import CONTINUATION, mono_lines
+    from livedeck.layout.richtext import Paragraph, Run
+
+    lines = [p.text for p in mono_lines((Paragraph((Run(line, code=True),)),), 14.0, 300.0)]
+    tails = [text.split(CONTINUATION, 1)[1] for text in lines[1:]]
+    assert "".join([lines[0], *tails]).replace(" ", "") == line.replace(" ", "")
+    names = set("abcdefghij_0123456789")
+    for before, after in zip([lines[0], *tails], tails):
+        assert not (before[-1] in names and after[0] in names), (before, after)  # never inside a token
+
+
+def test_a_tail_is_indented_under_its_opening_bracket() -> None:
+    from livedeck.layout.parts import CONTINUATION, mono_lines
+    from livedeck.layout.richtext import Paragraph, Run
+
+    line = "total = combine(first_argument_value, second_argument_value, third_argument_value)"
+    first, second = [p.text for p in mono_lines((Paragraph((Run(line, code=True),)),), 14.0, 520.0)]
+    assert first.rstrip().endswith(",") and second.index(CONTINUATION) == line.index("(") + 1

@@ -150,3 +150,12 @@ def test_every_slide_passes_axe_cores_wcag_aa_rules(opened: Opened, browser) -> 
     unsaid = opened.page.evaluate("[...document.querySelectorAll('.slides img:not(.ld-logo)')]"
                                   ".filter(i => !i.alt.trim()).map(i => i.src)")
     assert unsaid == []
+
+
+def test_a_code_column_widens_rather_than_wrap_its_lines(course: Path) -> None:
+    """is_leaf "The rules" wrapped `requires_grad=Tru ↪ e)` in its 42% code column while the bullets beside
+    it had room to spare: a column whose code wraps takes the width its longest line needs, when the other
+    columns still hold what they hold."""
+    page = (course / "dist" / "is_leaf.html").read_text()
+    rules = next(section for section in re.findall(r"<section.*?</section>", page, re.S) if "The rules" in section)
+    assert "↪" not in rules and "requires_grad" in rules
