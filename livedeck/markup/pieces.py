@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Optional, Union
+from urllib.parse import urlparse
 
 from markdown_it.token import Token
 
@@ -150,9 +151,14 @@ def _pieces_of(tokens: list[Token], index: int, lines: list[str]) -> Optional[li
         return [Piece(Kind.MATH, token.content.strip())]
     if token.type == "paragraph_open" and following.content.strip() == ". . .":
         return [Piece(Kind.PAUSE)]  # Quarto's pause: what follows appears at the next click
-    if token.type == "paragraph_open" and _only_images(following):
-        return [Piece(Kind.IMAGE, image.content, source=str(image.attrs.get("src", "")))
-                for image in following.children or () if image.type == "image"]
+    if token.type == "paragraph_open" and any(c.type == "image" for c in following.children or ()):
+        # Pictures in a paragraph are shown as block pictures are, after its text; status badges are left out
+        pictures = [Piece(Kind.IMAGE, alt, source=src) for src, alt, href in images_in(following)
+                    if not is_badge(src, alt, href)]
+        if _only_images(following):
+            return list(pictures)
+        rest = _without_images("\n".join(lines[start:end]))
+        return ([rest] if rest.strip() else []) + list(pictures)
     if token.type == "blockquote_open" and (alert := GITHUB_ALERT.match(tokens[index + 2].content or "")):
         # GitHub's `> [!NOTE]` (pandoc writes reST's admonitions so): a callout
         body = "\n".join(re.sub(r"^\s*>\s?", "", ln) for ln in lines[start:end])
@@ -176,6 +182,37 @@ def _inline_only(text: str) -> str:
     """A heading's text as a title: inline markdown, so `00. Fundamentals` is not read as a list item
     numbered 0 (nor `+ x` as a bullet, `> x` as a quote) when the title is drawn."""
     return re.sub(r"^(\d+)([.)])(\s)", r"\1\\\2\3", re.sub(r"^([-+*>#])(\s)", r"\\\1\2", text))
+
+
+# A status badge: a small picture from a service, linking to it ("Open In Colab", build status, a version)
+BADGE_HOSTS = {"colab.research.google.com", "img.shields.io", "mybinder.org", "badge.fury.io", "kaggle.com",
+               "www.kaggle.com", "studiolab.sagemaker.aws", "deepnote.com", "gitpod.io", "codecov.io"}
+BADGE_WORDS = re.compile(r"^\s*(open in|run in|launch|binder\b|colab\b|kaggle\b)", re.IGNORECASE)
+MARKDOWN_PICTURE = re.compile(r"\[\s*!\[[^\]]*\]\([^)]*\)\s*\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
+
+
+def images_in(inline: Token) -> list[tuple[str, str, str]]:
+    """(src, alt, the address the picture links to) of each picture in a paragraph."""
+    found, link = [], ""
+    for child in inline.children or ():
+        if child.type == "link_open":
+            link = str(child.attrs.get("href", ""))
+        elif child.type == "link_close":
+            link = ""
+        elif child.type == "image":
+            found.append((str(child.attrs.get("src", "")), child.content, link))
+    return found
+
+
+def is_badge(src: str, alt: str, link: str) -> bool:
+    """Whether a picture is a status badge: from a badge service, or named and linked as one."""
+    hosts = {urlparse(address).netloc.lower() for address in (src, link)}
+    return bool(hosts & BADGE_HOSTS) or "/badge" in src.lower() or bool(BADGE_WORDS.match(alt))
+
+
+def _without_images(text: str) -> str:
+    """A paragraph's markdown without its pictures (a linked picture goes with its link)."""
+    return re.sub(r"[ \t]{2,}", " ", MARKDOWN_PICTURE.sub("", text)).strip()
 
 
 def _only_images(inline: Token) -> bool:

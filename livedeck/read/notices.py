@@ -17,16 +17,33 @@ def lesson_notices(path: Path, cells: tuple[Cell, ...]) -> tuple[str, ...]:
     from livedeck.read.magics import needs_ipython, notices
 
     found = []
+    badges: list[int] = []  # the lines of status badges, said once for the lesson
     for cell in cells:
         if cell.kind == "code" and needs_ipython(cell.source) and not _is_python(cell.source):
             found += [f"{path}:{notice.line}: {notice.text}" for notice in notices(cell.source, cell.line)]
-        elif cell.kind == "markdown" and "<" in cell.source:
+        if cell.kind == "markdown" and "![" in cell.source:
+            badges += _badge_lines(cell)
+        if cell.kind == "markdown" and "<" in cell.source:
             for token in parser().parse(cell.source):
                 raw = [token] if token.type == "html_block" else [c for c in token.children or []
                                                                   if c.type == "html_inline"]
                 line = cell.line + (token.map[0] if token.map else 0)
                 found += [f"{path}:{line}: {problem}" for part in raw for problem in problems(part.content)]
+    if badges:
+        found.insert(0, f"{path}:{badges[0]}: {len(badges)} status badge{'s' * (len(badges) > 1)} (Open In Colab and "
+                        "the like) left out: they link elsewhere, and a deck presents offline")
     return tuple(dict.fromkeys(found))
+
+
+def _badge_lines(cell: Cell) -> list[int]:
+    from livedeck.markup.markdown import parser
+    from livedeck.markup.pieces import images_in, is_badge
+
+    lines = []
+    for token in parser().parse(cell.source):
+        if token.type == "inline" and token.map is not None:
+            lines += [cell.line + token.map[0] for src, alt, link in images_in(token) if is_badge(src, alt, link)]
+    return lines
 
 
 def _is_python(source: str) -> bool:

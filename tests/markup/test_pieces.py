@@ -51,3 +51,18 @@ def test_tables_and_lists_as_the_structure_counts_them() -> None:
     header, rows, align = gfm_table("| x | y |\n|---|:-:|\n| `a` | $b$ |\n| c | d |")
     assert header == ("x", "y") and rows == (("`a`", "$b$"), ("c", "d")) and align == ("", "center")
     assert list_items("- one\n- two\n  - nested\n- three") == 3
+
+
+def test_a_picture_inside_a_paragraph_is_a_picture_and_a_badge_is_left_out() -> None:
+    """Four web pictures inside paragraphs became bare alt text without a word, and badges "[image]": a
+    picture in a paragraph is shown as a block picture is (after the paragraph's text), and status badges
+    (Open In Colab, shields) are left out."""
+    from livedeck.markup.pieces import Kind, split_markdown
+
+    source = ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://x.org/nb)\n\n"
+              "A tensor is a cube ![a cube of numbers](https://example.org/cube.png) of numbers.\n\n"
+              "Built ![status](https://img.shields.io/badge/build-passing-green) today.")
+    pieces = [(p.kind, p.text, p.source) for p in split_markdown(source)]
+    assert pieces == [(Kind.TEXT, "A tensor is a cube of numbers.", ""),
+                      (Kind.IMAGE, "a cube of numbers", "https://example.org/cube.png"),
+                      (Kind.TEXT, "Built today.", "")]

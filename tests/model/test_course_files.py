@@ -103,3 +103,22 @@ def test_a_folder_course_toml_names_may_hold_pictures(tmp_path: Path) -> None:
     (course / "course.toml").write_text('title = "DL"\npicture_folders = ["../nowhere"]\n')
     result = build_here("-f", "html", cwd=course)
     assert result.returncode == 2 and "course.toml:2: picture_folders: '../nowhere' is no folder" in result.stderr
+
+
+def test_web_pictures_in_a_paragraph_are_named_and_badges_are_left_out_with_one_notice(tmp_path: Path) -> None:
+    write_lesson(tmp_path / "slides", "01_a.py", """# %% [markdown]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://x.org/a)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/x)
+#
+# # Tensors
+# ## A cube
+# A tensor is a cube ![a cube of numbers](https://example.org/course/images/00-cube.png) of numbers.
+""")
+    result = build_here("-f", "html", cwd=tmp_path)
+    said = [line for line in result.stderr.splitlines() if line.startswith("⚠")]
+    assert said[0] == ("⚠ slides/01_a.py:2: 2 status badges (Open In Colab and the like) left out: they link "
+                       "elsewhere, and a deck presents offline")
+    assert any("slides/01_a.py:7: the picture https://example.org/course/images/00-cube.png is not shown" in line
+               for line in said) and len(said) == 2
+    page = (tmp_path / "dist" / "a.html").read_text()
+    assert "a cube of numbers" in page and "Picture not shown" in page and "colab-badge" not in page
