@@ -3,6 +3,7 @@
 Headings make slides as in pandoc and Quarto: the slide level is the highest heading level
 directly followed by content; headings above it make section slides, headings below it are
 subheadings on their slide, and a `---` line starts an untitled slide. The lesson's title is
+a bold line standing alone before any heading (`**Tools - pandas**`, as notebooks write it), else
 its first `#` heading (else its first heading, else its file's name); what follows the title
 before the next heading is the title slide's subtitle, and content before any heading gets a
 slide of its own (a setup cell there, imports alone, makes none). `::: notes` becomes speaker
@@ -167,6 +168,27 @@ def title_heading(events: list[Event]) -> Optional[int]:
     return next((i for i, heading in headings if heading.level == 1), headings[0][0] if headings else None)
 
 
+STRONG_LINE = re.compile(r"(\*\*|__)([^*_\n]+?)\1")
+
+
+def _strong_title(events: list[Event]) -> Optional[tuple[int, str]]:
+    """A bold line standing alone before any heading or code, as notebooks often write their title
+    (`**Tools - pandas**`): where it is (the events are changed so that it stands alone there), and its
+    text; None when the lesson does not start so."""
+    for index, event in enumerate(events):
+        if isinstance(event, _CodeCell) or event.kind == Kind.HEADING:
+            return None
+        if event.kind != Kind.TEXT:
+            continue
+        first, _, rest = event.text.strip().partition("\n\n")
+        line = STRONG_LINE.fullmatch(first.strip())
+        if line is None:
+            return None
+        events[index:index + 1] = [event] + ([replace(event, text=rest.strip())] if rest.strip() else [])
+        return index, line.group(2).strip()
+    return None
+
+
 def slide_level(events: list[Event], title: Optional[int]) -> int:
     """Pandoc's rule: the highest heading level directly followed by content (the title aside); 2 if none is."""
     levels = []
@@ -218,14 +240,20 @@ def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: s
     """The lesson's cells and their captured outputs as a deck's slides; `settings`: whose course it is."""
     settings = settings or Settings()
     events = _events(lesson, outputs)
-    title_at = title_heading(events)
-    level = slide_level(events, title_at)
-    # The title heading makes the title slide when no heading comes before it; what follows it up to
-    # the next heading is the subtitle
-    first_heading = next((i for i, event in enumerate(events) if _is_heading(event)), None)
-    consumed = title_at if title_at == first_heading else None
-    heading = events[title_at] if title_at is not None else None
-    title = heading.text if isinstance(heading, Piece) else lesson.name
+    strong = _strong_title(events)
+    consumed: Optional[int]  # the event that made the title slide, if one did
+    if strong is not None:  # a notebook's bold title line: the title slide, what follows it the subtitle
+        at, title = strong
+        consumed, level = at, slide_level(events, None)
+    else:
+        title_at = title_heading(events)
+        level = slide_level(events, title_at)
+        # The title heading makes the title slide when no heading comes before it; what follows it up to
+        # the next heading is the subtitle
+        first_heading = next((i for i, event in enumerate(events) if _is_heading(event)), None)
+        consumed = title_at if title_at == first_heading else None
+        heading = events[title_at] if title_at is not None else None
+        title = heading.text if isinstance(heading, Piece) else lesson.name
     slides, subtitle, title_notes = _drafts(events, consumed, level)
     source = source or str(lesson.path)
     notes = "\n\n".join(title_notes + [f"Source: `{source}`"])  # the file, for the lecturer, not the room

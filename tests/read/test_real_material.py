@@ -49,6 +49,20 @@ def test_the_title_is_the_first_h1_else_the_first_heading_else_the_file_name(tmp
     assert deck_of(bare).title == "no_heading"  # never rejected: the file's name
 
 
+def test_a_bold_line_before_any_heading_is_the_title(tmp_path: Path) -> None:
+    """Notebooks often write their title as a bold line (`**Tools - pandas**`), then a description, then their
+    first `#` section ("Setup"): the deck was titled "Setup". The bold line is the title, what follows it the
+    subtitle, and the `#` headings are the sections they are."""
+    nb = write_lesson(tmp_path, "01_tools.py", "# %% [markdown]\n# **Tools - tensors**\n#\n# *Tensors, from zero.*\n\n"
+                                               "# %% [markdown]\n# # Setup\n# ## Importing\n# Text.\n\n"
+                                               "# %% [markdown]\n# # Shapes\n# ## Views\n# More.\n")
+    deck = deck_of(nb)
+    assert deck.title == "Tools - tensors" and deck.subtitle == "*Tensors, from zero.*"
+    assert [slide.title for slide in deck.slides] == ["Setup", "Importing", "Shapes", "Views"]
+    plain = write_lesson(tmp_path, "02_plain.py", "# %% [markdown]\n# **Bold** words start this text.\n#\n# # Title\n")
+    assert deck_of(plain).title == "Title"  # bold words in a sentence are no title
+
+
 def sectioned_notebook(path: Path) -> Path:
     """A notebook sectioned the way many are: `##` parts, `###` slides, `####` subheadings."""
     cells = [v4.new_markdown_cell("# Gradients\n\nA first look."),
