@@ -12,6 +12,7 @@ slide, each slide's title, and the footer band a course may ask for.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -44,7 +45,7 @@ from livedeck.layout.parts import Formulas
 from livedeck.layout.planner import Placed, Planner
 from livedeck.layout.regions import CutText, cut_for_slides
 from livedeck.layout.richtext import markdown_paragraphs, plain_text
-from livedeck.model import Block, Callout, Deck, Error, Layout, Markdown, Math, Slide, Table
+from livedeck.model import Block, Callout, Code, Deck, Error, Layout, Markdown, Math, Slide, Table
 from livedeck.style.theme import CodeStyle
 
 TITLE_INSET = 7.2  # left and right inside a title box
@@ -160,14 +161,49 @@ def _content(slide: Slide, planner: Planner, code_style: CodeStyle, figures: str
     width = SLIDE_WIDTH - 2 * MARGIN - 2 * TITLE_INSET
     size, lines = _title_fit(numbered(slide.title, earlier), TITLE_SIZES, width, planner)
     pages = fit_slide(slide, body_box(title_box(lines, size), footer), planner, code_style, figures)
-    last_lines = _title_lines(numbered(slide.title, earlier + len(pages) - 1), size, width, planner)
-    if last_lines > lines:  # the "(cont.)" takes the title to another line: refit below it
-        lines = last_lines
+    longest = max(_title_lines(title, size, width, planner) for title in _page_titles(slide.title, pages, earlier))
+    if longest > lines:  # a continuation's title takes another line: refit below it
+        lines = longest
         pages = fit_slide(slide, body_box(title_box(lines, size), footer), planner, code_style, figures)
     heading = title_box(lines, size)
-    return [LaidSlide(numbered(slide.title, earlier + i), heading, size, tuple(items),
-                      slide.notes if i == 0 else "", continued=slide.continued or earlier + i > 0)
-            for i, items in enumerate(pages)]
+    return [LaidSlide(title, heading, size, tuple(items), slide.notes if i == 0 else "",
+                      continued=slide.continued or earlier + i > 0)
+            for i, (title, items) in enumerate(zip(_page_titles(slide.title, pages, earlier), pages))]
+
+
+def _page_titles(title: str, pages: list[list[Placed]], earlier: int) -> list[str]:
+    """Each page's title: a continuation that starts at, or after, a subheading is titled by it ("Train ›
+    A loss function"), where a reader is; "(cont. N)" only when no subheading says more."""
+    titles: list[str] = []
+    under, told = "", dict[str, int]()  # the subheading the content is under, and how many pages each titled
+    for index, items in enumerate(pages):
+        top = items[0].paragraphs[0] if items and items[0].paragraphs else None
+        if index and top is not None and isinstance(items[0].block, Markdown) and top.heading:
+            under = _escaped(top.text)
+        # else a page that starts with a cell whose leading comment says what it does (as notebooks without
+        # subheadings write), for that page alone
+        said = _leading_comment(top.text) if index and top is not None and isinstance(items[0].block, Code) else ""
+        if index and (said or under):
+            words = said or under
+            titles.append(numbered(f"{title} › {words}", told.get(words, 0)))
+            told[words] = told.get(words, 0) + 1
+        else:
+            titles.append(numbered(title, earlier + index))
+        for item in items:
+            if isinstance(item.block, Markdown):
+                under = next((_escaped(p.text) for p in reversed(item.paragraphs) if p.heading), under)
+    return titles
+
+
+def _leading_comment(line: str) -> str:
+    """A code line that is a short comment (`# show the blank index`), as a title's words; else ""."""
+    words = line.strip().removeprefix("#").strip() if line.strip().startswith("#") else ""
+    return _escaped(words) if 3 <= len(words) <= 60 and not words.startswith(("%", "!", "|")) else ""
+
+
+def _escaped(text: str) -> str:
+    """Plain text in a title, which is inline markdown: its markup characters stay characters."""
+    return re.sub(r"([\\`*_\[\]<>$])", r"\\\1", text.strip())
 
 
 def lay_out(deck: Deck, formulas: Formulas, code_style: CodeStyle, figures: str = "") -> tuple[LaidSlide, ...]:

@@ -56,8 +56,11 @@ def _named(src: str) -> str:
 
 
 def _missing(image: Image, why: str) -> Callout:
+    """The framed alt text a picture not shown leaves; a file elsewhere is named by its name alone (a slide
+    never shows the machine's folders)."""
     text = image.alt or Path(urlparse(image.src).path).name or "a picture"
-    return Callout(CalloutKind.MISSING, "Picture not shown", f"{text}\n\n`{image.src[:120]}` ({why})", image.step)
+    address = image.src if urlparse(image.src).scheme else Path(unquote(image.src)).name
+    return Callout(CalloutKind.MISSING, "Picture not shown", f"{text}\n\n`{address[:120]}` ({why})", image.step)
 
 
 def _raster(data: bytes) -> _Picture:
@@ -143,8 +146,8 @@ def _read(image: Image, folder: Path, attached: dict[str, str],
     path = _beside(image, folder)
     allowed = (folder.resolve().parent, *also)  # the folder holding the lessons' folder, and course.toml's
     if not any(path.resolve().is_relative_to(place) for place in allowed):  # an absolute path, `../`, a link out
-        return (f"it is outside the course's folder ({path.resolve()}); keep pictures inside the course, or "
-                "name their folder in course.toml's picture_folders")
+        return ("it is outside the course's folder; keep pictures inside the course, or name their folder in "
+                "course.toml's picture_folders")
     if not path.is_file():
         return "no such file beside the lesson"
     return path.read_bytes(), path

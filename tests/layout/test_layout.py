@@ -265,3 +265,31 @@ def test_a_tail_is_indented_under_its_opening_bracket() -> None:
     line = "total = combine(first_argument_value, second_argument_value, third_argument_value)"
     first, second = [p.text for p in mono_lines((Paragraph((Run(line, code=True),)),), 14.0, 520.0)]
     assert first.rstrip().endswith(",") and second.index(CONTINUATION) == line.index("(") + 1
+
+
+def test_a_continuation_is_titled_by_the_subheading_it_is_under() -> None:
+    """"6. Putting it all together (cont. 22)": a continuation that starts at, or after, a subheading is titled
+    by it, and one that starts with a cell whose first line is a comment, by the comment; "(cont. N)" is left
+    for a page nothing names."""
+    words = " ".join(["A sentence about the gradient of the loss."] * 12)
+    blocks = (Markdown(words), Markdown("#### Creating a loss function\n\n" + words), Markdown(words),
+              Code("# fit the line\nfor step in range(3):\n    print(step)"), Markdown(words), Markdown(words))
+    titles = [slide.title for slide in laid(Slide("3. Train model", blocks))[1:]]
+    assert titles[0] == "3. Train model" and len(titles) == len(set(titles)) >= 3
+    assert any(title.startswith("3. Train model › Creating a loss function") for title in titles[1:])
+    assert all("(cont." not in title or "›" in title for title in titles[1:3])
+
+
+def test_a_page_that_starts_with_a_commented_cell_is_titled_by_its_comment() -> None:
+    from livedeck.layout import _page_titles
+    from livedeck.layout.planner import Placed
+    from livedeck.layout.richtext import Paragraph, Run
+
+    def page(block, first_line: str) -> list[Placed]:
+        return [Placed(block, SLIDE, 14.0, paragraphs=(Paragraph((Run(first_line),)),))]
+
+    pages = [page(Markdown("intro"), "intro"), page(Code("# show the blank index\nx"), "# show the blank index"),
+             page(Markdown("more"), "more"), page(Code("x = 1"), "x = 1")]
+    assert _page_titles("1: Blank frames", pages, 0) == [
+        "1: Blank frames", "1: Blank frames › show the blank index", "1: Blank frames (cont. 2)",
+        "1: Blank frames (cont. 3)"]
