@@ -3,25 +3,23 @@ child processes such as `subprocess.run(["echo", …])`. Jupyter shows that text
 so does livedeck, within the same size bound as printed text, instead of letting it reach the build's
 terminal (a 2 GB `os.write` went straight to it).
 
-Each descriptor is pointed at a pipe for the cell's run; a thread drains the pipe as it fills (a writer
-never blocks on a full pipe) and keeps what the capture's bound allows.
+While a cell runs, each descriptor points at a pipe of the lesson's. A thread (one a descriptor, started
+once a lesson) empties the pipe as it fills, so a writer never blocks on a full pipe, and keeps what the
+bound allows; when the cell ends, what is still in the pipe is read at once. Reading and keeping happen
+under one lock, so a chunk the thread has read is never lost between two cells.
 """
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import os
-import struct
+import select
 import sys
-import termios
 import threading
-import time
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Optional, Protocol
 
 CHUNK = 1 << 16
-SETTLE_SECONDS = 2.0  # at most this long after the cell for what is still in the pipe (a child may hold it open)
 
 
 class Sink(Protocol):
@@ -31,58 +29,76 @@ class Sink(Protocol):
 
 
 class _Drain:
-    """One descriptor pointed at a pipe, and the thread that empties it."""
+    """One descriptor's pipe for the lesson's run, and the thread that empties it."""
 
-    def __init__(self, fd: int, limit: int) -> None:
-        self.fd, self.limit = fd, limit
-        self.saved = os.dup(fd)
-        self.read_end, write_end = os.pipe()
-        os.dup2(write_end, fd)
-        os.close(write_end)
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.read_end, self.write_end = os.pipe()
+        os.set_blocking(self.read_end, False)
+        self.lock = threading.Lock()
         self.kept: list[bytes] = []
-        self.size = 0
-        self.lines_dropped = 0
-        self.listening = True  # False once the cell's text was taken: what comes later is not the cell's
-        self.thread = threading.Thread(target=self._pump, name=f"livedeck-fd{fd}", daemon=True)
-        self.thread.start()
+        self.size = self.lines_dropped = self.limit = 0
+        self.saved: Optional[int] = None
+        threading.Thread(target=self._pump, name=f"livedeck-fd{fd}", daemon=True).start()
 
     def _pump(self) -> None:
-        try:
-            while chunk := os.read(self.read_end, CHUNK):
-                if not self.listening:
-                    continue
-                room = self.limit - self.size
-                if room > 0:
-                    self.kept.append(chunk[:room])
-                    self.size += min(room, len(chunk))
-                if len(chunk) > room:
-                    self.lines_dropped += chunk[max(room, 0):].count(b"\n")
-        finally:
-            os.close(self.read_end)
+        poller = select.poll()
+        poller.register(self.read_end, select.POLLIN)
+        while True:
+            poller.poll()
+            with self.lock:
+                self._take()
 
-    def _pending(self) -> int:
-        with contextlib.suppress(OSError):
-            return struct.unpack("i", fcntl.ioctl(self.read_end, termios.FIONREAD, b"\0\0\0\0"))[0]
-        return 0
+    def _take(self) -> None:
+        """Read what the pipe holds now, keeping what the bound allows (called with the lock held)."""
+        while True:
+            try:
+                chunk = os.read(self.read_end, CHUNK)
+            except BlockingIOError:
+                return
+            room = self.limit - self.size
+            if room > 0:
+                self.kept.append(chunk[:room])
+                self.size += min(room, len(chunk))
+            if len(chunk) > room:
+                self.lines_dropped += chunk[max(room, 0):].count(b"\n")
+
+    def start(self, limit: int) -> None:
+        with self.lock:
+            self._take()  # what a child wrote after the last cell is no cell's
+            self.kept, self.size, self.lines_dropped, self.limit = [], 0, 0, limit
+        self.saved = os.dup(self.fd)
+        os.dup2(self.write_end, self.fd)
 
     def finish(self) -> tuple[str, int]:
-        """Point the descriptor back, and give the text the cell wrote and the lines beyond the bound.
-        The pipe ends when no process holds it any more; a child still running (a Pool left open) holds it,
-        so what was written is taken once the pipe stands empty."""
+        """Point the descriptor back; the text the cell wrote, and the lines beyond the bound."""
+        assert self.saved is not None
         os.dup2(self.saved, self.fd)
         os.close(self.saved)
-        deadline = time.monotonic() + SETTLE_SECONDS
-        self.thread.join(0.01)
-        while self.thread.is_alive() and self._pending() and time.monotonic() < deadline:
-            self.thread.join(0.01)
-        self.listening = False
-        return b"".join(self.kept).decode("utf-8", "replace"), self.lines_dropped
+        self.saved = None
+        with self.lock:
+            self._take()
+            text, dropped = b"".join(self.kept).decode("utf-8", "replace"), self.lines_dropped
+            self.kept, self.size, self.lines_dropped, self.limit = [], 0, 0, 0
+        return text, dropped
+
+
+_drains: dict[int, _Drain] = {}
+
+
+def _drain(fd: int) -> _Drain:
+    """The descriptor's drain, made at the lesson's first cell (its thread lives as long as the lesson)."""
+    if fd not in _drains:
+        _drains[fd] = _Drain(fd)
+    return _drains[fd]
+
+_libc = ctypes.CDLL(None)
 
 
 def _flush_c_stdio() -> None:
     """C code's printf is buffered when its stdout is a pipe: flushed here, so it lands in this cell."""
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).fflush(None)
+        _libc.fflush(None)
 
 
 @contextlib.contextmanager
@@ -91,7 +107,9 @@ def captured(out: Sink, err: Sink, limit: int) -> Iterator[None]:
     for stream in (sys.__stdout__, sys.__stderr__):  # livedeck's own pending text is not the cell's
         with contextlib.suppress(Exception):
             stream.flush()  # type: ignore[union-attr]
-    drains = [(_Drain(1, limit), out), (_Drain(2, limit), err)]
+    drains = [(_drain(fd), sink) for fd, sink in ((1, out), (2, err))]
+    for drain, _ in drains:
+        drain.start(limit)
     try:
         yield
     finally:
