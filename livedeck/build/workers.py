@@ -32,7 +32,7 @@ EXIT_GRACE = 2.0  # seconds a finished worker may take to exit before its proces
 class Phase:
     """What a worker is doing now, sent to the build as it starts each part, so that a lesson stopped at the
     hard limit is named with what was running: its code, or livedeck's layout after it."""
-    doing: str  # "running the lesson", "laying out and writing its decks"
+    doing: str  # "running the lesson's code", "laying out and writing its decks (…)"
 
 
 _to_build: Optional[Connection] = None  # in a worker: where phase() reports
