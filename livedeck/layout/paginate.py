@@ -18,7 +18,7 @@ from livedeck.layout.regions import columns
 from livedeck.model import Block, Code, ColumnBreak, Slide
 from livedeck.style.theme import CodeStyle
 
-MIN_PART = 3  # lines, items or rows: a shorter start of a block waits for the next slide
+MIN_PART = 3  # lines, items or rows: a shorter start of a block waits for the next slide, a shorter end takes more
 
 
 def paginate(pieces: list[Part], planner: Planner, box: Box, level: int) -> list[list[Part]]:
@@ -48,6 +48,9 @@ def paginate(pieces: list[Part], planner: Planner, box: Box, level: int) -> list
                     high = middle - 1
             while fitting > 1 and rest.paragraphs and rest.paragraphs[fitting - 1].heading:
                 fitting -= 1  # the cut falls after a subheading: it goes on with its text
+            left = count - fitting
+            if 0 < left < MIN_PART and fitting - (MIN_PART - left) >= MIN_PART:
+                fitting -= MIN_PART - left  # no widow: what goes on keeps MIN_PART lines too, as TeX keeps them
             if (cut := _long_paragraph_cut(pages[-1], rest, fitting, fits, most)) is not None:
                 start, rest = head(cut, fitting + 1)  # a paragraph's first part ends this slide
                 pages[-1].append(start)

@@ -5,7 +5,7 @@ check what every writer relies on; the example tests pin the choices a lecturer 
 """
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from livedeck.layout import SlideKind, lay_out, measure
@@ -293,3 +293,17 @@ def test_a_page_that_starts_with_a_commented_cell_is_titled_by_its_comment() -> 
     assert _page_titles("1: Blank frames", pages, 0) == [
         "1: Blank frames", "1: Blank frames › show the blank index", "1: Blank frames (cont. 2)",
         "1: Blank frames (cont. 3)"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(4, 200), st.integers(0, 14))
+@example(169, 0)  # seven full slides and one line
+@example(154, 8)
+def test_a_split_output_leaves_three_lines_on_each_side(lines, before) -> None:
+    """An output cut over slides started with an orphaned line ("[3 rows x 8 columns]"): each part of a split
+    output holds at least 3 lines, at its start and at its end, as TeX keeps widows and orphans."""
+    text = "\n".join(f"line {n}" for n in range(lines))
+    blocks = tuple(Markdown(f"Paragraph {n} about the slide.") for n in range(before)) + (Stream(text),)
+    parts = [len(item.paragraphs) for slide in laid(Slide("Out", blocks))[1:] for item in slide.items
+             if isinstance(item.block, Stream)]
+    assert sum(parts) == lines and (len(parts) == 1 or min(parts) >= 3), parts
