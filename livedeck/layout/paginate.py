@@ -2,6 +2,7 @@
 "<heading> (cont.)" slides, never leaving fewer than MIN_PART lines, items or rows of a block behind."""
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Optional
@@ -15,7 +16,7 @@ from livedeck.layout.geometry import (
 from livedeck.layout.parts import Part, head, parts, to_parts
 from livedeck.layout.planner import SIDE_BY_SIDE_GAIN, Placed, Planner, best, figure_area, side_by_side
 from livedeck.layout.regions import columns
-from livedeck.model import Block, Code, ColumnBreak, Slide
+from livedeck.model import Block, Code, ColumnBreak, Figure, Slide
 from livedeck.style.theme import CodeStyle
 
 MIN_PART = 3  # lines, items or rows: a shorter start of a block waits for the next slide, a shorter end takes more
@@ -61,12 +62,25 @@ def paginate(pieces: list[Part], planner: Planner, box: Box, level: int) -> list
                 pages[-1].append(start)
                 pages.append([])
             elif pages[-1]:
-                pages.append(_trailing_heading(pages[-1]))
+                pages.append(_with_its_code(pages, rest, fits) or _trailing_heading(pages[-1]))
             else:  # not even one unit fits an empty slide: it goes alone, clipped
                 pages[-1].append(rest)
                 pages.append([])
                 rest = None
     return [page for page in pages if page]
+
+
+def _with_its_code(pages: list[list[Part]], figure: Part, fits: Callable[[list[Part]], bool]) -> list[Part]:
+    """A new slide's start when a figure does not fit under its code: the code, taken off the last page, so
+    that a cell and the figure it drew share a slide (when they fit one together, the code is whole there,
+    and it was not all the page held); else nothing."""
+    page, code = pages[-1], pages[-1][-1]
+    split = any(part.block is code.block for earlier in pages[:-1] for part in earlier)
+    if not isinstance(figure.block, Figure) or not isinstance(code.block, Code) or len(page) < 2 or split \
+            or not fits([code, figure]):
+        return []
+    page.pop()
+    return [code]
 
 
 def _most_characters(box: Box) -> int:
@@ -154,10 +168,20 @@ def fit_slide(slide: Slide, box: Box, planner: Planner, code_style: CodeStyle, f
         return [stacked]
     # Too much for one slide even at the floor: as few slides as the floor needs,
     # at the largest size that still needs no more, the same size on each.
-    fewest = len(paginate(pieces, planner, box, len(LEVELS) - 1))
-    level = next(lv for lv in range(len(LEVELS)) if len(paginate(pieces, planner, box, lv)) <= fewest)
-    return [planner.stack(page, box, level) or _forced(page, planner, box) for page in
-            paginate(pieces, planner, box, level)]
+    # The largest size that needs no more slides than the floor, and keeps every code cell on the slide of
+    # its figure that the floor keeps there
+    floor = paginate(pieces, planner, box, len(LEVELS) - 1)
+    for level in range(len(LEVELS)):
+        pages = floor if level == len(LEVELS) - 1 else paginate(pieces, planner, box, level)
+        if len(pages) <= len(floor) and _figures_apart(pages) <= _figures_apart(floor):
+            break
+    return [planner.stack(page, box, level) or _forced(page, planner, box) for page in pages]
+
+
+def _figures_apart(pages: list[list[Part]]) -> int:
+    """How many figures start a slide while the code that drew them ends the one before."""
+    return sum(1 for before, page in itertools.pairwise(pages)
+               if isinstance(page[0].block, Figure) and isinstance(before[-1].block, Code))
 
 
 def _wraps(placed: list[Placed]) -> bool:

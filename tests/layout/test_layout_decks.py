@@ -4,6 +4,7 @@ code drawn on two lines, the same slides as the PowerPoint deck, and figure text
 back row in both formats. (As LibreOffice draws the .pptx: test_layout_libreoffice.py.)"""
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -159,3 +160,14 @@ def test_a_code_column_widens_rather_than_wrap_its_lines(course: Path) -> None:
     page = (course / "dist" / "is_leaf.html").read_text()
     rules = next(section for section in re.findall(r"<section.*?</section>", page, re.S) if "The rules" in section)
     assert "↪" not in rules and "requires_grad" in rules
+
+
+def test_every_code_cell_of_the_bundled_lessons_shares_a_slide_with_its_figure(course: Path) -> None:
+    """"ReLU and its derivative" showed its code alone on a half-empty slide and the plot on "(cont.)": a slide
+    size is chosen only if it keeps each code cell with the figure it drew, as the smallest size does."""
+    for name in LESSONS:
+        page = (course / "dist" / f"{name}.html").read_text()
+        kinds = [re.findall(r'class="ld-box (ld-\w+)', section) for section in re.findall(r"<section.*?</section>", page, re.S)]
+        apart = [i for i, (before, this) in enumerate(itertools.pairwise(kinds), start=1)
+                 if this and this[0] == "ld-figure" and before and before[-1] == "ld-code"]
+        assert apart == [], (name, apart)
