@@ -14,7 +14,7 @@ from typing import Any, Union
 # Bump when a block gains, loses or renames a field: old JSON is then refused
 # (and a cache entry of the old shape simply re-executes).
 MODEL_VERSION = 9
-# What a displayed object offered (IPython's display protocol): (MIME type, text) pairs, its pictures left out
+# What a displayed object offered (IPython's display protocol): (MIME type, text) pairs, a picture in base64
 Bundle = tuple[tuple[str, str], ...]
 
 

@@ -111,8 +111,8 @@ def blocks(obj: Any, data: dict, printable: Callable[[str], str]) -> tuple[list[
     representations for student notebooks; and a notice when that is a static fallback for an output only a
     browser's script can draw ("" otherwise)."""
     shown, notice = _blocks(obj, data, printable)
-    saved = tuple((kind, value) for kind, value in data.items()  # pictures stay in the block itself
-                  if isinstance(value, str) and not kind.startswith("image/"))
+    saved = tuple((kind, value if isinstance(value, str) else base64.b64encode(value).decode("ascii"))
+                  for kind, value in data.items() if isinstance(value, (str, bytes)))  # as Jupyter saves them
     return [replace(cast(Any, block), bundle=saved) for block in shown], notice  # each of them has a bundle
 
 

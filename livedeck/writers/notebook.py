@@ -55,7 +55,10 @@ def _outputs(blocks: tuple[Block, ...], files: dict[str, bytes], count: int) -> 
     from nbformat import v4
 
     outputs = []
-    for block in blocks:
+    for index, block in enumerate(blocks):
+        bundle = getattr(block, "bundle", ())
+        if bundle and index and getattr(blocks[index - 1], "bundle", ()) == bundle:
+            continue  # one displayed object the slides show as several blocks (an HTML output's parts)
         if isinstance(block, Stream):
             text = files[block.full].decode("utf-8") if block.full in files else block.text
             outputs.append(v4.new_output("stream", name=block.name, text=text.rstrip("\n") + "\n"))
@@ -82,13 +85,13 @@ def _outputs(blocks: tuple[Block, ...], files: dict[str, bytes], count: int) -> 
 
 def _bundle(block: Image | Markdown | Math) -> dict[str, str]:
     """A displayed picture, markdown or formula as Jupyter saves it: every representation the object offered
-    (its bundle; a picture from the block itself), else the one shown and its text."""
+    (its bundle), else the one shown (a picture from the block itself) and its text."""
+    if block.bundle:
+        return dict(block.bundle)
     if isinstance(block, Image) and block.src.startswith("data:"):
         kind, _, data = block.src.removeprefix("data:").partition(";base64,")
         picture = base64.b64decode(data).decode("utf-8", "replace") if kind == "image/svg+xml" else data
-        return {kind: picture, **(dict(block.bundle) or {"text/plain": block.alt})}  # Jupyter keeps SVG as text
-    if block.bundle:
-        return dict(block.bundle)
+        return {kind: picture, "text/plain": block.alt}  # Jupyter keeps an SVG as its text
     if isinstance(block, Markdown):
         return {"text/markdown": block.text, "text/plain": block.text}
     if isinstance(block, Math):

@@ -182,3 +182,21 @@ def test_rich_outputs_are_saved_as_jupyter_saves_them(tmp_path: Path) -> None:
     frame = Table("table-01", ("", "a"), (("0", "1"),), bundle=(("text/plain", "   a\n0  1"), ("text/html", "<table/>")))
     [saved] = nbformat.reads(write_notebook(lesson, ((frame,),), {}).decode(), as_version=4).cells[0].outputs
     assert saved.data == {"text/plain": "   a\n0  1", "text/html": "<table/>"}
+
+
+def test_a_displayed_object_is_one_output_with_every_representation(tmp_path: Path) -> None:
+    """The full bundle, as Jupyter saves it: a PIL image keeps its PNG and its JPEG and its text; an HTML output
+    the slides show as two blocks (its text and its table) is one output in the notebook."""
+    from livedeck.read.lesson import read_lesson
+    from livedeck.run.execute import execute
+    from livedeck.writers.notebook import write_notebook
+
+    lesson = read_lesson(write_lesson(tmp_path, "01_shown.py", "# %%\nfrom PIL import Image\nImage.new('RGB', (4, 2))\n\n"
+                                      "# %%\nfrom IPython.display import HTML\n"
+                                      "HTML('<p>Two parts</p><table><tr><th>a</th></tr><tr><td>1</td></tr></table>')\n"))
+    done = execute(lesson)
+    assert len(done.outputs[1]) == 2  # the slides show the HTML's text and its table
+    notebook = nbformat.reads(write_notebook(lesson, done.outputs, done.files).decode(), as_version=4)
+    [picture], [html] = (cell.outputs for cell in notebook.cells)
+    assert {"image/png", "image/jpeg", "text/plain"} <= set(picture.data)
+    assert html.data["text/html"].startswith("<p>Two parts</p>") and "text/plain" in html.data
