@@ -1,6 +1,7 @@
 """Writing outputs so no half-written file is ever visible: write a temporary file, then rename."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -89,22 +90,63 @@ def publish(files: dict[Path, bytes]) -> None:
             Path(temp).unlink(missing_ok=True)
         raise
     replaced: list[tuple[Path, Optional[Path]]] = []  # each file renamed into place, and a link to what it held
+    kept = [(path, _kept(path)) for _, path in staged]
+    journal = _journal(kept)  # what a build killed among the renames left, for the next build to undo
     try:
-        for temp, path in staged:
-            replaced.append((path, _kept(path)))
+        for (temp, path), (_, old) in zip(staged, kept):
+            replaced.append((path, old))
             os.replace(temp, path)
     except BaseException:
-        for path, old in reversed(replaced):
-            if old is not None:
-                os.replace(old, path)
-            elif path.is_file():
-                path.unlink()
+        _undo(replaced)
         for temp, _ in staged:
             Path(temp).unlink(missing_ok=True)
         raise
-    for _, old in replaced:
-        if old is not None:
-            old.unlink(missing_ok=True)
+    finally:
+        for _, old in kept:
+            if old is not None:
+                old.unlink(missing_ok=True)
+        if journal is not None:
+            journal.unlink(missing_ok=True)
+
+
+JOURNAL = "publishing"  # the temporary that lists a publish's files and what each held, while it renames
+
+
+def _journal(kept: list[tuple[Path, Optional[Path]]]) -> Optional[Path]:
+    if not kept:
+        return None
+    fd, name = tempfile.mkstemp(dir=kept[0][0].parent, **temporary(JOURNAL))
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump([[str(path), str(old) if old else None] for path, old in kept], out)
+        out.flush()
+        os.fsync(out.fileno())
+    return Path(name)
+
+
+def _undo(replaced: list[tuple[Path, Optional[Path]]]) -> None:
+    """Put back what each file held before it was replaced (a file that was not there is removed)."""
+    for path, old in reversed(replaced):
+        if old is not None and old.exists():
+            os.replace(old, path)
+        elif old is None and path.is_file():
+            path.unlink()
+
+
+def undo_interrupted_publishes(folder: Path) -> None:
+    """A build killed among the renames of one lesson's files left some new and some old (a.html from one
+    build beside a.pptx from the one before): its journal names them all, and each is put back as it was
+    before, so a lesson's files are always of one build. Called before stale temporaries are removed."""
+    if not folder.is_dir():
+        return
+    for journal in folder.rglob(f".{JOURNAL}.*.tmp"):
+        if process_alive(int(journal.name.split(".")[-3])):
+            continue  # a concurrent build, still publishing
+        try:
+            entries = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entries = []  # killed while writing it: no rename had begun
+        _undo([(Path(path), Path(old) if old else None) for path, old in entries])
+        journal.unlink(missing_ok=True)
 
 
 def _kept(path: Path) -> Optional[Path]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from livedeck.base.errors import Kind, OutputError, UsageError, cannot_write, internal_error
-from livedeck.base.files import remove_stale_temporaries
+from livedeck.base.files import remove_stale_temporaries, undo_interrupted_publishes
 from livedeck.build import cache
 from livedeck.build.plan import Plan, Rerender, make_plan, select_lessons, settle_formats
 from livedeck.build.publish import FormatError, write_deck
@@ -112,6 +112,8 @@ class _Progress:
 
 
 def _check_folders(options: BuildOptions) -> None:
+    for folder in (options.dist, options.figures):  # before any temporary goes: a killed publish is undone
+        undo_interrupted_publishes(folder)
     for folder in (options.dist, options.figures, options.cache):
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from livedeck.base.files import (
     temporary,
     write_atomic,
 )
+from support.builds import ROOT
 
 
 def test_write_atomic_replaces_whole_and_skips_what_is_already_there(tmp_path: Path) -> None:
@@ -72,3 +73,29 @@ def test_a_process_is_alive_until_it_is_gone_or_a_zombie() -> None:
     finally:
         zombie.wait()
     assert process_alive(1)  # init: another user's process, which kill(pid, 0) may not signal, is alive
+
+
+def test_a_build_killed_among_the_renames_is_undone_by_the_next(tmp_path: Path) -> None:
+    """A kill between two renames left a.html from one build beside a.pptx from the one before. The publish
+    keeps a journal while it renames; the next build puts every file back as it was before that publish."""
+    from livedeck.base.files import undo_interrupted_publishes
+
+    html, pptx, figure = tmp_path / "a.html", tmp_path / "a.pptx", tmp_path / "fig.svg"
+    html.write_text("old html")
+    pptx.write_text("old pptx")
+    killed = ("import os, sys\nfrom pathlib import Path\nimport livedeck.base.files as files\n"
+              "real, count = os.replace, [0]\n"
+              "def replace(src, dst):\n"
+              "    real(src, dst)\n"
+              "    count[0] += 1\n"
+              "    if count[0] == 2:\n"
+              "        os._exit(9)  # killed between the second and the third rename\n"
+              "files.os.replace = replace\n"
+              f"root = Path({str(tmp_path)!r})\n"
+              "files.publish({root / 'fig.svg': b'new figure', root / 'a.html': b'new html', root / 'a.pptx': b'new pptx'})\n")
+    done = subprocess.run([sys.executable, "-c", killed], env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 9
+    assert html.read_text() == "new html" and pptx.read_text() == "old pptx"  # mixed, as a kill leaves them
+    undo_interrupted_publishes(tmp_path)
+    assert html.read_text() == "old html" and pptx.read_text() == "old pptx" and not figure.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".publishing")] == []
