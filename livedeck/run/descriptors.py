@@ -39,22 +39,28 @@ class _Drain:
         self.kept: list[bytes] = []
         self.size = self.lines_dropped = self.limit = 0
         self.saved: Optional[int] = None
+        self.closed = False
         threading.Thread(target=self._pump, name=f"livedeck-fd{fd}", daemon=True).start()
 
     def _pump(self) -> None:
         poller = select.poll()
         poller.register(self.read_end, select.POLLIN)
-        while True:
+        while not self.closed:
             poller.poll()
             with self.lock:
                 self._take()
 
     def _take(self) -> None:
         """Read what the pipe holds now, keeping what the bound allows (called with the lock held)."""
-        while True:
+        while not self.closed:
             try:
                 chunk = os.read(self.read_end, CHUNK)
             except BlockingIOError:
+                return
+            except OSError:  # the lesson closed the pipe's descriptors (os.closerange(3, …), as daemons do)
+                chunk = b""
+            if not chunk:
+                self.closed = True  # no writer is left: a new drain is made for the next cell
                 return
             room = self.limit - self.size
             if room > 0:
@@ -73,8 +79,11 @@ class _Drain:
     def finish(self) -> tuple[str, int]:
         """Point the descriptor back; the text the cell wrote, and the lines beyond the bound."""
         assert self.saved is not None
-        os.dup2(self.saved, self.fd)
-        os.close(self.saved)
+        try:
+            os.dup2(self.saved, self.fd)
+            os.close(self.saved)
+        except OSError:  # the lesson closed the saved descriptor: what it points at now is nothing
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self.fd)
         self.saved = None
         with self.lock:
             self._take()
@@ -88,9 +97,18 @@ _drains: dict[int, _Drain] = {}
 
 def _drain(fd: int) -> _Drain:
     """The descriptor's drain, made at the lesson's first cell (its thread lives as long as the lesson)."""
-    if fd not in _drains:
-        _drains[fd] = _Drain(fd)
-    return _drains[fd]
+    drain = _drains.get(fd)
+    if drain is None or drain.closed or not _open(drain.write_end):
+        drain = _drains[fd] = _Drain(fd)
+    return drain
+
+
+def _open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
 
 _libc = ctypes.CDLL(None)
 

@@ -194,3 +194,24 @@ def test_what_a_cell_writes_below_print_is_its_output(tmp_path: Path, capfd: pyt
     assert stream.text.startswith("x" * 99) and len(stream.text) <= 2_000_000 and stream.truncated == 10
     out, err = capfd.readouterr()
     assert "fd one" not in out + err and "from echo" not in out + err and "y" * 100 not in out
+
+
+def test_a_lesson_that_closes_the_capture_pipes_neither_hangs_nor_loses_the_next_cell() -> None:
+    """A lesson may close descriptors it did not open (`os.closerange(3, …)`, as a daemon does): the drain
+    reading a pipe with no writer left must stop (it looped on end-of-file, holding its lock), and the
+    next cell's text is captured by a new pipe."""
+    import os
+
+    from livedeck.run import descriptors
+    from livedeck.run.execute import CappedText
+
+    first, err = CappedText(), CappedText()
+    with descriptors.captured(first, err, 1000):
+        os.write(1, b"before\n")
+        drain = descriptors._drains[1]
+        os.close(drain.write_end)  # as closerange would
+    assert first.getvalue() == "before\n"
+    second = CappedText()
+    with descriptors.captured(second, CappedText(), 1000):
+        os.write(1, b"after\n")
+    assert second.getvalue() == "after\n" and descriptors._drains[1] is not drain
