@@ -213,23 +213,20 @@ def _frame(obj: Any) -> Optional[TableData]:
     frame = obj.data if kind == "Styler" else obj
     if frame.empty:
         return None
-    notes = []
-    if frame.shape[1] > MAX_FRAME_COLUMNS:
-        notes.append(f"{frame.shape[1] - MAX_FRAME_COLUMNS} more columns not shown")
-    if frame.shape[0] > MAX_FRAME_ROWS:
-        notes.append(f"the first {MAX_FRAME_ROWS:,} of {frame.shape[0]:,} rows")
-    if kind == "Styler":
-        shown = obj.hide(obj.columns[MAX_FRAME_COLUMNS:], axis="columns") if notes else obj
-        html = shown.to_html(sparse_index=False, sparse_columns=False, max_rows=MAX_FRAME_ROWS)
-    else:
-        html = frame.iloc[:MAX_FRAME_ROWS, :MAX_FRAME_COLUMNS].to_html(sparsify=False, notebook=False)
     reader = _TableReader()
-    reader.feed(html)
+    if kind == "Styler":  # cut by pandas itself (Styler.hide would change the lesson's own Styler)
+        reader.feed(obj.to_html(sparse_index=False, sparse_columns=False, max_rows=MAX_FRAME_ROWS,
+                                max_columns=MAX_FRAME_COLUMNS))
+    else:
+        reader.feed(frame.iloc[:MAX_FRAME_ROWS, :MAX_FRAME_COLUMNS].to_html(sparsify=False, notebook=False))
     header, rows = reader.table()
+    wide, long = frame.shape[1] > MAX_FRAME_COLUMNS, frame.shape[0] > MAX_FRAME_ROWS
+    if kind == "Styler":  # the column and the row of "..." a Styler cut short ends with
+        header, rows = header[:len(header) - wide], tuple(row[:len(row) - wide] for row in rows[:len(rows) - long])
     header, rows, left_out = _fitting_columns(header, rows, reader.labels)
-    if left_out:  # said in place of the count of columns beyond MAX_FRAME_COLUMNS, which it includes
-        notes = [f"{left_out + max(0, frame.shape[1] - MAX_FRAME_COLUMNS)} more columns not shown",
-                 *(note for note in notes if "columns" not in note)]
+    more = left_out + max(0, frame.shape[1] - MAX_FRAME_COLUMNS)
+    notes = ([f"{more} more columns not shown"] if more else []) + \
+        ([f"the first {MAX_FRAME_ROWS:,} of {frame.shape[0]:,} rows"] if long else [])
     return TableData(header, rows, "; ".join(notes).capitalize())
 
 

@@ -113,3 +113,16 @@ def test_an_output_only_a_browsers_script_draws_shows_its_fallback_and_says_so(t
     assert done.outputs[1] == (Value("Slider(value=3)"),)
     assert done.notices == ("7: Slider (application/vnd.jupyter.widget-view+json) needs a browser's script; "
                             "the slide shows its static fallback",)
+
+
+def test_a_wide_styler_is_cut_without_changing_the_lessons_own_styler() -> None:
+    """Styler.hide changes the Styler it is called on: a lesson's styled frame kept what livedeck hid."""
+    import numpy as np
+    import pandas as pd
+
+    from livedeck.run.rich import _frame
+
+    styled = pd.DataFrame(np.arange(30).reshape(2, 15)).style.format("{:.1f}")
+    table = _frame(styled)
+    assert table is not None and len(table.header) == 13 and table.rows[0][-1] == "11.0"
+    assert table.caption == "3 more columns not shown" and list(styled.hidden_columns) == []
