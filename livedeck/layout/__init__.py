@@ -161,14 +161,16 @@ def _content(slide: Slide, planner: Planner, code_style: CodeStyle, figures: str
     width = SLIDE_WIDTH - 2 * MARGIN - 2 * TITLE_INSET
     size, lines = _title_fit(numbered(slide.title, earlier), TITLE_SIZES, width, planner)
     pages = fit_slide(slide, body_box(title_box(lines, size), footer), planner, code_style, figures)
-    longest = max(_title_lines(title, size, width, planner) for title in _page_titles(slide.title, pages, earlier))
+    titles = _page_titles(slide.title, pages, earlier)
+    longest = max(_title_lines(title, size, width, planner) for title in titles)
     if longest > lines:  # a continuation's title takes another line: refit below it
         lines = longest
         pages = fit_slide(slide, body_box(title_box(lines, size), footer), planner, code_style, figures)
+        titles = _page_titles(slide.title, pages, earlier)
     heading = title_box(lines, size)
     return [LaidSlide(title, heading, size, tuple(items), slide.notes if i == 0 else "",
                       continued=slide.continued or earlier + i > 0)
-            for i, (title, items) in enumerate(zip(_page_titles(slide.title, pages, earlier), pages))]
+            for i, (title, items) in enumerate(zip(titles, pages))]
 
 
 def _page_titles(title: str, pages: list[list[Placed]], earlier: int) -> list[str]:

@@ -153,10 +153,10 @@ def fit_slide(slide: Slide, box: Box, planner: Planner, code_style: CodeStyle, f
 
     top, cols, bottom = columns(slide)
     if cols:  # the author's columns, when they fit
-        parts_of = [(w, pieces_of(blocks)) for w, blocks in cols]
-        level, placed = best(lambda level: planner.in_columns(pieces_of(top), parts_of, pieces_of(bottom), box, level))
+        above, parts_of, below = pieces_of(top), [(w, pieces_of(blocks)) for w, blocks in cols], pieces_of(bottom)
+        level, placed = best(lambda level: planner.in_columns(above, parts_of, below, box, level))
         if placed is not None:
-            return [_code_unwrapped(placed, pieces_of(top), parts_of, pieces_of(bottom), box, level, planner)]
+            return [_code_unwrapped(placed, above, parts_of, below, box, level, planner)]
     pieces = pieces_of(slide.blocks)
     if not pieces:
         return [[]]
@@ -166,10 +166,9 @@ def fit_slide(slide: Slide, box: Box, planner: Planner, code_style: CodeStyle, f
         return [beside]
     if stacked is not None:
         return [stacked]
-    # Too much for one slide even at the floor: as few slides as the floor needs,
-    # at the largest size that still needs no more, the same size on each.
-    # The largest size that needs no more slides than the floor, and keeps every code cell on the slide of
-    # its figure that the floor keeps there
+    # Too much for one slide even at the floor: as few slides as the floor needs, at the largest size that
+    # still needs no more and keeps every code cell on the slide of its figure that the floor keeps there,
+    # the same size on each.
     floor = paginate(pieces, planner, box, len(LEVELS) - 1)
     for level in range(len(LEVELS)):
         pages = floor if level == len(LEVELS) - 1 else paginate(pieces, planner, box, level)
