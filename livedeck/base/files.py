@@ -89,15 +89,15 @@ def publish(files: dict[Path, bytes]) -> None:
         for temp, _ in staged:
             Path(temp).unlink(missing_ok=True)
         raise
-    replaced: list[tuple[Path, Optional[Path]]] = []  # each file renamed into place, and a link to what it held
-    kept = [(path, _kept(path)) for _, path in staged]
+    kept = [(path, _kept(path)) for _, path in staged]  # each file, and a link to what it held
     journal = _journal(kept)  # what a build killed among the renames left, for the next build to undo
+    started = 0  # renames begun
     try:
-        for (temp, path), (_, old) in zip(staged, kept):
-            replaced.append((path, old))
+        for temp, path in staged:
+            started += 1
             os.replace(temp, path)
     except BaseException:
-        _undo(replaced)
+        _undo(kept[:started])
         for temp, _ in staged:
             Path(temp).unlink(missing_ok=True)
         raise
