@@ -158,7 +158,7 @@ def _pieces_of(tokens: list[Token], index: int, lines: list[str]) -> Optional[li
         if _only_images(following):
             return list(pictures)
         rest = _without_images("\n".join(lines[start:end]))
-        return ([rest] if rest.strip() else []) + list(pictures)
+        return [rest, *pictures] if rest.strip() else list(pictures)
     if token.type == "blockquote_open" and (alert := GITHUB_ALERT.match(tokens[index + 2].content or "")):
         # GitHub's `> [!NOTE]` (pandoc writes reST's admonitions so): a callout
         body = "\n".join(re.sub(r"^\s*>\s?", "", ln) for ln in lines[start:end])

@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # read_lesson gathers a lesson's notices as it reads it
 def lesson_notices(path: Path, cells: tuple[Cell, ...]) -> tuple[str, ...]:
     """Said once each, in the order of the lesson's lines."""
     from livedeck.markup.markdown import parser
+    from livedeck.markup.pieces import images_in, is_badge
     from livedeck.markup.safe_html import problems
     from livedeck.read.magics import needs_ipython, notices
 
@@ -21,29 +22,19 @@ def lesson_notices(path: Path, cells: tuple[Cell, ...]) -> tuple[str, ...]:
     for cell in cells:
         if cell.kind == "code" and needs_ipython(cell.source) and not _is_python(cell.source):
             found += [f"{path}:{notice.line}: {notice.text}" for notice in notices(cell.source, cell.line)]
-        if cell.kind == "markdown" and "![" in cell.source:
-            badges += _badge_lines(cell)
-        if cell.kind == "markdown" and "<" in cell.source:
-            for token in parser().parse(cell.source):
-                raw = [token] if token.type == "html_block" else [c for c in token.children or []
-                                                                  if c.type == "html_inline"]
-                line = cell.line + (token.map[0] if token.map else 0)
-                found += [f"{path}:{line}: {problem}" for part in raw for problem in problems(part.content)]
+        if cell.kind != "markdown" or ("<" not in cell.source and "![" not in cell.source):
+            continue
+        for token in parser().parse(cell.source):  # once a cell, for its raw HTML and its pictures
+            line = cell.line + (token.map[0] if token.map else 0)
+            raw = [token] if token.type == "html_block" else [c for c in token.children or []
+                                                              if c.type == "html_inline"]
+            found += [f"{path}:{line}: {problem}" for part in raw for problem in problems(part.content)]
+            if token.type == "inline":
+                badges += [line for src, alt, link in images_in(token) if is_badge(src, alt, link)]
     if badges:
         found.insert(0, f"{path}:{badges[0]}: {len(badges)} status badge{'s' * (len(badges) > 1)} (Open In Colab and "
                         "the like) left out: they link elsewhere, and a deck presents offline")
     return tuple(dict.fromkeys(found))
-
-
-def _badge_lines(cell: Cell) -> list[int]:
-    from livedeck.markup.markdown import parser
-    from livedeck.markup.pieces import images_in, is_badge
-
-    lines = []
-    for token in parser().parse(cell.source):
-        if token.type == "inline" and token.map is not None:
-            lines += [cell.line + token.map[0] for src, alt, link in images_in(token) if is_badge(src, alt, link)]
-    return lines
 
 
 def _is_python(source: str) -> bool:

@@ -78,7 +78,7 @@ def _newer_input(built: Path, lesson: Path, options: BuildOptions) -> str:
     if options.pptx_template and built.suffix == ".pptx":
         inputs.append(("the template", options.pptx_template))
     when = built.stat().st_mtime
-    changed = [(path.stat().st_mtime, name) for name, path in inputs if path.is_file() and path.stat().st_mtime > when]
+    changed = [(edited, name) for name, path in inputs if path.is_file() and (edited := path.stat().st_mtime) > when]
     return max(changed)[1] if changed else ""
 
 
