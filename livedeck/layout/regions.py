@@ -11,6 +11,7 @@ import csv
 import io
 from dataclasses import dataclass, replace
 
+from livedeck.layout.prose import SENTENCE_END
 from livedeck.model import MAX_TABLE_ROWS, Block, ColumnBreak, Deck, Layout, Markdown, Slide, Stream, Table
 
 MAX_STREAM_LINES = 60  # printed lines shown (on "(cont.)" slides past the first); the rest is counted, and kept in a file
@@ -99,7 +100,8 @@ def cut_texts(outputs: Outputs) -> tuple[Outputs, tuple[CutText, ...]]:
         if not isinstance(block, Markdown) or len(block.text) <= MAX_TEXT_CHARS:
             return block
         start = block.text[:MAX_TEXT_CHARS]
-        end = max(start.rfind("\n\n"), max((start.rfind(mark) + 1 for mark in (". ", "? ", "! ")), default=0))
+        sentence = max((m.end() for m in SENTENCE_END.finditer(start)), default=0)  # prose's rule of a sentence
+        end = max(start.rfind("\n\n"), sentence)
         kept = start[:end if end > MAX_TEXT_CHARS // 2 else MAX_TEXT_CHARS].rstrip()
         cuts.append(CutText(block.line, len(block.text), len(kept)))
         note = f"*… {len(block.text) - len(kept):,} more characters of this text are not shown.*"
