@@ -45,7 +45,7 @@ from livedeck.layout.parts import Formulas
 from livedeck.layout.planner import Placed, Planner
 from livedeck.layout.regions import CutText, cut_for_slides
 from livedeck.layout.richtext import markdown_paragraphs, plain_text
-from livedeck.model import Block, Callout, Code, Deck, Error, Layout, Markdown, Math, Slide, Table
+from livedeck.model import Block, Callout, Code, Deck, Error, Figure, Layout, Markdown, Math, Slide, Stream, Table, Value
 from livedeck.style.theme import CodeStyle
 
 TITLE_INSET = 7.2  # left and right inside a title box
@@ -129,7 +129,7 @@ def _title_slide(deck: Deck, planner: Planner, code_style: CodeStyle) -> list[La
         y += height + 16
     slides = [LaidSlide(deck.title, title, size, tuple(items), deck.title_notes, kind=SlideKind.TITLE)]
     if own_slide and subtitle is not None:  # the long first paragraph: a slide of its own, laid out like any other
-        slides += _content(Slide(plain_text(deck.title), (subtitle,)), planner, code_style, earlier=1)
+        slides += _content(Slide(deck.title, (subtitle,)), planner, code_style, earlier=1)
     return slides
 
 
@@ -185,8 +185,11 @@ def _page_titles(title: str, pages: list[list[Placed]], earlier: int) -> list[st
         # else a page that starts with a cell whose leading comment says what it does (as notebooks without
         # subheadings write), for that page alone
         said = _leading_comment(top.text) if index and top is not None and isinstance(items[0].block, Code) else ""
+        if index and items and pages[index - 1] and isinstance(pages[index - 1][-1].block, Code) \
+                and isinstance(items[0].block, (Figure, Stream, Value, Table)):  # whose figure (or output) it is
+            said = _whose(items[0].block, pages[index - 1][-1])
         if index and (said or under):
-            words = said or under
+            words = under or said  # the subheading a reader is under, else what the cell says it does
             titles.append(numbered(f"{title} › {words}", told.get(words, 0)))
             told[words] = told.get(words, 0) + 1
         else:
@@ -195,6 +198,18 @@ def _page_titles(title: str, pages: list[list[Placed]], earlier: int) -> list[st
             if isinstance(item.block, Markdown):
                 under = next((_escaped(p.text) for p in reversed(item.paragraphs) if p.heading), under)
     return titles
+
+
+def _whose(shown: Block, code: Placed) -> str:
+    """A title's words for a figure (or output) whose code ends the slide before: "figure of `plot(x, y)`"."""
+    assert isinstance(code.block, Code)
+    lines = [line for line in code.block.source.split("\n") if line.strip()]  # all of it, not just its last part
+    comment = next((_leading_comment(line) for line in lines if _leading_comment(line)), "")
+    setup = ("#", "import ", "from ", "plt.figure(", "fig ", "fig,", "fig=")  # not what the figure shows
+    statement = next((line.strip() for line in lines if not line.lstrip().startswith(setup)), lines[0] if lines else "")
+    statement = statement if len(statement) <= 40 else statement[:39] + "…"
+    what = "figure" if isinstance(shown, Figure) else "table" if isinstance(shown, Table) else "output"
+    return f"{what} of {comment}" if comment else f"{what} of `{statement.replace('`', '')}`"
 
 
 def _leading_comment(line: str) -> str:
@@ -209,23 +224,32 @@ def _escaped(text: str) -> str:
 
 
 def lay_out(deck: Deck, formulas: Formulas, code_style: CodeStyle, figures: str = "") -> tuple[LaidSlide, ...]:
-    """Every slide of the deck as drawn, the title slide first. `formulas`: the deck's formulas, typeset
+    """Every slide of the deck as drawn, the title slide first (after what the lesson shows before its title,
+    if anything). `formulas`: the deck's formulas, typeset
     (formulas_of(deck) lists them); `figures`: where the lesson's side files are published, as the
     note under a cut-off output names it."""
     planner = Planner(formulas)
     band = bool(deck.footer or deck.logo)
-    slides = _title_slide(deck, planner, code_style)
+    slides: list[LaidSlide] = []
     title = deck.title
-    used = {plain_text(title): len(slides)}  # slides so far with each title
-    for slide in deck.slides:
+    used: dict[str, int] = {}  # slides so far with each title
+    for index, slide in enumerate(deck.slides):
+        if index == deck.before_title:  # the title slide, after what the lesson shows before its title
+            opening = _title_slide(deck, planner, code_style)
+            slides += opening
+            used[plain_text(deck.title)] = used.get(plain_text(deck.title), 0) + len(opening)
         title = slide.title if slide.title.strip() else title  # untitled: goes on under the title before it
-        earlier = used.get(plain_text(title), 0)
+        # what the lesson shows before its title (untitled), told apart from the title slide
+        shown = f"{deck.title} (preface)" if index < deck.before_title and not slide.title.strip() else title
+        earlier = used.get(plain_text(shown), 0)
         if slide.layout == Layout.SECTION:
             laid = [_section(slide, planner, earlier)]
         else:
-            laid = _content(replace(slide, title=title), planner, code_style, figures, band, earlier)
-        used[plain_text(title)] = earlier + len(laid)
+            laid = _content(replace(slide, title=shown), planner, code_style, figures, band, earlier)
+        used[plain_text(shown)] = earlier + len(laid)
         slides += laid
+    if deck.before_title >= len(deck.slides):
+        slides += _title_slide(deck, planner, code_style)
     if band:
         slides = [s if s.kind == SlideKind.TITLE else replace(s, footer=footer_of(deck, number, len(slides), planner))
                   for number, s in enumerate(slides, start=1)]

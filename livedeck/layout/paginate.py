@@ -16,71 +16,156 @@ from livedeck.layout.geometry import (
 from livedeck.layout.parts import Part, head, parts, to_parts
 from livedeck.layout.planner import SIDE_BY_SIDE_GAIN, Placed, Planner, best, figure_area, side_by_side
 from livedeck.layout.regions import columns
-from livedeck.model import Block, Code, ColumnBreak, Figure, Slide
+from livedeck.layout.statements import cut_depths, pause_before
+from livedeck.model import Block, Code, ColumnBreak, Error, Figure, Markdown, Slide, Stream, Table, Value
 from livedeck.style.theme import CodeStyle
 
 MIN_PART = 3  # lines, items or rows: a shorter start of a block waits for the next slide, a shorter end takes more
 
 
 def paginate(pieces: list[Part], planner: Planner, box: Box, level: int) -> list[list[Part]]:
-    """Fill slides in order at `level`. A block that does not fit where the slide has room is cut
-    (between lines, list items or table rows): its start fills the slide, the rest goes on. A
-    subheading never ends a slide: it goes on with what it heads."""
+    """Fill slides in order at `level`. A cell (its code and what it showed) goes whole where it fits, else
+    whole onto a new slide (its code beside its figure, if need be); only a cell that fits no slide, and text,
+    are cut (between statements, lines, list items or table rows): the start fills the slide, the rest goes
+    on. A subheading never ends a slide: it goes on with what it heads."""
     pages: list[list[Part]] = [[]]
     most = _most_characters(box)
 
     def fits(page: list[Part]) -> bool:  # a page of more text than any slide holds is refused before measuring
         return sum(_characters(p) for p in page) <= most and planner.stack(page, box, level) is not None
 
-    for piece in pieces:
-        rest: Optional[Part] = piece
-        while rest is not None:
-            if fits(pages[-1] + [rest]):
-                pages[-1].append(rest)
-                break
-            count = parts(rest)
-            fitting = 0  # the most units that fit beside what the slide holds (the fit only grows with fewer)
-            low, high = 1, count - 1
-            while low <= high:
-                middle = (low + high) // 2
-                if fits(pages[-1] + [head(rest, middle)[0]]):
-                    fitting, low = middle, middle + 1
-                else:
-                    high = middle - 1
-            while fitting > 1 and rest.paragraphs and rest.paragraphs[fitting - 1].heading:
-                fitting -= 1  # the cut falls after a subheading: it goes on with its text
-            left = count - fitting
-            if 0 < left < MIN_PART and fitting - (MIN_PART - left) >= MIN_PART:
-                fitting -= MIN_PART - left  # no widow: what goes on keeps MIN_PART lines too, as TeX keeps them
-            if (cut := _long_paragraph_cut(pages[-1], rest, fitting, fits, most)) is not None:
-                start, rest = head(cut, fitting + 1)  # a paragraph's first part ends this slide
-                pages[-1].append(start)
-                pages.append([])
+    for cell in _cells(pieces):
+        if len(cell) > 1 or isinstance(cell[0].block, Code):
+            if fits(pages[-1] + cell):
+                pages[-1] += cell
                 continue
-            if fitting >= MIN_PART or (fitting and not pages[-1]):
-                start, rest = head(rest, fitting)
-                pages[-1].append(start)
-                pages.append([])
-            elif pages[-1]:
-                pages.append(_with_its_code(pages, rest, fits) or _trailing_heading(pages[-1]))
-            else:  # not even one unit fits an empty slide: it goes alone, clipped
-                pages[-1].append(rest)
-                pages.append([])
-                rest = None
+            if fits(cell) or side_by_side(cell, box, planner) is not None:  # a slide of its own holds it whole
+                led = _lead_in(pages[-1], cell, lambda page: fits(page) or side_by_side(page, box, planner) is not None)
+                if pages[-1]:
+                    pages.append(led + cell)
+                else:
+                    pages[-1] += cell
+                continue
+            # too long for any slide: cut, its figures right after its code (a figure beside the code that drew it)
+            cell = sorted(cell, key=lambda p: 0 if isinstance(p.block, Code) else 1 if isinstance(p.block, Figure) else 2)
+        for piece in cell:
+            _place(piece, pages, fits, most)
     return [page for page in pages if page]
 
 
-def _with_its_code(pages: list[list[Part]], figure: Part, fits: Callable[[list[Part]], bool]) -> list[Part]:
-    """A new slide's start when a figure does not fit under its code: the code, taken off the last page, so
-    that a cell and the figure it drew share a slide (when they fit one together, the code is whole there,
-    and it was not all the page held); else nothing."""
-    page, code = pages[-1], pages[-1][-1]
-    split = any(part.block is code.block for earlier in pages[:-1] for part in earlier)
-    if not isinstance(figure.block, Figure) or not isinstance(code.block, Code) or len(page) < 2 or split \
-            or not fits([code, figure]):
+LEAD_IN = 2  # paragraphs: a text this short just before a cell introduces it ("Now the loss:"), and goes with it
+
+
+def _lead_in(page: list[Part], cell: list[Part], fits: Callable[[list[Part]], bool]) -> list[Part]:
+    """The short text that ends `page` and introduces `cell`, taken off it to go on with the cell to the next
+    slide (when they fit one together, and it was not all the page held); else nothing."""
+    last = page[-1] if len(page) > 1 else None
+    if last is None or not isinstance(last.block, Markdown) or last.block.bundle or len(last.paragraphs) > LEAD_IN \
+            or not fits([last] + cell):
         return []
-    page.pop()
-    return [code]
+    return [page.pop()]
+
+
+def _place(piece: Part, pages: list[list[Part]], fits: Callable[[list[Part]], bool], most: int) -> None:
+    """One piece after what the last page holds: whole where it fits, else cut over new pages."""
+    rest: Optional[Part] = piece
+    while rest is not None:
+        if fits(pages[-1] + [rest]):
+            pages[-1].append(rest)
+            return
+        if isinstance(rest.block, Code) and pages[-1] and fits([rest]):  # code that fits a slide is never cut
+            pages.append(_lead_in(pages[-1], [rest], fits) + [rest])
+            return
+        fitting = _fitting(pages[-1], rest, fits)
+        if (cut := _long_paragraph_cut(pages[-1], rest, fitting, fits, most)) is not None:
+            start, rest = head(cut, fitting + 1)  # a paragraph's first part ends this slide
+            pages[-1].append(start)
+            pages.append([])
+        elif fitting >= MIN_PART or (fitting and not pages[-1]):
+            start, rest = head(rest, fitting)
+            pages[-1].append(start)
+            pages.append([])
+        elif pages[-1]:
+            pages.append(_trailing_heading(pages[-1]))
+        else:  # not even one unit fits an empty slide: it goes alone, clipped
+            pages[-1].append(rest)
+            pages.append([])
+            rest = None
+
+
+def _fitting(page: list[Part], piece: Part, fits: Callable[[list[Part]], bool]) -> int:
+    """How many units (lines, items, rows) of `piece` end `page`: the most that fit (the fit only grows with
+    fewer), not ending on a subheading, leaving no widow, and, for code, only between statements."""
+    count = parts(piece)
+    fitting = 0
+    low, high = 1, count - 1
+    while low <= high:
+        middle = (low + high) // 2
+        if fits(page + [head(piece, middle)[0]]):
+            fitting, low = middle, middle + 1
+        else:
+            high = middle - 1
+    while fitting > 1 and piece.paragraphs and piece.paragraphs[fitting - 1].heading:
+        fitting -= 1  # the cut falls after a subheading: it goes on with its text
+    left = count - fitting
+    if 0 < left < MIN_PART:  # no widow: what goes on keeps MIN_PART lines too, as TeX keeps them
+        shorter = fitting - (MIN_PART - left)
+        fitting = shorter if shorter >= MIN_PART else fitting if not page else 0
+    return code_cut(piece, fitting, fresh=not page) if isinstance(piece.block, Code) else fitting
+
+
+def _cells(pieces: list[Part]) -> list[list[Part]]:
+    """The pieces in groups that go on together: a cell, its code and what it showed after it (printed output,
+    values, tables, figures, what display() showed; a hidden cell's outputs), and each other piece alone."""
+    groups: list[list[Part]] = []
+    for index, piece in enumerate(pieces):
+        joins = groups and (isinstance(groups[-1][0].block, Code) or _shown(groups[-1][0].block))
+        if joins and (_shown(piece.block) or (isinstance(piece.block, Code) and pieces[index - 1].block is piece.block)):
+            groups[-1].append(piece)
+        else:
+            groups.append([piece])
+    return groups
+
+
+def _shown(block: Block) -> bool:
+    """Whether a block is what a cell showed (a picture a markdown cell shows right after a cell counts too:
+    it stays by that cell)."""
+    return isinstance(block, (Stream, Value, Error, Figure)) or (isinstance(block, Table) and not block.markdown) \
+        or bool(getattr(block, "bundle", ()))
+
+
+PAUSE_WORTH = 3  # lines of a slide given up to cut where the author paused (a blank line, a comment)
+
+
+def code_cut(piece: Part, fitting: int, fresh: bool) -> int:
+    """How many lines of a code part end this slide, at most `fitting` (0: it moves on whole). Only between
+    statements: top-level ones, or, when the statement there is longer than a slide, those of its body (a
+    deeper level only on a `fresh` slide); where the author paused if that costs at most PAUSE_WORTH lines.
+    A statement that no such cut fits is cut at `fitting` on a fresh slide (the build names that split)."""
+    assert isinstance(piece.block, Code)
+    source = piece.block.source
+    depths, lines, count = cut_depths(source), source.split("\n"), parts(piece)
+
+    def allowed_at(k: int, level: int) -> bool:  # a cut before the k-th drawn line, at most `level` deep
+        paragraph = piece.paragraphs[k]
+        depth = None if paragraph.continued else depths.get(paragraph.line)
+        return depth is not None and depth <= level
+
+    def shown(k: int) -> int:  # lines of code (not blank) before the cut before the k-th drawn line
+        return sum(1 for p in piece.paragraphs[:k] if p.text.strip())
+
+    chosen = 0
+    least = 1 if fresh else MIN_PART  # on a slide already holding something, a start of MIN_PART lines at least
+    for level in range(max(depths.values(), default=0) + 1):
+        allowed = [k for k in range(1, min(fitting, count - 1) + 1)  # (a slide never starts with a blank line)
+                   if allowed_at(k, level) and shown(k) >= least and piece.paragraphs[k].text.strip()]
+        if allowed:
+            chosen = max(allowed, key=lambda k: k - PAUSE_WORTH * (not pause_before(lines, piece.paragraphs[k].line)))
+        # the statement that starts at the cut ends at the next cut this level allows after what fits
+        ends = next((k for k in range(fitting + 1, count) if allowed_at(k, level)), count)
+        if not fresh or ends - chosen <= fitting:
+            break  # it fits a slide of its own: it moves there whole
+    return chosen or (fitting if fresh else 0)
 
 
 def _most_characters(box: Box) -> int:
@@ -160,27 +245,34 @@ def fit_slide(slide: Slide, box: Box, planner: Planner, code_style: CodeStyle, f
     pieces = pieces_of(slide.blocks)
     if not pieces:
         return [[]]
-    stacked = best(lambda level: planner.stack(pieces, box, level))[1]
-    beside = side_by_side(pieces, box, planner)
-    if beside is not None and figure_area(beside) > SIDE_BY_SIDE_GAIN * figure_area(stacked):
-        return [beside]
-    if stacked is not None:
-        return [stacked]
+    whole = _placed(pieces, box, planner, None)
+    if whole is not None:
+        return [whole]
     # Too much for one slide even at the floor: as few slides as the floor needs, at the largest size that
-    # still needs no more and keeps every code cell on the slide of its figure that the floor keeps there,
-    # the same size on each.
+    # still needs no more and cuts no more blocks and cells than the floor does, the same size on each.
     floor = paginate(pieces, planner, box, len(LEVELS) - 1)
     for level in range(len(LEVELS)):
         pages = floor if level == len(LEVELS) - 1 else paginate(pieces, planner, box, level)
-        if len(pages) <= len(floor) and _figures_apart(pages) <= _figures_apart(floor):
+        if len(pages) <= len(floor) and _cuts(pages) <= _cuts(floor):
             break
-    return [planner.stack(page, box, level) or _forced(page, planner, box) for page in pages]
+    return [_placed(page, box, planner, level) or _forced(page, planner, box) for page in pages]
 
 
-def _figures_apart(pages: list[list[Part]]) -> int:
-    """How many figures start a slide while the code that drew them ends the one before."""
-    return sum(1 for before, page in itertools.pairwise(pages)
-               if isinstance(page[0].block, Figure) and isinstance(before[-1].block, Code))
+def _placed(pieces: list[Part], box: Box, planner: Planner, level: Optional[int]) -> Optional[list[Placed]]:
+    """One slide's pieces stacked (at `level`, or the largest that fits when None), or the code beside its
+    figure when that shows the figure larger enough or stacking does not fit; None when neither fits."""
+    stacked = best(lambda level: planner.stack(pieces, box, level))[1] if level is None else \
+        planner.stack(pieces, box, level)
+    beside = side_by_side(pieces, box, planner)
+    if beside is not None and figure_area(beside) > SIDE_BY_SIDE_GAIN * figure_area(stacked):
+        return beside
+    return stacked
+
+
+def _cuts(pages: list[list[Part]]) -> int:
+    """How many blocks and cells go on from one slide to the next (a cell's output or figure after its code)."""
+    return sum(1 for before, page in itertools.pairwise(pages) if page[0].block is before[-1].block
+               or (_shown(page[0].block) and (isinstance(before[-1].block, Code) or _shown(before[-1].block))))
 
 
 def _wraps(placed: list[Placed]) -> bool:
