@@ -18,7 +18,7 @@ from livedeck.build.plan import Plan, Rerender, make_plan, select_lessons, settl
 from livedeck.build.publish import FormatError, write_deck
 from livedeck.build.reports import LessonResult, State, failed
 from livedeck.build.workers import Job, default_workers, phase, run_all, start_server
-from livedeck.model import Block, Error
+from livedeck.model import Block, Deck, Error
 from livedeck.read.lesson import Lesson, LessonError
 from livedeck.settings.course import Settings, SettingsError, lesson_settings, read_course
 from livedeck.settings.options import BuildOptions, resolved, with_theme
@@ -66,10 +66,16 @@ def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[s
     # a course that says whose it is also dates its decks (a memory limit or picture folders say nothing of that)
     if replace(settings, memory=0.0, picture_folders=()) != Settings() or set(lesson.front_matter) - {"memory"}:
         settings = lesson_settings(settings, lesson.front_matter, lesson.path)
+    folders = tuple(Path(folder) for folder in settings.picture_folders)
+
+    def deeper() -> Deck:  # slides from the heading level below, asked for when the slides spread too far
+        return resolve_images(build_deck(lesson, outputs, options.shown(lesson.path.resolve()), settings, deeper=True),
+                              lesson, folders).deck
+
     try:
         deck = build_deck(lesson, outputs, source=options.shown(lesson.path.resolve()), settings=settings)
-        pictures = resolve_images(deck, lesson, tuple(Path(folder) for folder in settings.picture_folders))
-        published = write_deck(pictures.deck, lesson, outputs, files | pictures.files, options)
+        pictures = resolve_images(deck, lesson, folders)
+        published = write_deck(pictures.deck, lesson, outputs, files | pictures.files, options, deeper)
     except FormatError as exc:
         return failed(lesson.name, lesson.path, str(exc), seconds=time.perf_counter() - start)
     except OutputError as exc:
@@ -100,6 +106,8 @@ class _Progress:
     cards: dict[str, Card] = field(default_factory=dict)
 
     def done(self, result: LessonResult) -> None:
+        if result.card is not None:  # the course page counts what the build said of the lesson
+            result = replace(result, card=replace(result.card, findings=len(result.warnings)))
         self.results[result.name] = result
         if result.card is not None:
             self.cards[result.name] = result.card

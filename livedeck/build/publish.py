@@ -5,10 +5,10 @@ import contextlib
 import shutil
 import tempfile
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from livedeck.base.errors import Kind, LivedeckError, OutputError, cannot_write
 from livedeck.base.files import publish, remove_others, temporary
@@ -19,7 +19,7 @@ from livedeck.settings.options import BuildOptions
 from livedeck.writers import BY_NAME, Sources, WriteContext, side_folder
 
 if TYPE_CHECKING:  # the layout loads when a lesson is laid out, not with the command line
-    from livedeck.layout import LaidDeck
+    from livedeck.layout import LaidDeck, LaidSlide
 
 
 class FormatError(LivedeckError):
@@ -37,12 +37,16 @@ class Published:
 
 
 def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes],
-               options: BuildOptions) -> Published:
+               options: BuildOptions, deeper: Optional[Callable[[], Deck]] = None) -> Published:
     """Make every requested format of a lesson, then publish them with its figures, all or nothing:
-    if any format fails, or the disk refuses a file, every previous output stays as it was."""
+    if any format fails, or the disk refuses a file, every previous output stays as it was. `deeper`: the
+    deck with slides from the heading level below, taken when at least half the slides with subheadings spread over
+    more than SPREAD slides each (every format gets the same slides)."""
     figures = options.figures / deck.name
     made: dict[str, bytes] = {}  # file name in dist/ → bytes
     laid = _laid_out(deck, lesson, options) if any(BY_NAME[name].draws_slides for name in options.formats) else None
+    if laid is not None and deeper is not None and _spread(laid) and (deeper_deck := deeper()) != deck:
+        deck, laid = deeper_deck, _laid_out(deeper_deck, lesson, options)
     files = files | (laid.side_files if laid else {})  # what slides cut short, in full, beside the figures
     with _staging(options.figures, deck.name, options) as stage:
         try:
@@ -71,6 +75,13 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
         raise OutputError(cannot_write(options.shown(Path(exc.filename or options.dist)), exc)) from None
     if laid is None:
         return Published(tuple(everything), deck.slide_count)
+    return Published(tuple(everything), len(laid.slides), bool(laid.errors_shown), _warnings(deck, laid, lesson, options))
+
+
+def _warnings(deck: Deck, laid: LaidDeck, lesson: Lesson, options: BuildOptions) -> tuple[str, ...]:
+    """What the slides show in a lesser form than the lesson wrote it, each once, at the lesson's file:line."""
+    from livedeck.layout.findings import findings
+
     as_text = [BY_NAME[name].label for name in options.formats if BY_NAME[name].math_as_text]
     warnings = tuple(f"{lesson.path}:{formula_line(deck, latex)}: the {' and '.join(as_text)} shows the inline "
                      f"formula ${latex}$ as text, which cannot lay it out (it is written out in full); as display "
@@ -78,7 +89,24 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
     warnings += tuple(f"{lesson.path}:{cut.line}: a text of {cut.length:,} characters is more than slides show: "
                       f"its first {cut.shown:,} are shown, and a line says how much is left" for cut in laid.cut_texts)
     warnings += small_figures(laid, lesson)
-    return Published(tuple(everything), len(laid.slides), bool(laid.errors_shown), warnings)
+    return warnings + tuple(f"{lesson.path}:{finding.line}: {finding.message}"
+                            for finding in findings((item for slide in laid.slides for item in slide.items),
+                                                    options.shown(options.figures / deck.name)))
+
+
+SPREAD = 3  # slides: a lesson slide whose subheadings' content takes more reads better as a section
+
+
+def _spread(laid: LaidDeck) -> bool:
+    """Whether at least half of the lesson's slides that hold subheadings take more than SPREAD slides each."""
+    runs: list[list[LaidSlide]] = []  # each lesson slide as drawn: its first slide and its continuations
+    for slide in laid.slides:
+        if slide.continued and runs:
+            runs[-1].append(slide)
+        else:
+            runs.append([slide])
+    headed = [run for run in runs if any(p.heading for slide in run for item in slide.items for p in item.paragraphs)]
+    return sum(1 for run in headed if len(run) > SPREAD) * 2 >= len(headed) > 0
 
 
 def small_figures(laid: LaidDeck, lesson: Lesson) -> tuple[str, ...]:

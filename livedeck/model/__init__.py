@@ -13,7 +13,7 @@ from typing import Any, Union
 
 # Bump when a block gains, loses or renames a field: old JSON is then refused
 # (and a cache entry of the old shape simply re-executes).
-MODEL_VERSION = 9
+MODEL_VERSION = 10
 # What a displayed object offered (IPython's display protocol): (MIME type, text) pairs, a picture in base64
 Bundle = tuple[tuple[str, str], ...]
 
@@ -83,6 +83,7 @@ class Code:
     line_steps: tuple[tuple[int, ...], ...] = ()
     lines_from: int = 0
     step: int = 0
+    line: int = field(default=0, compare=False)  # where its source starts in the lesson file (0: not known)
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ class Deck:
     source: str = ""  # lesson file, relative to the project
     slides: tuple[Slide, ...] = ()
     title_notes: str = ""
+    before_title: int = 0  # how many of `slides` come before the title slide (a notebook's navigation cell)
     # Whose course it is (course.toml, the lesson's front matter): on the title slide and in footers
     course: str = ""
     author: tuple[str, ...] = ()

@@ -47,6 +47,7 @@ class _Draft:
     columns: bool = False
     section: bool = False  # a heading above the slide level: the slide shows it alone
     after_subheading: bool = False  # the last block is a subheading: the text after it joins it
+    before_title: bool = False  # begun before the lesson's title: shown before the title slide
 
     def next_step(self) -> int:
         self.last_step += 1
@@ -152,7 +153,8 @@ def _events(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...]) -> list[Even
         if cell.kind == "markdown":
             events += [replace(piece, line=cell.line + piece.line) for piece in split_markdown(cell.source, open_divs)]
         elif cell.options.echo or cell_outputs:
-            code = Code(cell.source.rstrip(), line_steps=cell.options.code_line_numbers) if cell.options.echo else None
+            code = Code(cell.source.rstrip(), line_steps=cell.options.code_line_numbers, line=cell.line) \
+                if cell.options.echo else None
             events.append(_CodeCell(code, cell_outputs, cell.options.fragment,
                                     not cell_outputs and _setup_only(cell.source)))
     return events
@@ -163,9 +165,16 @@ def _is_heading(event: Event) -> bool:
 
 
 def title_heading(events: list[Event]) -> Optional[int]:
-    """Where the lesson's title is: its first `#` heading, else its first heading."""
+    """Where the lesson's title is: its first heading of the top level (`#`, else the highest used), unless it
+    is one of several there with code before it: then it heads a section like the others (a notebook of
+    `# Creating a Tensor`, `# Tensor Shapes`, …), and the lesson has no title heading."""
     headings = [(i, event) for i, event in enumerate(events) if isinstance(event, Piece) and event.kind == Kind.HEADING]
-    return next((i for i, heading in headings if heading.level == 1), headings[0][0] if headings else None)
+    if not headings:
+        return None
+    top = min(heading.level for _, heading in headings)
+    first = next(i for i, heading in headings if heading.level == top)
+    several = sum(1 for _, heading in headings if heading.level == top) > 1
+    return None if several and any(isinstance(event, _CodeCell) for event in events[:first]) else first
 
 
 STRONG_LINE = re.compile(r"(\*\*|__)([^*_\n]+?)\1")
@@ -212,6 +221,8 @@ def _drafts(events: list[Event], consumed: Optional[int], level: int) -> tuple[l
     for index, event in enumerate(events):
         if index == consumed:
             under_title = True
+            for draft in slides:
+                draft.before_title = True
             continue
         count = len(slides)
         if isinstance(event, _CodeCell):
@@ -236,8 +247,11 @@ def _drafts(events: list[Event], consumed: Optional[int], level: int) -> tuple[l
 
 
 def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: str = "",
-               settings: Optional[Settings] = None) -> Deck:
-    """The lesson's cells and their captured outputs as a deck's slides; `settings`: whose course it is."""
+               settings: Optional[Settings] = None, deeper: bool = False) -> Deck:
+    """The lesson's cells and their captured outputs as a deck's slides; `settings`: whose course it is.
+    `deeper`: slides come from the heading level below the one pandoc's rule picks (when the lesson has
+    one), and that level's headings make section slides: the layout asks for it when the rule's slides
+    each spread over many (livedeck.build.publish)."""
     settings = settings or Settings()
     events = _events(lesson, outputs)
     strong = _strong_title(events)
@@ -254,7 +268,12 @@ def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: s
         consumed = title_at if title_at == first_heading else None
         heading = events[title_at] if title_at is not None else None
         title = heading.text if isinstance(heading, Piece) else lesson.name
+    if deeper and any(isinstance(event, Piece) and _is_heading(event) and event.level == level + 1 for event in events):
+        level += 1
     slides, subtitle, title_notes = _drafts(events, consumed, level)
+    kept = [draft for draft in slides if draft.title or draft.blocks or draft.notes]
+    # what the lesson shows before its title (a navigation cell) stays before the title slide
+    before = sum(1 for draft in kept if draft.before_title)
     source = source or str(lesson.path)
     notes = "\n\n".join(title_notes + [f"Source: `{source}`"])  # the file, for the lecturer, not the room
     return Deck(
@@ -263,8 +282,9 @@ def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: s
         subtitle=settings.subtitle or "\n\n".join(subtitle),
         source=source,
         # a `---` before a heading, or at the end, leaves an untitled slide with nothing on it: none is made
-        slides=tuple(draft.freeze() for draft in slides if draft.title or draft.blocks or draft.notes),
+        slides=tuple(draft.freeze() for draft in kept),
         title_notes=notes,
+        before_title=before,
         course=settings.course,
         author=settings.author,
         institute=settings.institute,

@@ -99,6 +99,7 @@ class Card:
     title: str
     subtitle: str = ""  # markdown
     slides: int = 0  # as presented, the title slide included
+    findings: int = 0  # the build's warnings for it: what its decks show in a lesser form than the lesson wrote
 
 
 @dataclass(frozen=True)
