@@ -154,28 +154,32 @@ def _section(slide: Slide, planner: Planner, earlier: int) -> LaidSlide:
 
 
 def _content(slide: Slide, planner: Planner, code_style: CodeStyle, figures: str = "",
-             footer: bool = False, earlier: int = 0) -> list[LaidSlide]:
+             footer: bool = False, earlier: int = 0, untitled: bool = False) -> list[LaidSlide]:
     """The slide laid out on as many slides as it needs; `earlier`: how many slides before it had its
     title (each title is numbered apart: listeners, and PowerPoint's accessibility checker, tell
     slides apart by their titles)."""
     width = SLIDE_WIDTH - 2 * MARGIN - 2 * TITLE_INSET
     size, lines = _title_fit(numbered(slide.title, earlier), TITLE_SIZES, width, planner)
     pages = fit_slide(slide, body_box(title_box(lines, size), footer), planner, code_style, figures)
-    titles = _page_titles(slide.title, pages, earlier)
+    titles = _page_titles(slide.title, pages, earlier, untitled=untitled)
+    if max(_title_lines(title, size, width, planner) for title in titles) > lines:
+        titles = _page_titles(slide.title, pages, earlier, short=True, untitled=untitled)  # the slide keeps its room
     longest = max(_title_lines(title, size, width, planner) for title in titles)
     if longest > lines:  # a continuation's title takes another line: refit below it
         lines = longest
         pages = fit_slide(slide, body_box(title_box(lines, size), footer), planner, code_style, figures)
-        titles = _page_titles(slide.title, pages, earlier)
+        titles = _page_titles(slide.title, pages, earlier, untitled=untitled)
     heading = title_box(lines, size)
     return [LaidSlide(title, heading, size, tuple(items), slide.notes if i == 0 else "",
                       continued=slide.continued or earlier + i > 0)
             for i, (title, items) in enumerate(zip(titles, pages))]
 
 
-def _page_titles(title: str, pages: list[list[Placed]], earlier: int) -> list[str]:
+def _page_titles(title: str, pages: list[list[Placed]], earlier: int, short: bool = False,
+                 untitled: bool = False) -> list[str]:
     """Each page's title: a continuation that starts at, or after, a subheading is titled by it ("Train ›
-    A loss function"), where a reader is; "(cont. N)" only when no subheading says more."""
+    A loss function"), where a reader is; "(cont. N)" only when no subheading says more. An `untitled`
+    slide's (no heading above it: a notebook without markdown) first page is titled so too."""
     titles: list[str] = []
     under, told = "", dict[str, int]()  # the subheading the content is under, and how many pages each titled
     for index, items in enumerate(pages):
@@ -184,12 +188,17 @@ def _page_titles(title: str, pages: list[list[Placed]], earlier: int) -> list[st
             under = _escaped(top.text)
         # else a page that starts with a cell whose leading comment says what it does (as notebooks without
         # subheadings write), for that page alone
-        said = _leading_comment(top.text) if index and top is not None and isinstance(items[0].block, Code) else ""
-        if index and items and pages[index - 1] and isinstance(pages[index - 1][-1].block, Code) \
-                and isinstance(items[0].block, (Figure, Stream, Value, Table)):  # whose figure (or output) it is
-            said = _whose(items[0].block, pages[index - 1][-1])
-        if index and (said or under):
-            words = under or said  # the subheading a reader is under, else what the cell says it does
+        said = _leading_comment(top.text) if (index or untitled) and top is not None \
+            and isinstance(items[0].block, Code) else ""
+        # (an output that began on the slide before goes on: that slide showed whose it is)
+        code = _cell_before(pages[index - 1]) if index and items and isinstance(items[0].block, OUTPUTS) \
+            and items[0].block is not pages[index - 1][-1].block else None
+        whose = code is not None
+        if code is not None:  # a figure (or output) whose code is on the slide before: whose it is, above all
+            said = _whose(items[0].block, code, short)
+        if (index or untitled) and (said or under):
+            # the subheading a reader is under, else what the cell says it does
+            words = said if whose else under or said
             titles.append(numbered(f"{title} › {words}", told.get(words, 0)))
             told[words] = told.get(words, 0) + 1
         else:
@@ -200,15 +209,31 @@ def _page_titles(title: str, pages: list[list[Placed]], earlier: int) -> list[st
     return titles
 
 
-def _whose(shown: Block, code: Placed) -> str:
-    """A title's words for a figure (or output) whose code ends the slide before: "figure of `plot(x, y)`"."""
+OUTPUTS = (Figure, Stream, Value, Table, Error)  # what a cell shows after its code
+
+
+def _cell_before(page: list[Placed]) -> Optional[Placed]:
+    """The code whose outputs end `page` (or that ends it itself), if a cell's code is there."""
+    for item in reversed(page):
+        if isinstance(item.block, Code):
+            return item
+        if not isinstance(item.block, OUTPUTS):
+            return None
+    return None
+
+
+def _whose(shown: Block, code: Placed, short: bool = False) -> str:
+    """A title's words for a figure (or output) whose code ends the slide before: "figure of `plot(x, y)`", or,
+    `short`, "its figure" (when the longer words would take the title another line, and the figure room)."""
+    what = "figure" if isinstance(shown, Figure) else "table" if isinstance(shown, Table) else "output"
+    if short:
+        return f"its {what}"
     assert isinstance(code.block, Code)
     lines = [line for line in code.block.source.split("\n") if line.strip()]  # all of it, not just its last part
     comment = next((_leading_comment(line) for line in lines if _leading_comment(line)), "")
     setup = ("#", "import ", "from ", "plt.figure(", "fig ", "fig,", "fig=")  # not what the figure shows
     statement = next((line.strip() for line in lines if not line.lstrip().startswith(setup)), lines[0] if lines else "")
     statement = statement if len(statement) <= 40 else statement[:39] + "…"
-    what = "figure" if isinstance(shown, Figure) else "table" if isinstance(shown, Table) else "output"
     return f"{what} of {comment}" if comment else f"{what} of `{statement.replace('`', '')}`"
 
 
@@ -245,7 +270,8 @@ def lay_out(deck: Deck, formulas: Formulas, code_style: CodeStyle, figures: str 
         if slide.layout == Layout.SECTION:
             laid = [_section(slide, planner, earlier)]
         else:
-            laid = _content(replace(slide, title=shown), planner, code_style, figures, band, earlier)
+            laid = _content(replace(slide, title=shown), planner, code_style, figures, band, earlier,
+                            untitled=not slide.title.strip())
         used[plain_text(shown)] = earlier + len(laid)
         slides += laid
     if deck.before_title >= len(deck.slides):

@@ -28,9 +28,9 @@ def findings(items: Iterable[Placed], figures: str) -> tuple[Finding, ...]:
         block = item.block
         if isinstance(block, Code):
             cell = block.line or 1
-            if id(block) in seen and item.paragraphs and _inside_statement(block, item):
+            if id(block) in seen and item.paragraphs and _inside_statement(block, item):  # said once per cell
                 line = cell + item.paragraphs[0].line - 1
-                found.setdefault(f"statement {line}", Finding(line, "a cell's code is cut between slides inside a "
+                found.setdefault(f"statement {id(block)}", Finding(line, "a cell's code is cut between slides inside a "
                                  "statement, which is longer than a slide: split the cell, or shorten the statement"))
             seen.add(id(block))
         if isinstance(block, (Code, Stream, Value, Error)):

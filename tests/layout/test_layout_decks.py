@@ -15,7 +15,7 @@ from pptx import Presentation
 
 from support.browser import MARKUP, axe
 from support.builds import LESSONS, MATERIAL
-from support.layout_checks import layout_problems
+from support.layout_checks import SLIDES_JS, layout_problems, structure_problems
 
 pytestmark = pytest.mark.browser
 DECKS = [("course", name) for name in LESSONS] + [("material", name) for name in MATERIAL]
@@ -171,3 +171,26 @@ def test_every_code_cell_of_the_bundled_lessons_shares_a_slide_with_its_figure(c
         apart = [i for i, (before, this) in enumerate(itertools.pairwise(kinds), start=1)
                  if this and this[0] == "ld-figure" and before and before[-1] == "ld-code"]
         assert apart == [], (name, apart)
+
+
+def test_slides_are_cut_by_the_lessons_structure(opened: Opened) -> None:
+    """The rules a lecturer reads a deck by, on every deck as Chromium draws it (PowerPoint has the same slides
+    and titles: test_html_and_powerpoint_have_the_same_slides): no title more than three times, no loop header
+    apart from its body, a figure apart from its code saying whose it is, no orphaned lines of output, no word
+    broken by a line break the build did not name."""
+    warnings = (opened.dist.parent / "build.log").read_text() if (opened.dist.parent / "build.log").exists() else ""
+    said = "\n".join(line for line in warnings.splitlines() if f"/{opened.name}." in line or f"_{opened.name}." in line)
+    assert structure_problems(opened.page.evaluate(SLIDES_JS), said) == []
+
+
+def test_the_course_page_counts_each_lessons_findings(built: dict[str, Path]) -> None:
+    """The course page says, per lesson, how many findings (the build's warnings) its decks have."""
+    page = (built["material"] / "index.html").read_text()
+    log = (built["material"].parent / "build.log").read_text()
+    cards = re.findall(r"<li>\s*<h2>.*?</ul>\s*</li>", page, re.S)
+    for name in MATERIAL:
+        warned = sum(1 for line in log.splitlines() if line.startswith("⚠") and f"_{name}." in line.split(":")[0])
+        card = next(card for card in cards if f'href="{name}.html"' in card)
+        found = re.search(r"(\d+) findings? to look at", card)
+        assert (int(found.group(1)) if found else 0) == warned, (name, warned)
+    assert any("finding" in card for card in cards)  # the material has findings: the count is shown

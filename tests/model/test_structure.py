@@ -147,3 +147,79 @@ def test_blocks_from_markdown_carry_the_line_they_are_written_on(tmp_path: Path)
     [slide] = build_deck(lesson, ((),)).slides
     assert [(type(b).__name__, b.line) for b in slide.blocks] == [
         ("Markdown", 4), ("Callout", 6), ("Image", 9), ("Math", 11), ("Table", 13)]
+
+
+def built(tmp_path: Path, source: str, deeper: bool = False) -> Deck:
+    lesson = read_lesson(write_lesson(tmp_path, "05_t.py", source))
+    return build_deck(lesson, tuple(() for _ in lesson.cells), deeper=deeper)
+
+
+SECTIONED = '''
+# %%
+import torch
+print(torch.__version__)
+
+# %% [markdown]
+# # Creating a Tensor
+
+# %%
+torch.zeros(2)
+
+# %% [markdown]
+# # Tensor Shapes
+
+# %%
+torch.ones(2).shape
+
+# %% [markdown]
+# # Operations
+# ## Scalar operations
+
+# %%
+torch.ones(2) + 1
+
+# %% [markdown]
+# ## Reductions
+
+# %%
+torch.ones(2).sum()
+'''
+
+
+def test_a_top_heading_among_several_with_code_before_it_heads_a_section_not_the_deck(tmp_path: Path) -> None:
+    """A notebook of `# Creating a Tensor`, `# Tensor Shapes`, … with a version check above them was titled
+    "Creating a Tensor", its first section, and that section's slide vanished into the title slide."""
+    deck = built(tmp_path, SECTIONED)
+    assert deck.title == "t" and [s.title for s in deck.slides][:3] == ["", "Creating a Tensor", "Tensor Shapes"]
+    assert deck.before_title == 0
+
+
+def test_deeper_slides_come_from_the_level_below_and_the_level_above_makes_sections(tmp_path: Path) -> None:
+    deck = built(tmp_path, SECTIONED, deeper=True)
+    titles = [(s.title, s.layout.value) for s in deck.slides if s.title]
+    assert titles == [("Creating a Tensor", "section"), ("Tensor Shapes", "section"), ("Operations", "section"),
+                      ("Scalar operations", "stack"), ("Reductions", "stack")]
+    assert built(tmp_path, LESSON.replace("03_s", "05_t"), deeper=True).slides == \
+        built(tmp_path, LESSON.replace("03_s", "05_t")).slides  # no level below: the same slides
+
+
+def test_what_a_notebook_shows_before_its_title_stays_before_the_title_slide(tmp_path: Path) -> None:
+    from livedeck.layout import SlideKind, lay_out
+
+    source = '''
+# %% [markdown]
+# [Open in a notebook](https://example.org/nb) · [Course home](https://example.org)
+
+# %% [markdown]
+# # Leaves of the Graph
+# Which tensors autograd fills in.
+
+# %% [markdown]
+# ## The rules
+# Leaves are the tensors a user made.
+'''
+    deck = built(tmp_path, source)
+    assert (deck.title, deck.before_title) == ("Leaves of the Graph", 1)
+    slides = lay_out(deck, {}, CodeStyle())
+    assert [s.kind for s in slides] == [SlideKind.CONTENT, SlideKind.TITLE, SlideKind.CONTENT]
+    assert slides[0].title == "Leaves of the Graph (preface)" and slides[2].title == "The rules"

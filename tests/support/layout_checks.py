@@ -5,6 +5,8 @@ output drawn on more than one line, no formula taller or wider than its box.
 """
 from __future__ import annotations
 
+import itertools
+
 LAYOUT_JS = """
 () => {
   const problems = [];
@@ -66,3 +68,48 @@ LAYOUT_JS = """
 
 def layout_problems(page) -> list[str]:
     return page.evaluate(LAYOUT_JS)
+
+
+SLIDES_JS = """
+() => [...document.querySelectorAll('.slides > section')].map(s => ({
+  title: (s.querySelector('.ld-heading') || {textContent: ''}).textContent.trim(),
+  boxes: [...s.querySelectorAll('.ld-box')].map(b => ({
+    kind: [...b.classList].find(c => c !== 'ld-box' && c.startsWith('ld-')),
+    lines: [...b.querySelectorAll('.ld-line')].map(l => l.textContent)})),
+}))
+"""
+
+CONTINUATION = "↪"
+
+
+def structure_problems(slides: list[dict], warnings: str) -> list[str]:
+    """How a deck's slides (SLIDES_JS: each slide's title and boxes, with their drawn lines) break the rules a
+    lecturer reads a deck by: no title more than 3 times; no compound statement's header ending a slide while
+    its body starts the next; a figure whose code ends the slide before says whose it is; a split output keeps
+    3 lines on either side; no line broken inside a word unless the build's `warnings` say so."""
+    problems = []
+    titles = [s["title"] for s in slides if s["title"]]
+    problems += [f"title used {titles.count(t)} times: {t!r}" for t in sorted(set(titles)) if titles.count(t) > 3]
+    for number, (before, slide) in enumerate(itertools.pairwise(slides), start=2):
+        if not (before["boxes"] and slide["boxes"]):
+            continue
+        last, first = before["boxes"][-1], slide["boxes"][0]
+        if last["kind"] == first["kind"] == "ld-code" and last["lines"] \
+                and last["lines"][-1].split("#")[0].rstrip().endswith(":"):
+            problems.append(f"slide {number}: starts the body of {last['lines'][-1].strip()!r} on the slide before")
+        if first["kind"] == "ld-figure" and last["kind"] == "ld-code" and "figure" not in slide["title"]:
+            problems.append(f"slide {number}: a figure apart from its code, titled {slide['title']!r}")
+        if last["kind"] == first["kind"] == "ld-output" and min(len(last["lines"]), len(first["lines"])) < 3:
+            problems.append(f"slide {number}: a split output leaves {len(last['lines'])} and {len(first['lines'])} lines")
+    for number, slide in enumerate(slides, start=1):
+        for box in slide["boxes"]:
+            for line, tail in itertools.pairwise(box["lines"]):
+                rest = tail.strip().removeprefix(CONTINUATION).lstrip()
+                if tail.lstrip().startswith(CONTINUATION) and line and rest \
+                        and _word(line[-1]) and _word(rest[0]) and "breaks inside a word" not in warnings:
+                    problems.append(f"slide {number}: {line.strip()[-20:]!r} ↪ {rest[:20]!r} breaks a word unsaid")
+    return problems
+
+
+def _word(character: str) -> bool:
+    return character.isalnum() or character == "_"
