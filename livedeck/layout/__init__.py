@@ -240,7 +240,7 @@ def _whose(shown: Block, code: Placed, short: bool = False) -> str:
 def _leading_comment(line: str) -> str:
     """A code line that is a short comment (`# show the blank index`), as a title's words; else ""."""
     words = line.strip().removeprefix("#").strip() if line.strip().startswith("#") else ""
-    return _escaped(words) if 3 <= len(words) <= 60 and not words.startswith(("%", "!", "|")) else ""
+    return _escaped(words) if 3 <= len(words) <= 72 and not words.startswith(("%", "!", "|")) else ""
 
 
 def _escaped(text: str) -> str:

@@ -1,10 +1,10 @@
 """Where a cell's code may be cut between slides: between statements, as a reader reads code.
 
 A cut before a line has a depth: 0 between top-level statements, k between the statements of a body k
-compound statements deep. A cut inside a statement, or between a compound statement's header and its
-first body statement, has none: the paginator makes it only when one statement is longer than a slide,
-and the build names it. Cuts at a blank line or before a comment (where the author paused) cost least,
-as TeX prefers some page breaks to others.
+compound statements deep. A cut inside a statement, between a compound statement's header and its
+first body statement, or between a comment line and the code it introduces, has none: the paginator
+makes it only when one statement is longer than a slide, and the build names it. Cuts at a blank line
+or before a comment (where the author paused) cost least, as TeX prefers some page breaks to others.
 """
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def cut_depths(source: str) -> dict[int, int]:
     depths = {}
     for number in range(2, len(lines) + 1):
         depth = _depth(body, number, 0)
-        if depth is not None:
+        # a comment goes with the code it introduces: no cut right after a comment line
+        if depth is not None and not lines[number - 2].lstrip().startswith("#"):
             depths[number] = depth
     return depths
 

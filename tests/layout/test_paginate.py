@@ -41,7 +41,7 @@ def test_cuts_fall_between_statements_never_between_a_header_and_its_body() -> N
         "%timeit f(1, 2)",              # 14: IPython's magic is a statement of its own
         "y = {1: 2,",                   # 15
         "     3: 4}"])                  # 16: inside a statement
-    assert cut_depths(source) == {2: 0, 4: 1, 5: 0, 6: 0, 7: 0, 14: 0, 15: 0}
+    assert cut_depths(source) == {2: 0, 4: 1, 5: 0, 6: 0, 14: 0, 15: 0}  # (7: right after the comment)
     assert cut_depths("x = (\n1 +") == {2: 0}  # code that does not parse: any line
 
 

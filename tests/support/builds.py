@@ -115,7 +115,8 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str
 
 # tests/fixtures/lessons: one written to strain the layout, and public tutorials as lecturers have them (its README)
 MATERIAL = ["stress", "gradient_tour", "graph_basics", "custom_cubic", "tensor_first_steps", "tensor_gallery",
-            "line_fit_no_markdown", "training_frames", "optimizer_race", "tensor_ops_tour"]
+            "line_fit_no_markdown", "training_frames", "optimizer_race", "tensor_ops_tour",
+            "slope_check_no_markdown"]
 
 
 # The bundled lessons, in slides/
