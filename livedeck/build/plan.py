@@ -46,7 +46,7 @@ def select_lessons(options: BuildOptions) -> tuple[list[tuple[str, Path]], list[
     from livedeck.read.lesson import find_lessons, lesson_name
 
     if not options.slides.is_dir():
-        raise UsageError(f"no lesson folder {options.slides}")
+        raise UsageError(f"no lesson folder {options.slides}/: {LESSON_FILES}")
     found: list[tuple[str, Path]] = []
     misnamed: list[LessonResult] = []
     for path in find_lessons(options.slides):
@@ -58,12 +58,23 @@ def select_lessons(options: BuildOptions) -> tuple[list[tuple[str, Path]], list[
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise UsageError(f"two lesson files share the name {duplicates[0]!r} in {options.slides}")
-    unknown = [n for n in options.lessons if n not in names]
+    if not found and not misnamed:
+        raise UsageError(f"no lessons in {options.slides}/: {LESSON_FILES}")
+    # a lesson asked for by its name, its file's name or its path: -l derivatives, 01_derivatives, slides/01_….py
+    by_file = {path.stem: name for name, path in found} | {path.name: name for name, path in found}
+    asked = [n if n in names else by_file.get(Path(n).name, by_file.get(Path(n).stem, n)) for n in options.lessons]
+    unknown = [n for n in asked if n not in names]
     if unknown:
         raise UsageError(f"unknown lesson {unknown[0]!r}; lessons are: {', '.join(names) or '(none)'}")
-    if options.lessons:
-        return [(n, p) for n, p in found if n in options.lessons], []
+    if asked:
+        return [(n, p) for n, p in found if n in asked], []
     return found, misnamed
+
+
+# What a course's lessons are, for a build that finds none
+LESSON_FILES = ("a course keeps one file per lesson there, named NN_name: slides/01_first_lesson.py (a Python "
+                "script whose `# %%` lines start code cells and `# %% [markdown]` lines prose, as jupytext writes "
+                "them) or slides/01_first_lesson.ipynb (a notebook); --slides names another folder")
 
 
 def settle_formats(options: BuildOptions, warn: Warn) -> BuildOptions:

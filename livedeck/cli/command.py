@@ -1,4 +1,4 @@
-"""The `build.py` command line (click): options in, BuildOptions out, reports printed."""
+"""The `livedeck` command line (also `python build.py`; click): options in, BuildOptions out, reports printed."""
 from __future__ import annotations
 
 import os
@@ -52,6 +52,25 @@ def _print_report(report: LessonResult, quiet: bool) -> None:
         click.echo(f"✓ {report.name}: {STATES[report.state].format(report.seconds)}")
 
 
+def _print_version(context: click.Context, _: click.Parameter, asked: bool) -> None:
+    """--version: livedeck's, and those of what makes its figures and decks (read from the installed packages'
+    metadata: nothing is imported, so it answers at once)."""
+    if not asked or context.resilient_parsing:
+        return
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    def of(package: str) -> str:
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return "not installed"
+
+    click.echo(f"livedeck {of('livedeck')} (torch {of('torch')}, matplotlib {of('matplotlib')}, "
+               f"python-pptx {of('python-pptx')}; Python {platform.python_version()})")
+    context.exit()
+
+
 def _warn(message: str) -> None:
     click.secho(f"⚠ {message}", fg="yellow", err=True)
 
@@ -69,8 +88,8 @@ def _warn(message: str) -> None:
               help="Student notebooks (--format ipynb) include what each cell printed and drew; "
                    "default: without outputs, for students to run.")
 @click.option("--lesson", "-l", "lessons", multiple=True, metavar="NAME",
-              help="Build only this lesson (the NAME of slides/NN_NAME.py or .ipynb); repeat for several. "
-                   "Default: all.")
+              help="Build only this lesson: the NAME of slides/NN_NAME.py or .ipynb, or its file's name or "
+                   "path (01_NAME, slides/01_NAME.py); repeat for several. Default: all.")
 @click.option("--slides", type=click.Path(path_type=Path), default=Path("slides"), show_default=True,
               help="Folder holding the lessons.")
 @click.option("--out", "dist", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
@@ -105,6 +124,8 @@ def _warn(message: str) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port for --watch (loopback only); 0 picks a free one.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Print livedeck's version and those of torch, matplotlib and python-pptx, and exit.")
 def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist: Path, figures: Path,
          jobs: int | None, timeout: float, templates: Path, template: Path | None, allow_errors: bool,
          force: bool, cache: Path, watch: bool, port: int, quiet: bool, handout: bool, with_outputs: bool) -> None:
@@ -144,18 +165,18 @@ def run() -> None:
     """The command (started by livedeck.cli.start, which turns SIGTERM and SIGHUP into Ctrl-C): click's own errors become
     one line and exit status 2; Ctrl-C, SIGTERM and SIGHUP stop cleanly."""
     try:
-        main(standalone_mode=False)
+        main(standalone_mode=False, prog_name="livedeck")
     except click.UsageError as exc:
-        click.secho(f"build.py: error: {exc.format_message()}", fg="red", err=True)
+        click.secho(f"livedeck: error: {exc.format_message()}", fg="red", err=True)
         sys.exit(2)
     except LivedeckError as exc:  # before any lesson ran: settings, templates, programs, output folders
-        click.secho(f"build.py: error: {exc}", fg="red", err=True)
+        click.secho(f"livedeck: error: {exc}", fg="red", err=True)
         sys.exit(exit_status([exc.kind]))
     except (KeyboardInterrupt, click.Abort):
         # The lessons' process groups were killed on the way here; every file was written whole or not
         # at all. Exit at once: an interpreter shutting down mid-build can abort in C code (SIGABRT),
         # and nothing is left to clean up.
-        click.echo("build.py: interrupted; outputs are as the last complete write left them", err=True)
+        click.echo("livedeck: interrupted; outputs are as the last complete write left them", err=True)
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(INTERRUPTED)

@@ -193,3 +193,24 @@ def test_the_theme_is_read_once_a_build(tmp_path: Path, monkeypatch) -> None:
     result = build_here("-f", "html", "-f", "pptx", cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.count("re-rendered from cached results") == 2, result.stdout
     assert len(reads) == 1
+
+
+def test_a_python_without_livedecks_dependencies_says_so_in_one_line(tmp_path: Path) -> None:
+    """The seed's `python build.py --format pptx`, run by a Python other than the one livedeck was installed into,
+    ended in a 30-line traceback (`No module named 'jupytext'`) after --help had worked: now one line, before
+    anything runs, naming that Python, what it lacks and the command to use; exit status 2."""
+    # -S: the same interpreter without its site-packages (a system Python without livedeck's dependencies)
+    result = subprocess.run([sys.executable, "-S", str(ROOT / "build.py"), "--format", "pptx"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"livedeck: error: {sys.executable} cannot build the course: it lacks click, ")
+    assert ".venv/bin/livedeck" in line and "make deck" in line and not (tmp_path / "dist").exists()
+
+
+def test_version_names_livedeck_and_what_draws_its_decks() -> None:
+    from importlib.metadata import version
+
+    said = run_build("--version").stdout.strip()
+    assert said.startswith(f"livedeck {version('livedeck')} (torch {version('torch')}, matplotlib "
+                           f"{version('matplotlib')}, python-pptx {version('python-pptx')}; Python ")

@@ -31,6 +31,16 @@ def test_lessons_are_selected_by_name_and_misnamed_files_fail_alone(tmp_path: Pa
     assert select_lessons(options_for(tmp_path, lessons=("first",))) == (found, [])  # asked for by name: just it
     with pytest.raises(UsageError, match="unknown lesson 'nope'; lessons are: first"):
         select_lessons(options_for(tmp_path, lessons=("nope",)))
+    for asked in ("01_first", "slides/01_first.py", "01_first.py", str(tmp_path / "slides" / "01_first.py")):
+        assert select_lessons(options_for(tmp_path, lessons=(asked,))) == (found, [])  # its file names it too
+
+
+def test_a_course_without_lessons_says_what_a_lesson_file_is(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"no lesson folder .*/slides/: a course keeps one file per lesson there"):
+        select_lessons(options_for(tmp_path))
+    (tmp_path / "slides").mkdir()
+    with pytest.raises(UsageError, match=r"no lessons in .*/slides/: .*slides/01_first_lesson\.py .*# %%"):
+        select_lessons(options_for(tmp_path))
 
 
 def test_formats_come_in_build_order_and_none_named_is_the_defaults(tmp_path: Path) -> None:
