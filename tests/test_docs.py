@@ -70,6 +70,12 @@ def test_the_cli_reference_lists_exactly_the_commands_options() -> None:
     assert documented == options
     shown = run_build("--help").stdout
     assert [option for option in options if option not in shown] == []
+    # `livedeck new PATH`: its own section lists its options
+    from livedeck.cli.new import new
+
+    section = table.split("## `livedeck new PATH`", 1)[1]
+    assert {name for param in new.params for name in param.opts if name.startswith("--")} - {"--help"} == \
+        set(re.findall(r"`(--[\w-]+)`", section))
 
 
 def test_the_model_reference_lists_every_type_and_field() -> None:

@@ -18,6 +18,11 @@ def main() -> None:
     if missing:
         sys.stderr.write(wrong_python(missing) + "\n")
         sys.exit(2)
+    if sys.argv[1:2] == ["new"]:  # `livedeck new PATH`: a course to start from (no build)
+        from livedeck.cli.new import run_new
+
+        run_new()
+        return
     try:
         from livedeck.cli.command import run
     except KeyboardInterrupt:  # nothing was built yet, so nothing is left to clean up

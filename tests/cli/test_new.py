@@ -1,0 +1,47 @@
+"""`livedeck new PATH`: a course folder to start from, which builds as it is (livedeck/cli/new.py)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from support.builds import ROOT, build_here
+
+
+def new(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), "new", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_a_new_course_has_its_files_and_builds_every_kind_of_content(tmp_path: Path) -> None:
+    made = new("course", "--title", 'Deep "Learning"', "--author", "A. Lecturer", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    course = tmp_path / "course"
+    toml = (course / "course.toml").read_text()
+    assert 'title = "Deep \\"Learning\\""' in toml and 'author = "A. Lecturer"' in toml
+    assert '# institute = "…"' in toml and '# date = "…"' in toml  # what was not given stays a comment
+    assert "dist/" in (course / ".gitignore").read_text() and "livedeck --watch" in (course / "README.md").read_text()
+    workflow = yaml.safe_load((course / ".github" / "workflows" / "decks.yml").read_text())
+    steps = [step.get("run", step.get("uses", "")) for step in workflow["jobs"]["build"]["steps"]]
+    assert any(step.startswith("livedeck") for step in steps) and "actions/upload-pages-artifact@v3" in steps
+    built = build_here("-f", "html", "-f", "pptx", "-f", "json", cwd=course)
+    assert built.returncode == 0 and "⚠" not in built.stderr, built.stderr
+    deck = json.loads((course / "dist" / "first_lesson.json").read_text())["deck"]
+    blocks = {block["type"] for slide in deck["slides"] for block in slide["blocks"]}
+    assert {"Math", "Figure", "Table", "Code", "Value"} <= blocks
+    assert deck["title_notes"] and any(slide["notes"] for slide in deck["slides"])
+    assert any(block.get("step") for slide in deck["slides"] for block in slide["blocks"])  # revealed step by step
+    assert (course / "dist" / "first_lesson.pptx").exists() and (course / "dist" / "index.html").exists()
+
+
+def test_a_folder_that_holds_something_is_refused_unless_forced(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    refused = new(".", cwd=tmp_path)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "is not empty" in refused.stderr
+    assert not (tmp_path / "course.toml").exists()
+    forced = new(".", "--force", cwd=tmp_path)
+    assert forced.returncode == 0 and (tmp_path / "slides" / "01_first_lesson.py").exists()
+    assert (tmp_path / "notes.txt").read_text() == "mine"
