@@ -7,9 +7,13 @@ cells (`echo: false`) stay, collapsed, so the notebook still runs top to bottom.
 """
 from __future__ import annotations
 
+import ast
 import base64
+import re
+import sys
 from typing import Optional
 
+from livedeck.base.package_data import TEMPLATES
 from livedeck.helpers.display import TableData, as_html, as_text
 from livedeck.markup.pieces import Kind, split_markdown
 from livedeck.model import Block, Error, Figure, Image, Markdown, Math, Stream, Table, Value
@@ -99,9 +103,49 @@ def _bundle(block: Image | Markdown | Math) -> dict[str, str]:
     return {"text/plain": block.alt or block.src}  # a picture an HTML output named by its address: its words
 
 
+LIVEDECK_IMPORT = re.compile(r"^from livedeck import [\w, ()]+$", re.M)  # a lesson's helpers (tensor_table, …)
+PIP_NAMES = {"PIL": "pillow", "sklearn": "scikit-learn", "cv2": "opencv-python", "yaml": "PyYAML",
+             "IPython": "ipython", "skimage": "scikit-image"}  # where a module's pip name is not its own
+
+
+def _needs(lesson: Lesson) -> list[str]:
+    """What `pip install` a student's Python needs for the lesson's code: the packages its cells import
+    (the standard library and livedeck aside; a cell Python cannot parse, such as one of magics, is skipped)."""
+    found: set[str] = set()
+    for cell in lesson.cells:
+        if cell.kind != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return sorted(PIP_NAMES.get(name, name) for name in found - set(sys.stdlib_module_names) - {"livedeck", "__future__"})
+
+
+def _opening(lesson: Lesson) -> list:
+    """What a student's notebook starts with: what to install, and (when the lesson uses livedeck's helpers)
+    the cell that imports them, or stands in for them where livedeck is not installed."""
+    from nbformat import v4
+
+    needs = _needs(lesson)
+    cells = [v4.new_markdown_cell(f"To run this notebook: Python 3 with `pip install {' '.join(needs)}`.")] if needs else []
+    if any(cell.kind == "code" and LIVEDECK_IMPORT.search(cell.source) for cell in lesson.cells):
+        standins = v4.new_code_cell((TEMPLATES / "student" / "standins.py").read_text(encoding="utf-8").rstrip())
+        standins.metadata["jupyter"] = {"source_hidden": True}
+        standins.metadata["tags"] = ["hide-input", "livedeck-standins"]
+        cells.append(standins)
+    return cells
+
+
 def write_notebook(lesson: Lesson, outputs: Optional[tuple[tuple[Block, ...], ...]] = None,
                    files: Optional[dict[str, bytes]] = None) -> bytes:
-    """The lesson as .ipynb bytes (nbformat 4, validated); outputs only when given."""
+    """The lesson as .ipynb bytes (nbformat 4, validated); outputs only when given. It starts with what to
+    install, and runs without livedeck: its helpers' import is one cell that stands in for them without it."""
     import nbformat
     from nbformat import v4
 
@@ -116,7 +160,10 @@ def write_notebook(lesson: Lesson, outputs: Optional[tuple[tuple[Block, ...], ..
             continue
         if not cell.options.student:
             continue
-        code = v4.new_code_cell(cell.source)
+        source = LIVEDECK_IMPORT.sub("", cell.source).strip("\n")  # livedeck's helpers: imported by the opening
+        if not source.strip() and cell.source.strip():
+            continue  # a cell that only imported them
+        code = v4.new_code_cell(source)
         if not cell.options.echo:  # hidden on the slides: collapsed here (JupyterLab, Notebook 7, Jupyter Book)
             code.metadata["jupyter"] = {"source_hidden": True}
             code.metadata["tags"] = ["hide-input"]
@@ -125,6 +172,9 @@ def write_notebook(lesson: Lesson, outputs: Optional[tuple[tuple[Block, ...], ..
             code.execution_count = count
             code.outputs = _outputs(outputs[index], files or {}, count)
         cells.append(code)
+    first_code = next((i for i, nb_cell in enumerate(cells) if nb_cell.cell_type == "code"), len(cells))
+    title = 1 if cells and cells[0].cell_type == "markdown" and first_code > 0 else 0  # after the title cell
+    cells[title:title] = _opening(lesson)
     for number, nb_cell in enumerate(cells, 1):
         nb_cell.id = f"cell-{number}"  # not nbformat's random ids: the same lesson gives the same file
     notebook = v4.new_notebook(cells=cells, metadata={

@@ -89,7 +89,10 @@ def plain(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_cells_for_students_without_outputs(plain: Path) -> None:
     notebook = nbformat.read(plain / "dist" / "tiny.ipynb", as_version=4)
     kinds = [cell.cell_type for cell in notebook.cells]
-    assert kinds == ["markdown", "code", "markdown", "code", "code", "markdown", "code"]
+    # the title, what to install, the stand-ins for livedeck's helpers, then the lesson's cells
+    assert kinds == ["markdown", "markdown", "code", "code", "markdown", "code", "code", "markdown", "code"]
+    assert notebook.cells[1].source == "To run this notebook: Python 3 with `pip install matplotlib torch`."
+    assert "livedeck-standins" in notebook.cells[2].metadata["tags"]
     text = "\n".join(cell.source for cell in notebook.cells)
     assert "# Tiny lesson" in text and "## Pauses and lists" in text and "- one\n- two" in text
     assert "$$\n\\frac{dy}{dx} = 2x\n$$" in text
@@ -97,8 +100,8 @@ def test_cells_for_students_without_outputs(plain: Path) -> None:
     for gone in ("Lecturer only", "Say why", ". . .", ":::", "#|", "lecturer's solution"):
         assert gone not in text, gone
     hidden = [cell for cell in notebook.cells if cell.metadata.get("jupyter", {}).get("source_hidden")]
-    assert [cell.source.splitlines()[0] for cell in hidden] == ["import matplotlib.pyplot as plt",
-                                                               "assert x.grad.item() == 6.0"]
+    assert [cell.source.splitlines()[0] for cell in hidden[1:]] == ["import matplotlib.pyplot as plt",
+                                                                   "assert x.grad.item() == 6.0"]
     assert all("hide-input" in cell.metadata["tags"] for cell in hidden)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert all(cell.outputs == [] and cell.execution_count is None for cell in code)
@@ -107,7 +110,7 @@ def test_cells_for_students_without_outputs(plain: Path) -> None:
 
 def test_with_outputs_has_what_each_cell_showed(tmp_path: Path) -> None:
     notebook = notebook_of(tmp_path, "--with-outputs")
-    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"][1:]  # after the helpers' stand-ins
     grad = code[1].outputs
     assert grad[0].output_type == "stream" and grad[0].text == "grad tensor(6.)\n"
     assert grad[1].output_type == "execute_result" and grad[1].data["text/plain"] == "tensor(6.)"
@@ -197,6 +200,47 @@ def test_a_displayed_object_is_one_output_with_every_representation(tmp_path: Pa
     done = execute(lesson)
     assert len(done.outputs[1]) == 2  # the slides show the HTML's text and its table
     notebook = nbformat.reads(write_notebook(lesson, done.outputs, done.files).decode(), as_version=4)
-    [picture], [html] = (cell.outputs for cell in notebook.cells)
+    [picture], [html] = (cell.outputs for cell in notebook.cells if cell.cell_type == "code")
+    assert notebook.cells[0].source == "To run this notebook: Python 3 with `pip install ipython pillow`."
     assert {"image/png", "image/jpeg", "text/plain"} <= set(picture.data)
     assert html.data["text/html"].startswith("<p>Two parts</p>") and "text/plain" in html.data
+
+
+STUDENT_LESSON = """# %% [markdown]
+# # Helpers on a student's machine
+
+# %%
+import torch
+from livedeck import grad_graph, table, tensor_table
+
+# %%
+x = torch.tensor(2.0, requires_grad=True)
+y = x * x + 1
+tensor_table(x=x, y=y)
+table([[1, 2], [3, 4]], header=["a", "b"], caption="numbers")
+grad_graph(y)
+"""
+
+
+def test_a_student_notebook_says_what_to_install_and_runs_without_livedeck(tmp_path: Path, nbclient,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """All five built notebooks failed in a stock Jupyter: they import livedeck (this whole pinned project) for
+    tensor_table. Now the notebook opens with what to install, and its helpers stand in as text without livedeck:
+    run here in a kernel whose `import livedeck` fails, as on a student's machine."""
+    from livedeck.read.lesson import read_lesson
+    from livedeck.writers.notebook import write_notebook
+
+    notebook = nbformat.reads(write_notebook(read_lesson(write_lesson(tmp_path, "01_helpers.py", STUDENT_LESSON)))
+                              .decode(), as_version=4)
+    assert notebook.cells[1].source == "To run this notebook: Python 3 with `pip install torch`."
+    assert not any("from livedeck" in cell.source for cell in notebook.cells[3:])
+    shadow = tmp_path / "shadow" / "livedeck"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'livedeck'\")\n")
+    monkeypatch.setenv("PYTHONPATH", str(shadow.parent))
+    monkeypatch.setenv("MPLBACKEND", "agg")
+    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    printed = "".join(o.get("text", "") for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs)
+    assert "requires_grad" in printed and "grad_fn" in printed and "numbers" in printed
+    assert "AddBackward0" in printed and "leaf of shape ()" in printed
