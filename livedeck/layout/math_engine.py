@@ -7,13 +7,13 @@ import base64
 import hashlib
 import json
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from livedeck.base.errors import EnvironmentProblem, Kind, LivedeckError
+from livedeck.base.node import MISSING, node_executable
 from livedeck.base.package_data import NODE_MODULES
 from livedeck.layout.geometry import LEVELS, MATH_FLOOR, TEXT_INSET, TITLE_SIZE, body_box, title_box
 from livedeck.markup.markdown import parser
@@ -88,9 +88,11 @@ def formula_of(key: Key, data: dict) -> Formula:
 
 
 def run_engine(keys: list[Key]) -> list[dict]:
-    node = shutil.which("node")
-    if node is None or not (NODE_MODULES / "@mathjax" / "src").is_dir():
-        raise MathEngineMissing("typesetting math needs node and MathJax: run `npm ci` (or `make deck`)")
+    node = node_executable()
+    if node is None:
+        raise MathEngineMissing(f"typesetting math {MISSING}")
+    if not (NODE_MODULES / "@mathjax" / "src").is_dir():
+        raise MathEngineMissing("typesetting math needs MathJax: run `npm ci` (or `make deck`)")
     request = json.dumps([{"latex": latex, "display": display, "png_scale": PNG_SCALE, "largest": LARGEST[display]}
                           for latex, display in keys])
     done = subprocess.run([node, str(ENGINE)], input=request, capture_output=True, text=True, timeout=TIMEOUT,

@@ -15,12 +15,12 @@ import hashlib
 import io
 import json
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from livedeck.base.node import MISSING, node_executable
 from livedeck.base.package_data import PACKAGE
 from livedeck.model import Block, Callout, CalloutKind, Deck, Figure, Image
 from livedeck.read.lesson import Lesson
@@ -88,9 +88,11 @@ def _vectors(svgs: list[bytes]) -> list[_Picture | str]:
     svgs = [LINKED_IMAGE.sub(b"", svg) for svg in svgs]
     from livedeck.base.package_data import NODE_MODULES
 
-    node = shutil.which("node")
-    if node is None or not (NODE_MODULES / "@resvg" / "resvg-js").is_dir():
-        return ["drawing an SVG picture needs node and resvg: run `npm ci` (or `make deck`)"] * len(svgs)
+    node = node_executable()
+    if node is None:
+        return [f"drawing an SVG picture {MISSING}"] * len(svgs)
+    if not (NODE_MODULES / "@resvg" / "resvg-js").is_dir():
+        return ["drawing an SVG picture needs resvg: run `npm ci` (or `make deck`)"] * len(svgs)
     request = json.dumps([{"svg": svg.decode("utf-8", "replace"), "longest": LONGEST_PNG} for svg in svgs])
     done = subprocess.run([node, str(RASTERIZE)], input=request, capture_output=True, text=True, timeout=120,
                           cwd=RASTERIZE.parent, check=False)

