@@ -74,7 +74,8 @@ def select_lessons(options: BuildOptions) -> tuple[list[tuple[str, Path]], list[
 # What a course's lessons are, for a build that finds none
 LESSON_FILES = ("a course keeps one file per lesson there, named NN_name: slides/01_first_lesson.py (a Python "
                 "script whose `# %%` lines start code cells and `# %% [markdown]` lines prose, as jupytext writes "
-                "them) or slides/01_first_lesson.ipynb (a notebook); --slides names another folder")
+                "them) or slides/01_first_lesson.ipynb (a notebook); `livedeck new PATH` makes a course to start "
+                "from, and --slides names another folder")
 
 
 def settle_formats(options: BuildOptions, warn: Warn) -> BuildOptions:

@@ -127,13 +127,25 @@ def _needs(lesson: Lesson) -> list[str]:
     return sorted(PIP_NAMES.get(name, name) for name in found - set(sys.stdlib_module_names) - {"livedeck", "__future__"})
 
 
+def _pinned(package: str) -> str:
+    """`package==version` as installed where the lesson ran (a local label such as torch's `+cpu` aside), or
+    the bare name when it is not installed here."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{package}=={version(package).split('+')[0]}"
+    except PackageNotFoundError:
+        return package
+
+
 def _opening(lesson: Lesson) -> list:
     """What a student's notebook starts with: what to install, and (when the lesson uses livedeck's helpers)
     the cell that imports them, or stands in for them where livedeck is not installed."""
     from nbformat import v4
 
     needs = _needs(lesson)
-    cells = [v4.new_markdown_cell(f"To run this notebook: Python 3 with `pip install {' '.join(needs)}`.")] if needs else []
+    cells = [v4.new_code_cell("# What this notebook needs, at the versions it was built with: to install them, remove the "
+                              f"# below and run this cell.\n# %pip install {' '.join(map(_pinned, needs))}")] if needs else []
     if any(cell.kind == "code" and LIVEDECK_IMPORT.search(cell.source) for cell in lesson.cells):
         standins = v4.new_code_cell((TEMPLATES / "student" / "standins.py").read_text(encoding="utf-8").rstrip())
         standins.metadata["jupyter"] = {"source_hidden": True}
@@ -145,7 +157,8 @@ def _opening(lesson: Lesson) -> list:
 def write_notebook(lesson: Lesson, outputs: Optional[tuple[tuple[Block, ...], ...]] = None,
                    files: Optional[dict[str, bytes]] = None) -> bytes:
     """The lesson as .ipynb bytes (nbformat 4, validated); outputs only when given. It starts with what to
-    install, and runs without livedeck: its helpers' import is one cell that stands in for them without it."""
+    install (a `%pip install` line of the versions it was built with), and runs without livedeck: its helpers'
+    import is one cell that stands in for them without it."""
     import nbformat
     from nbformat import v4
 

@@ -39,7 +39,7 @@ def test_a_course_without_lessons_says_what_a_lesson_file_is(tmp_path: Path) -> 
     with pytest.raises(UsageError, match=r"no lesson folder .*/slides/: a course keeps one file per lesson there"):
         select_lessons(options_for(tmp_path))
     (tmp_path / "slides").mkdir()
-    with pytest.raises(UsageError, match=r"no lessons in .*/slides/: .*slides/01_first_lesson\.py .*# %%"):
+    with pytest.raises(UsageError, match=r"no lessons in .*/slides/: .*slides/01_first_lesson\.py .*# %%.*livedeck new"):
         select_lessons(options_for(tmp_path))
 
 

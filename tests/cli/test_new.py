@@ -24,7 +24,11 @@ def test_a_new_course_has_its_files_and_builds_every_kind_of_content(tmp_path: P
     assert 'title = "Deep \\"Learning\\""' in toml and 'author = "A. Lecturer"' in toml
     assert '# institute = "…"' in toml and '# date = "…"' in toml  # what was not given stays a comment
     assert "dist/" in (course / ".gitignore").read_text() and "livedeck --watch" in (course / "README.md").read_text()
-    workflow = yaml.safe_load((course / ".github" / "workflows" / "decks.yml").read_text())
+    workflow_file = course / ".github" / "workflows" / "decks.yml"
+    checked = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+                              str(workflow_file)], capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, checked.stdout + checked.stderr  # GitHub's workflow schema (actionlint: offline none)
+    workflow = yaml.safe_load(workflow_file.read_text())
     steps = [step.get("run", step.get("uses", "")) for step in workflow["jobs"]["build"]["steps"]]
     assert any(step.startswith("livedeck") for step in steps) and "actions/upload-pages-artifact@v3" in steps
     built = build_here("-f", "html", "-f", "pptx", "-f", "json", cwd=course)
