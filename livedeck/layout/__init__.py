@@ -191,7 +191,7 @@ def _page_titles(title: str, pages: list[list[Placed]], earlier: int, short: boo
         said = _leading_comment(top.text) if (index or untitled) and top is not None \
             and isinstance(items[0].block, Code) else ""
         # (an output that began on the slide before goes on: that slide showed whose it is)
-        code = _cell_before(pages[index - 1]) if index and items and isinstance(items[0].block, OUTPUTS) \
+        code = _cell_before(pages[index - 1]) if index and items and _output(items[0].block) \
             and items[0].block is not pages[index - 1][-1].block else None
         whose = code is not None
         if code is not None:  # a figure (or output) whose code is on the slide before: whose it is, above all
@@ -212,12 +212,17 @@ def _page_titles(title: str, pages: list[list[Placed]], earlier: int, short: boo
 OUTPUTS = (Figure, Stream, Value, Table, Error)  # what a cell shows after its code
 
 
+def _output(block: Block) -> bool:
+    """Whether a block is what a cell showed (a GitHub table is the markdown's, not a cell's)."""
+    return isinstance(block, OUTPUTS) and not (isinstance(block, Table) and block.markdown)
+
+
 def _cell_before(page: list[Placed]) -> Optional[Placed]:
     """The code whose outputs end `page` (or that ends it itself), if a cell's code is there."""
     for item in reversed(page):
         if isinstance(item.block, Code):
             return item
-        if not isinstance(item.block, OUTPUTS):
+        if not _output(item.block):
             return None
     return None
 

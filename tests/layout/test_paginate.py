@@ -114,3 +114,22 @@ def test_a_loop_longer_than_a_slide_is_cut_between_its_body_statements() -> None
     assert len(slides) >= 2
     firsts = [slide.items[0].paragraphs[0] for slide in slides[1:]]
     assert all(p.line >= 3 and cut_depths(source)[p.line] == 1 for p in firsts)
+
+
+def test_a_figure_or_output_apart_from_its_code_says_whose_it_is_and_a_markdown_table_does_not() -> None:
+    from livedeck.layout import _page_titles
+    from livedeck.layout.geometry import Box
+    from livedeck.layout.planner import Placed
+    from livedeck.layout.richtext import Paragraph, Run
+    from livedeck.model import Table
+
+    def page(block, first_line: str = "") -> list[Placed]:
+        return [Placed(block, Box(0, 0, 10, 10), 14.0, paragraphs=(Paragraph((Run(first_line),)),) if first_line else ())]
+
+    code = Code("import torch\nplt.plot(losses)")
+    pages = [page(code, "import torch"), page(Figure("fig-01", 6.4, 4.8)), page(code, "import torch"),
+             page(Stream("epoch 1")), page(code, "x = 1"), page(Table("", ("a",), (("1",),), markdown=True))]
+    titles = _page_titles("Train", pages, 0)
+    assert titles[1] == "Train › figure of `plt.plot(losses)`" and titles[3] == "Train › output of `plt.plot(losses)`"
+    assert titles[5] == "Train (cont. 5)"  # a GitHub table is the markdown's, not the cell's
+    assert _page_titles("Train", pages, 0, short=True)[1] == "Train › its figure"
