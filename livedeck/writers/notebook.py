@@ -18,6 +18,7 @@ from livedeck.helpers.display import TableData, as_html, as_text
 from livedeck.markup.pieces import Kind, split_markdown
 from livedeck.model import Block, Error, Figure, Image, Markdown, Math, Stream, Table, Value
 from livedeck.read.lesson import Lesson
+from livedeck.read.magics import needs_ipython, to_python
 from livedeck.writers import Sources, Writer
 
 ALERTS = {"tip": "success", "warning": "warning", "caution": "danger", "important": "danger"}  # callout → alert
@@ -110,13 +111,13 @@ PIP_NAMES = {"PIL": "pillow", "sklearn": "scikit-learn", "cv2": "opencv-python",
 
 def _needs(lesson: Lesson) -> list[str]:
     """What `pip install` a student's Python needs for the lesson's code: the packages its cells import
-    (the standard library and livedeck aside; a cell Python cannot parse, such as one of magics, is skipped)."""
+    (the standard library and livedeck aside; a cell that neither Python nor IPython can parse is skipped)."""
     found: set[str] = set()
     for cell in lesson.cells:
         if cell.kind != "code":
             continue
-        try:
-            tree = ast.parse(cell.source)
+        try:  # magics and shell lines (`%matplotlib inline` among the imports) as IPython runs them
+            tree = ast.parse(to_python(cell.source) if needs_ipython(cell.source) else cell.source)
         except SyntaxError:
             continue
         for node in ast.walk(tree):

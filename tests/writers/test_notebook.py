@@ -246,5 +246,10 @@ def test_a_student_notebook_opens_with_what_to_install_and_the_helpers_stand_ins
     notebook = nbformat.reads(write_notebook(read_lesson(write_lesson(tmp_path, "01_helpers.py", STUDENT_LESSON)))
                               .decode(), as_version=4)
     assert notebook.cells[1].source.splitlines()[-1] == f"# %pip install torch=={version('torch').split('+')[0]}"
+    # an import cell with a magic in it (as notebooks write `%matplotlib inline` among their imports) counts too
+    magic = read_lesson(write_lesson(tmp_path, "02_magic.py", "# %%\nimport matplotlib.pyplot as plt\n"
+                                                              "%matplotlib inline\nimport torch\n"))
+    assert nbformat.reads(write_notebook(magic).decode(), as_version=4).cells[0].source.endswith(
+        f"# %pip install matplotlib=={version('matplotlib')} torch=={version('torch').split('+')[0]}")
     assert "from livedeck import grad_graph, table, tensor_table" in notebook.cells[2].source
     assert not any("from livedeck" in cell.source for cell in notebook.cells[3:])
