@@ -41,11 +41,11 @@ from livedeck.layout.geometry import (
 from livedeck.layout.math_engine import Formula, FormulaError, Key, formulas_in
 from livedeck.layout.mathtext import math_text
 from livedeck.layout.paginate import fit_slide
-from livedeck.layout.parts import Formulas
+from livedeck.layout.parts import Formulas, cell_output
 from livedeck.layout.planner import Placed, Planner
 from livedeck.layout.regions import CutText, cut_for_slides
 from livedeck.layout.richtext import markdown_paragraphs, plain_text
-from livedeck.model import Block, Callout, Code, Deck, Error, Figure, Layout, Markdown, Math, Slide, Stream, Table, Value
+from livedeck.model import Block, Callout, Code, Deck, Error, Figure, Layout, Markdown, Math, Slide, Table
 from livedeck.style.theme import CodeStyle
 
 TITLE_INSET = 7.2  # left and right inside a title box
@@ -162,9 +162,10 @@ def _content(slide: Slide, planner: Planner, code_style: CodeStyle, figures: str
     size, lines = _title_fit(numbered(slide.title, earlier), TITLE_SIZES, width, planner)
     pages = fit_slide(slide, body_box(title_box(lines, size), footer), planner, code_style, figures)
     titles = _page_titles(slide.title, pages, earlier, untitled=untitled)
-    if max(_title_lines(title, size, width, planner) for title in titles) > lines:
-        titles = _page_titles(slide.title, pages, earlier, short=True, untitled=untitled)  # the slide keeps its room
     longest = max(_title_lines(title, size, width, planner) for title in titles)
+    if longest > lines:  # "› its figure" for "› figure of …": the slide keeps its room
+        titles = _page_titles(slide.title, pages, earlier, short=True, untitled=untitled)
+        longest = max(_title_lines(title, size, width, planner) for title in titles)
     if longest > lines:  # a continuation's title takes another line: refit below it
         lines = longest
         pages = fit_slide(slide, body_box(title_box(lines, size), footer), planner, code_style, figures)
@@ -191,14 +192,13 @@ def _page_titles(title: str, pages: list[list[Placed]], earlier: int, short: boo
         said = _leading_comment(top.text) if (index or untitled) and top is not None \
             and isinstance(items[0].block, Code) else ""
         # (an output that began on the slide before goes on: that slide showed whose it is)
-        code = _cell_before(pages[index - 1]) if index and items and _output(items[0].block) \
+        code = _cell_before(pages[index - 1]) if index and items and cell_output(items[0].block) \
             and items[0].block is not pages[index - 1][-1].block else None
-        whose = code is not None
         if code is not None:  # a figure (or output) whose code is on the slide before: whose it is, above all
             said = _whose(items[0].block, code, short)
         if (index or untitled) and (said or under):
             # the subheading a reader is under, else what the cell says it does
-            words = said if whose else under or said
+            words = said if code is not None else under or said
             titles.append(numbered(f"{title} › {words}", told.get(words, 0)))
             told[words] = told.get(words, 0) + 1
         else:
@@ -209,20 +209,12 @@ def _page_titles(title: str, pages: list[list[Placed]], earlier: int, short: boo
     return titles
 
 
-OUTPUTS = (Figure, Stream, Value, Table, Error)  # what a cell shows after its code
-
-
-def _output(block: Block) -> bool:
-    """Whether a block is what a cell showed (a GitHub table is the markdown's, not a cell's)."""
-    return isinstance(block, OUTPUTS) and not (isinstance(block, Table) and block.markdown)
-
-
 def _cell_before(page: list[Placed]) -> Optional[Placed]:
     """The code whose outputs end `page` (or that ends it itself), if a cell's code is there."""
     for item in reversed(page):
         if isinstance(item.block, Code):
             return item
-        if not _output(item.block):
+        if not cell_output(item.block):
             return None
     return None
 
@@ -261,11 +253,11 @@ def lay_out(deck: Deck, formulas: Formulas, code_style: CodeStyle, figures: str 
     planner = Planner(formulas)
     band = bool(deck.footer or deck.logo)
     slides: list[LaidSlide] = []
+    opening = _title_slide(deck, planner, code_style)  # after what the lesson shows before its title, if anything
     title = deck.title
     used: dict[str, int] = {}  # slides so far with each title
     for index, slide in enumerate(deck.slides):
-        if index == deck.before_title:  # the title slide, after what the lesson shows before its title
-            opening = _title_slide(deck, planner, code_style)
+        if index == deck.before_title:
             slides += opening
             used[plain_text(deck.title)] = used.get(plain_text(deck.title), 0) + len(opening)
         title = slide.title if slide.title.strip() else title  # untitled: goes on under the title before it
@@ -280,7 +272,7 @@ def lay_out(deck: Deck, formulas: Formulas, code_style: CodeStyle, figures: str 
         used[plain_text(shown)] = earlier + len(laid)
         slides += laid
     if deck.before_title >= len(deck.slides):
-        slides += _title_slide(deck, planner, code_style)
+        slides += opening
     if band:
         slides = [s if s.kind == SlideKind.TITLE else replace(s, footer=footer_of(deck, number, len(slides), planner))
                   for number, s in enumerate(slides, start=1)]

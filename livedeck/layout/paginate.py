@@ -13,11 +13,11 @@ from livedeck.layout.geometry import (
     LEVELS,
     Box,
 )
-from livedeck.layout.parts import Part, head, parts, to_parts
+from livedeck.layout.parts import Part, cell_output, head, parts, to_parts
 from livedeck.layout.planner import SIDE_BY_SIDE_GAIN, Placed, Planner, best, figure_area, side_by_side
 from livedeck.layout.regions import columns
 from livedeck.layout.statements import cut_depths, pause_before
-from livedeck.model import Block, Code, ColumnBreak, Error, Figure, Markdown, Slide, Stream, Table, Value
+from livedeck.model import Block, Code, ColumnBreak, Figure, Markdown, Slide
 from livedeck.style.theme import CodeStyle
 
 MIN_PART = 3  # lines, items or rows: a shorter start of a block waits for the next slide, a shorter end takes more
@@ -34,13 +34,16 @@ def paginate(pieces: list[Part], planner: Planner, box: Box, level: int) -> list
     def fits(page: list[Part]) -> bool:  # a page of more text than any slide holds is refused before measuring
         return sum(_characters(p) for p in page) <= most and planner.stack(page, box, level) is not None
 
+    def holds(page: list[Part]) -> bool:  # a slide of its own holds it: stacked, or its code beside its figure
+        return fits(page) or side_by_side(page, box, planner) is not None
+
     for cell in _cells(pieces):
         if len(cell) > 1 or isinstance(cell[0].block, Code):
             if fits(pages[-1] + cell):
                 pages[-1] += cell
                 continue
-            if fits(cell) or side_by_side(cell, box, planner) is not None:  # a slide of its own holds it whole
-                led = _lead_in(pages[-1], cell, lambda page: fits(page) or side_by_side(page, box, planner) is not None)
+            if holds(cell):
+                led = _lead_in(pages[-1], cell, holds)
                 if pages[-1]:
                     pages.append(led + cell)
                 else:
@@ -119,19 +122,12 @@ def _cells(pieces: list[Part]) -> list[list[Part]]:
     values, tables, figures, what display() showed; a hidden cell's outputs), and each other piece alone."""
     groups: list[list[Part]] = []
     for index, piece in enumerate(pieces):
-        joins = groups and (isinstance(groups[-1][0].block, Code) or _shown(groups[-1][0].block))
-        if joins and (_shown(piece.block) or (isinstance(piece.block, Code) and pieces[index - 1].block is piece.block)):
+        joins = groups and (isinstance(groups[-1][0].block, Code) or cell_output(groups[-1][0].block))
+        if joins and (cell_output(piece.block) or (isinstance(piece.block, Code) and pieces[index - 1].block is piece.block)):
             groups[-1].append(piece)
         else:
             groups.append([piece])
     return groups
-
-
-def _shown(block: Block) -> bool:
-    """Whether a block is what a cell showed (a picture a markdown cell shows right after a cell counts too:
-    it stays by that cell)."""
-    return isinstance(block, (Stream, Value, Error, Figure)) or (isinstance(block, Table) and not block.markdown) \
-        or bool(getattr(block, "bundle", ()))
 
 
 PAUSE_WORTH = 3  # lines of a slide given up to cut where the author paused (a blank line, a comment)
@@ -151,14 +147,14 @@ def code_cut(piece: Part, fitting: int, fresh: bool) -> int:
         depth = None if paragraph.continued else depths.get(paragraph.line)
         return depth is not None and depth <= level
 
-    def shown(k: int) -> int:  # lines of code (not blank) before the cut before the k-th drawn line
+    def written(k: int) -> int:  # lines of code (not blank) before the cut before the k-th drawn line
         return sum(1 for p in piece.paragraphs[:k] if p.text.strip())
 
     chosen = 0
     least = 1 if fresh else MIN_PART  # on a slide already holding something, a start of MIN_PART lines at least
     for level in range(max(depths.values(), default=0) + 1):
         allowed = [k for k in range(1, min(fitting, count - 1) + 1)  # (a slide never starts with a blank line)
-                   if allowed_at(k, level) and shown(k) >= least and piece.paragraphs[k].text.strip()]
+                   if allowed_at(k, level) and written(k) >= least and piece.paragraphs[k].text.strip()]
         if allowed:
             chosen = max(allowed, key=lambda k: k - PAUSE_WORTH * (not pause_before(lines, piece.paragraphs[k].line)))
         # the statement that starts at the cut ends at the next cut this level allows after what fits
@@ -272,7 +268,7 @@ def _placed(pieces: list[Part], box: Box, planner: Planner, level: Optional[int]
 def _cuts(pages: list[list[Part]]) -> int:
     """How many blocks and cells go on from one slide to the next (a cell's output or figure after its code)."""
     return sum(1 for before, page in itertools.pairwise(pages) if page[0].block is before[-1].block
-               or (_shown(page[0].block) and (isinstance(before[-1].block, Code) or _shown(before[-1].block))))
+               or (cell_output(page[0].block) and (isinstance(before[-1].block, Code) or cell_output(before[-1].block))))
 
 
 def _wraps(placed: list[Placed]) -> bool:

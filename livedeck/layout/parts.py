@@ -65,6 +65,14 @@ class Part:
         return self.block
 
 
+def cell_output(block: Block) -> bool:
+    """Whether a block is what a cell showed after its code: printed output, a value, an error, a figure, a
+    printed table, what display() showed. (A picture a markdown cell shows counts too: layout cannot tell it
+    from a displayed one, and it stays by the cell before it. A GitHub table is the markdown's.)"""
+    return isinstance(block, (Stream, Value, Error, Figure)) or (isinstance(block, Table) and not block.markdown) \
+        or bool(getattr(block, "bundle", ()))
+
+
 def to_parts(block: Block, code_style: CodeStyle, figures: str, width: float) -> list[Part]:
     """A block as the pieces layout moves: a table too wide for the slide is cut into column groups."""
     return list(_parts(block, code_style, figures, width))
