@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import ast
 import base64
+import functools
 import re
 import sys
+from collections.abc import Mapping
 from typing import Optional
 
 from livedeck.base.package_data import TEMPLATES
@@ -105,8 +107,24 @@ def _bundle(block: Image | Markdown | Math) -> dict[str, str]:
 
 
 LIVEDECK_IMPORT = re.compile(r"^from livedeck import [\w, ()]+$", re.M)  # a lesson's helpers (tensor_table, …)
-PIP_NAMES = {"PIL": "pillow", "sklearn": "scikit-learn", "cv2": "opencv-python", "yaml": "PyYAML",
-             "IPython": "ipython", "skimage": "scikit-image"}  # where a module's pip name is not its own
+def _distribution(module: str) -> str:
+    """The name pip installs a module by: the module's own when a distribution has it (torch, IPython), else the
+    distribution that provides it here, where the lesson ran (PIL: pillow, yaml: PyYAML), else the module's."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        return str(distribution(module).metadata["Name"])  # as the distribution spells itself (IPython: ipython)
+    except PackageNotFoundError:
+        return (_providers().get(module) or [module])[0]
+
+
+@functools.cache
+def _providers() -> Mapping[str, list[str]]:
+    """importlib.metadata's module → distributions map, read once, and only when a module is not a distribution's
+    own name (it scans every installed package: a tenth of a second)."""
+    from importlib.metadata import packages_distributions
+
+    return packages_distributions()
 
 
 def _needs(lesson: Lesson) -> list[str]:
@@ -125,7 +143,7 @@ def _needs(lesson: Lesson) -> list[str]:
                 found |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 found.add(node.module.split(".")[0])
-    return sorted(PIP_NAMES.get(name, name) for name in found - set(sys.stdlib_module_names) - {"livedeck", "__future__"})
+    return sorted(_distribution(name) for name in found - set(sys.stdlib_module_names) - {"livedeck", "__future__"})
 
 
 def _pinned(package: str) -> str:
