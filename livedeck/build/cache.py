@@ -85,10 +85,14 @@ class KeyInputs:
                     *_files(p for stage in CAPTURE_STAGES for p in (PACKAGE / stage).rglob("*.py")))
 
 
-def execution_key(lesson: Lesson, inputs: KeyInputs) -> str:
-    """Hash of the code cells and their options only: prose edits keep the key."""
+def code_cells_digest(lesson: Lesson) -> str:
+    """Hash of the code cells and their options only: prose edits keep it."""
     cells = [[c.source, sorted(vars(c.options).items())] for c in lesson.cells if c.kind == "code"]
-    return _sha(json.dumps(cells).encode(), inputs.digest.encode(), b"code-cell outputs")
+    return _sha(json.dumps(cells).encode())
+
+
+def execution_key(lesson: Lesson, inputs: KeyInputs) -> str:
+    return _sha(code_cells_digest(lesson).encode(), inputs.digest.encode(), b"code-cell outputs")
 
 
 def code_outputs(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...]) -> tuple[tuple[Block, ...], ...]:
@@ -149,6 +153,7 @@ class CachedRun:
     outputs: tuple[tuple[Block, ...], ...]
     files: dict[str, bytes]
     inputs: dict[str, str]
+    seconds: float = 0.0  # how long the run took (a frozen record keeps it: shards are balanced by it)
 
 
 def load_executed(cache: Path, key: str) -> Optional[CachedRun]:
@@ -168,16 +173,17 @@ def load_executed(cache: Path, key: str) -> Optional[CachedRun]:
         outputs_text = (entry / "outputs.json").read_bytes()
         if hashlib.sha256(outputs_text).hexdigest() != manifest["outputs"]:
             raise ValueError("outputs.json does not match its checksum")
-        return CachedRun(outputs_from_json(outputs_text.decode("utf-8")), files, manifest["inputs"])
+        return CachedRun(outputs_from_json(outputs_text.decode("utf-8")), files, manifest["inputs"],
+                         float(manifest.get("seconds", 0.0)))
     except (OSError, ValueError, KeyError, TypeError):
         if entry.exists():
             shutil.rmtree(entry, ignore_errors=True)  # corrupt or stale: drop it, the lesson simply runs again
         return None
 
 
-def store_executed(cache: Path, key: str, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes],
-                   inputs: dict[str, str]) -> None:
-    """Store a run's results under its key, with the sha256 of each data file it read (`inputs`)."""
+def store_executed(cache: Path, key: str, run: CachedRun) -> None:
+    """Store a run's results under its key, with the sha256 of each data file it read (`run.inputs`)."""
+    outputs, files, inputs = run.outputs, run.files, run.inputs
     entry = _entry(cache, key)
     if entry.exists():
         return
@@ -189,7 +195,7 @@ def store_executed(cache: Path, key: str, outputs: tuple[tuple[Block, ...], ...]
             (temp / "files" / name).write_bytes(data)
         outputs_text = outputs_to_json(outputs).encode("utf-8")
         (temp / "outputs.json").write_bytes(outputs_text)
-        manifest = {"outputs": hashlib.sha256(outputs_text).hexdigest(), "inputs": inputs,
+        manifest = {"outputs": hashlib.sha256(outputs_text).hexdigest(), "inputs": inputs, "seconds": run.seconds,
                     "files": {n: hashlib.sha256(d).hexdigest() for n, d in files.items()}}
         # The manifest is written last: an entry without one is incomplete.
         (temp / "manifest.json").write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")

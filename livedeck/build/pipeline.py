@@ -6,93 +6,23 @@ executes lesson code nor knows any format's insides (those are in writers/, list
 from __future__ import annotations
 
 import tempfile
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from livedeck.base.errors import Kind, OutputError, UsageError, cannot_write, internal_error
+from livedeck.base.errors import OutputError, UsageError, cannot_write
 from livedeck.base.files import remove_stale_temporaries, undo_interrupted_publishes
-from livedeck.build import cache
-from livedeck.build.plan import Plan, Rerender, make_plan, select_lessons, settle_formats
-from livedeck.build.publish import FormatError, write_deck
-from livedeck.build.reports import LessonResult, State, failed
-from livedeck.build.workers import Job, default_workers, phase, run_all, start_server
-from livedeck.model import Block, Deck, Error
-from livedeck.read.lesson import Lesson, LessonError
-from livedeck.settings.course import Settings, SettingsError, lesson_settings, read_course
-from livedeck.settings.options import BuildOptions, resolved, with_theme
+from livedeck.build import cache, frozen
+from livedeck.build.lesson import cell_timeout, execute_job, finish, rerender
+from livedeck.build.plan import LessonJob, Plan, make_plan, select_lessons, settle_formats
+from livedeck.build.reports import LessonResult, State
+from livedeck.build.shards import share
+from livedeck.build.workers import Job, default_workers, run_all, start_server
+from livedeck.settings.course import SettingsError, read_course
+from livedeck.settings.options import BuildOptions, Executor, resolved, with_theme
 from livedeck.writers import BY_NAME, FORMATS, Card, CourseLesson, Warn
 
 __all__ = ["BuildOptions", "LessonResult", "State", "build"]
-
-
-def execute_job(job: Job) -> LessonResult:
-    """In a worker: run the lesson, cache what it showed, write its decks (workers write in parallel)."""
-    from livedeck.run.execute import execute
-    from livedeck.run.table_pictures import draw_tables
-
-    start = time.perf_counter()
-    lesson, options, key = job.payload.lesson, job.payload.options, job.payload.key
-    memory = lesson.front_matter.get("memory", options.course.memory)  # course.toml's, or the lesson's own
-    phase("running the lesson's code")
-    try:
-        executed = execute(lesson, options.style, options.timeout, options.allow_errors, options.project,
-                           ignore=(options.dist, options.figures, options.cache), memory=memory)
-    except LessonError as exc:
-        return failed(job.name, job.path, str(exc), seconds=time.perf_counter() - start)
-    if executed.failure is not None:
-        return failed(job.name, job.path, executed.failure.message(), seconds=time.perf_counter() - start)
-    phase("laying out and writing its decks (livedeck's part, after the lesson ran)")
-    errors_shown = any(isinstance(block, Error) for cell in executed.outputs for block in cell)
-    files = executed.files | draw_tables(executed.outputs, options.style)  # cached beside the figures
-    if not errors_shown:  # a run with errors shown (--allow-errors) is never cached
-        cache.store_executed(options.cache, key, cache.code_outputs(lesson, executed.outputs), files,
-                             executed.inputs)
-    result = render(lesson, executed.outputs, files, executed.inputs, options, errors_shown, start, State.RAN)
-    # what the run showed in a lesser form than Jupyter would (a widget's static fallback), said once, as it ran
-    return replace(result, warnings=tuple(f"{lesson.path}:{notice}" for notice in executed.notices) + result.warnings)
-
-
-def render(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], files: dict[str, bytes],
-           inputs: dict[str, str], options: BuildOptions, errors_shown: bool, start: float,
-           state: State) -> LessonResult:
-    """Lay the deck out and write every format: one error path for lessons that ran and lessons
-    re-rendered from the cache. A format that fails is this lesson's failure."""
-    from livedeck.model.images import resolve_images
-    from livedeck.model.structure import build_deck
-
-    settings = options.course
-    # a course that says whose it is also dates its decks (a memory limit or picture folders say nothing of that)
-    if replace(settings, memory=0.0, picture_folders=()) != Settings() or set(lesson.front_matter) - {"memory"}:
-        settings = lesson_settings(settings, lesson.front_matter, lesson.path)
-    folders = tuple(Path(folder) for folder in settings.picture_folders)
-
-    def deeper() -> Deck:  # slides from the heading level below, asked for when the slides spread too far
-        return resolve_images(build_deck(lesson, outputs, options.shown(lesson.path.resolve()), settings, deeper=True),
-                              lesson, folders).deck
-
-    try:
-        deck = build_deck(lesson, outputs, source=options.shown(lesson.path.resolve()), settings=settings)
-        pictures = resolve_images(deck, lesson, folders)
-        published = write_deck(pictures.deck, lesson, outputs, files | pictures.files, options, deeper)
-    except FormatError as exc:
-        return failed(lesson.name, lesson.path, str(exc), seconds=time.perf_counter() - start)
-    except OutputError as exc:
-        return failed(lesson.name, lesson.path, f"{lesson.path}: {exc}", Kind.OUTPUT, time.perf_counter() - start)
-    return LessonResult(lesson.name, lesson.path, state, time.perf_counter() - start,
-                        errors_shown=errors_shown or published.errors_shown,
-                        card=Card(deck.title, deck.subtitle, published.slides), written=published.files,
-                        inputs=inputs | pictures.inputs, warnings=lesson.notices + pictures.warnings + published.warnings)
-
-
-def _rerender(job: Rerender, options: BuildOptions) -> LessonResult:
-    """Re-render from cached results, in this process."""
-    start = time.perf_counter()
-    try:
-        return render(job.lesson, job.outputs, job.files, job.inputs, options, False, start, State.RENDERED)
-    except Exception:  # livedeck's own bug: that lesson fails with the traceback, the others go on
-        return failed(job.lesson.name, job.lesson.path, internal_error(job.lesson.path), Kind.INTERNAL)
 
 
 @dataclass
@@ -122,6 +52,9 @@ class _Progress:
 def _check_folders(options: BuildOptions) -> None:
     for folder in (options.dist, options.figures):  # before any temporary goes: a killed publish is undone
         undo_interrupted_publishes(folder)
+    if options.freeze:  # and a killed freeze
+        undo_interrupted_publishes(frozen.folder(options))
+        remove_stale_temporaries(frozen.folder(options))
     for folder in (options.dist, options.figures, options.cache):
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -150,7 +83,8 @@ def _run(plan: Plan, lessons: list[tuple[str, Path]], options: BuildOptions, pro
     """The plan's re-renders here, and its lessons in workers, each reported as it finishes; the layout's
     formulas typeset meanwhile (its head start), ended cleanly however the build is stopped."""
     typesetting = None
-    if plan.runs:
+    local = options.executor == Executor.LOCAL
+    if plan.runs and local:
         start_server(_names_torch(lessons, options))  # its torch import overlaps what this process does meanwhile
         for name in options.formats:
             BY_NAME[name].writer().head_start([job.lesson for job in plan.runs], options)
@@ -159,14 +93,11 @@ def _run(plan: Plan, lessons: list[tuple[str, Path]], options: BuildOptions, pro
 
             typesetting = warm([job.lesson for job in plan.runs], options.cache / "math")
     for job in plan.rerenders:
-        progress.done(_rerender(job, options))
+        progress.done(rerender(job, options))
     # the build's options as they now are (with the theme, read once the plan showed something to draw)
-    jobs = [Job(job.lesson.name, job.lesson.path, replace(job, options=options)) for job in plan.runs]
-    workers = min(options.jobs or default_workers(), max(1, len(jobs)))
-    # A cell stuck in C code ignores the per-cell alarm; the lesson still gets a hard stop.
-    hard_limit = options.timeout * 2 + 60 if options.timeout else 0
+    runs = [replace(job, options=options) for job in plan.runs]
     try:
-        for result in run_all(jobs, execute_job, workers, hard_limit):
+        for result in (_run_here(runs, options) if local else _run_on_ray(runs, options)):
             progress.done(result)
     except BaseException:  # stopped (Ctrl-C, SIGTERM): no worker left behind waits for the head start
         if typesetting is not None:
@@ -174,6 +105,26 @@ def _run(plan: Plan, lessons: list[tuple[str, Path]], options: BuildOptions, pro
         raise
     if typesetting is not None:
         typesetting.finish()
+
+
+def _run_here(runs: list[LessonJob], options: BuildOptions) -> Iterator[LessonResult]:
+    """The lessons in worker processes on this machine, each reported as it finishes."""
+    jobs = [Job(job.lesson.name, job.lesson.path, job, _hard_limit(cell_timeout(job.lesson, options)))
+            for job in runs]
+    yield from run_all(jobs, execute_job, min(options.jobs or default_workers(), max(1, len(jobs))))
+
+
+def _run_on_ray(runs: list[LessonJob], options: BuildOptions) -> Iterator[LessonResult]:
+    """The lessons as tasks on a Ray cluster; what they showed is kept and rendered here, as it comes back."""
+    from livedeck.build.ray_cluster import run_on_ray
+
+    for job, ran, start in run_on_ray(runs, options, _hard_limit):
+        yield finish(job, ran, start)
+
+
+def _hard_limit(cell_timeout: float) -> float:
+    """A cell stuck in C code ignores the per-cell alarm; the lesson still gets a hard stop (0: none)."""
+    return cell_timeout * 2 + 60 if cell_timeout else 0
 
 
 def build(options: BuildOptions, report: Callable[[LessonResult], None] = lambda r: None,
@@ -191,7 +142,10 @@ def build(options: BuildOptions, report: Callable[[LessonResult], None] = lambda
     _check_folders(options)
     options = settle_formats(options, warn)  # the last of what may be a usage error: before any process starts
     formats(options.formats)
-    if lessons and (options.force or not cache.has_executed(options.cache)):
+    if options.shard is not None:
+        lessons, misnamed = share(lessons, options, options.shard), misnamed * (options.shard.index == 1)
+    if (lessons and not options.frozen and options.executor == Executor.LOCAL
+            and (options.force or options.check or not cache.has_executed(options.cache))):
         # nothing cached: every lesson runs, so start the torch import before the plan reads every lesson
         start_server(_names_torch(lessons, options))
     plan = make_plan(lessons, options)

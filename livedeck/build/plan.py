@@ -6,11 +6,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from livedeck.base.errors import Kind, UsageError
-from livedeck.build import cache
+from livedeck.build import cache, frozen
+from livedeck.build.machine import this_machine, unmet
 from livedeck.build.reports import LessonResult, State, failed
 from livedeck.model import Block
 from livedeck.read.lesson import Lesson, LessonError
-from livedeck.settings.options import BuildOptions
+from livedeck.settings.options import BuildOptions, Executor
+from livedeck.settings.requirements import Requirements
 from livedeck.writers import BY_NAME, DEFAULT_FORMATS, FORMATS, Warn, in_build_order
 
 
@@ -24,11 +26,15 @@ class LessonJob:
 
 @dataclass(frozen=True)
 class Rerender:
-    """A lesson whose code ran before with these results (and read these data files, unchanged since)."""
+    """A lesson whose code ran before with these results (and read these data files, unchanged since):
+    in the cache (State.RENDERED) or in its frozen record (State.FROZEN)."""
     lesson: Lesson
     outputs: tuple[tuple[Block, ...], ...]
     files: dict[str, bytes]
     inputs: dict[str, str]
+    seconds: float = 0.0  # how long that run took
+    state: State = State.RENDERED
+    warnings: tuple[str, ...] = ()  # why it was not run (a GPU this machine lacks), said as it is built
 
 
 @dataclass
@@ -38,6 +44,13 @@ class Plan:
     unreadable: list[LessonResult] = field(default_factory=list)  # malformed lesson files
     rerenders: list[Rerender] = field(default_factory=list)
     runs: list[LessonJob] = field(default_factory=list)
+
+    def add(self, planned: Rerender | LessonResult) -> None:
+        """A lesson rendered without running it, or its failure."""
+        if isinstance(planned, Rerender):
+            self.rerenders.append(planned)
+        else:
+            self.unreadable.append(planned)
 
 
 def select_lessons(options: BuildOptions) -> tuple[list[tuple[str, Path]], list[LessonResult]]:
@@ -95,8 +108,6 @@ def settle_formats(options: BuildOptions, warn: Warn) -> BuildOptions:
 
 
 def make_plan(lessons: list[tuple[str, Path]], options: BuildOptions) -> Plan:
-    from livedeck.read.lesson import read_lesson
-
     inputs = cache.KeyInputs(options.style, tuple(sorted(options.slides.glob("_*.py"))), options.allow_errors)
     variants = ("handout",) * options.handout + ("with-outputs",) * options.with_outputs
     settings = [options.project / "course.toml"] + ([Path(options.course.logo)] if options.course.logo else [])
@@ -104,22 +115,59 @@ def make_plan(lessons: list[tuple[str, Path]], options: BuildOptions) -> Plan:
                                    [str(options.dist), str(options.figures)], [p for p in settings if p.is_file()])
     plan = Plan()
     for name, path in lessons:
+        key = cache.render_key(path, context)
+        if options.frozen:  # a new freeze of the lesson is new results, though its file is unchanged
+            key = cache.render_key(path, key + frozen.record_digest(options, name))
+        plan.render_keys[name] = key
         # Up to date (same render key, outputs and data files intact): nothing to do, nothing heavy imported.
-        plan.render_keys[name] = key = cache.render_key(path, context)
-        card = None if options.force else cache.up_to_date(options.cache, name, key)
+        rerun = options.force or options.freeze or options.check
+        card = None if rerun else cache.up_to_date(options.cache, name, key)
         if card is not None:
             plan.up_to_date.append(LessonResult(name, path, State.CACHED, card=card))
-            continue
-        try:
-            lesson = read_lesson(path)
-        except LessonError as exc:
-            plan.unreadable.append(failed(name, path, str(exc), Kind.USAGE))
-            continue
-        execution_key = cache.execution_key(lesson, inputs)
-        cached = None if options.force else cache.load_executed(options.cache, execution_key)
-        outputs = cache.cell_outputs(lesson, cached.outputs) if cached is not None else None
-        if outputs is None or cached is None:
-            plan.runs.append(LessonJob(lesson, options, execution_key))
         else:
-            plan.rerenders.append(Rerender(lesson, outputs, cached.files, cached.inputs))
+            _plan_lesson(plan, name, path, inputs, options)
     return plan
+
+
+def _plan_lesson(plan: Plan, name: str, path: Path, inputs: cache.KeyInputs, options: BuildOptions) -> None:
+    """Whether the lesson runs, or is rendered from its cached results or its frozen record."""
+    from livedeck.read.lesson import read_lesson
+
+    try:
+        lesson = read_lesson(path)
+    except LessonError as exc:
+        plan.unreadable.append(failed(name, path, str(exc), Kind.USAGE))
+        return
+    if options.frozen:
+        plan.add(_from_frozen(lesson, options))
+        return
+    needs = lesson.front_matter.get("requires", Requirements())
+    short = unmet(needs, this_machine()) if options.executor == Executor.LOCAL else []
+    if short:  # never run into an out-of-memory kill: its frozen record, or a one-line refusal
+        why = f"needs {', '.join(short)} (its `requires:`); this machine has {this_machine().describe()}"
+        plan.add(_from_frozen(lesson, options, f"{options.shown(path)}: {why}: built from its frozen record",
+                              f"{options.shown(path)}: {why}; run it with --executor ray on a cluster that has "
+                              "them, or freeze it where it can run"))
+        return
+    execution_key = cache.execution_key(lesson, inputs)
+    cached = None if options.force or options.check else cache.load_executed(options.cache, execution_key)
+    outputs = cache.cell_outputs(lesson, cached.outputs) if cached is not None else None
+    if outputs is None or cached is None:
+        plan.runs.append(LessonJob(lesson, options, execution_key))
+    else:
+        plan.rerenders.append(Rerender(lesson, outputs, cached.files, cached.inputs, cached.seconds))
+
+
+def _from_frozen(lesson: Lesson, options: BuildOptions, said: str = "",
+                 refused: str = "") -> Rerender | LessonResult:
+    """The lesson rendered from its frozen record, saying `said`; its failure when the record will not do
+    (`refused`: the message then, with why the record would not do)."""
+    try:
+        run = frozen.thaw(lesson, options)
+    except frozen.FrozenError as exc:
+        reason = str(exc).split(": ", 1)[-1]  # the record's trouble, without the lesson's path again
+        return failed(lesson.name, lesson.path, f"{refused}; and {reason}" if refused else str(exc))
+    outputs = cache.cell_outputs(lesson, run.outputs)
+    if outputs is None:  # cannot be: the record's code cells are the lesson's (thaw checked them)
+        return failed(lesson.name, lesson.path, f"{options.shown(lesson.path)}: its frozen record does not fit it")
+    return Rerender(lesson, outputs, run.files, run.inputs, run.seconds, State.FROZEN, (said,) if said else ())

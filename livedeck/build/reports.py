@@ -14,6 +14,7 @@ class State(StrEnum):
     RAN = "ran"
     RENDERED = "rendered"  # from cached results
     CACHED = "cached"  # up to date: nothing to do
+    FROZEN = "frozen"  # from its frozen record (--frozen, or a lesson this machine cannot run)
     FAILED = "failed"
 
 
@@ -33,6 +34,7 @@ class LessonResult:
     written: tuple[Path, ...] = ()
     inputs: dict[str, str] = field(default_factory=dict)  # the data files it read: path → sha256
     warnings: tuple[str, ...] = ()  # what built but deserves a look (the build prints them)
+    drift: tuple[str, ...] = ()  # --check: how its results differ from its frozen record, each at file:line
 
 
 def failed(name: str, path: Path, message: str, kind: Kind = Kind.LESSON, seconds: float = 0.0) -> LessonResult:

@@ -50,6 +50,7 @@ class Job:
     name: str
     path: Path
     payload: Any  # the job function's own record (plan.LessonJob), pickled to the worker
+    hard_limit: float = 0  # seconds after which the worker is stopped, however it is stuck (0: no limit)
 
 
 def _child(conn: multiprocessing.connection.Connection, function: Callable[[Job], LessonResult], job: Job) -> None:
@@ -122,8 +123,7 @@ def _end(process: multiprocessing.process.BaseProcess, grace: float = 0) -> None
     process.join()
 
 
-def run_all(jobs: list[Job], function: Callable[[Job], LessonResult], workers: int,
-            hard_limit: float = 0) -> Iterator[LessonResult]:
+def run_all(jobs: list[Job], function: Callable[[Job], LessonResult], workers: int) -> Iterator[LessonResult]:
     """Yield each job's result as it finishes, at most `workers` running at once.
 
     Workers are not daemons, so lessons may start processes of their own (a daemon may not);
@@ -161,6 +161,7 @@ def run_all(jobs: list[Job], function: Callable[[Job], LessonResult], workers: i
                 yield outcome
             now = time.perf_counter()
             for conn, (job, process, started) in list(running.items()):
+                hard_limit = job.hard_limit
                 if hard_limit and now - started > hard_limit:  # stuck in C code that the cell alarm cannot stop
                     _end(process)
                     conn.close()

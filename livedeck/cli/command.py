@@ -5,12 +5,14 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any, Optional
 
 import click
 
 from livedeck.base.errors import INTERRUPTED, Kind, LivedeckError, exit_status
 from livedeck.base.package_data import TEMPLATES
 from livedeck.build.pipeline import BuildOptions, LessonResult, State, build
+from livedeck.settings.options import Executor, Shard
 from livedeck.writers import DEFAULT_FORMATS, FORMATS
 
 HELP = """Build the course's slide decks from the runnable lessons in slides/.
@@ -34,11 +36,15 @@ Examples:
   python build.py -f pdf --handout         # PDFs of the slides, and handouts with notes
   python build.py -f ipynb --with-outputs  # student notebooks, with outputs
   python build.py --format json --lesson derivatives   # the deck model, for debugging
+  python build.py --freeze                 # run, and keep the results in frozen/ (commit it)
+  python build.py --frozen                 # decks from frozen/, running nothing
+  python build.py --check                  # run, and compare with frozen/ (CI after a torch upgrade)
+  python build.py --executor ray --ray-address head:6379   # lessons on a Ray cluster
 """
 
 
 STATES = {State.CACHED: "up to date", State.RENDERED: "re-rendered from cached results in {:.1f} s",
-          State.RAN: "ran in {:.1f} s"}
+          State.RAN: "ran in {:.1f} s", State.FROZEN: "built from its frozen record in {:.1f} s"}
 
 
 def _print_report(report: LessonResult, quiet: bool) -> None:
@@ -48,6 +54,9 @@ def _print_report(report: LessonResult, quiet: bool) -> None:
     elif report.errors_shown:  # built, but not good: the exit status is 1, and the line says why
         click.secho(f"✗ {report.name}: {STATES[report.state].format(report.seconds)}, showing errors (a cell's "
                     "or a formula's) on its slides (--allow-errors)", fg="red", err=True)
+    elif report.drift:  # --check: each difference from its frozen record, at its file:line
+        for difference in report.drift:
+            click.secho(f"✗ {difference}", fg="red", err=True)
     elif not quiet:
         click.echo(f"✓ {report.name}: {STATES[report.state].format(report.seconds)}")
 
@@ -69,6 +78,22 @@ def _print_version(context: click.Context, _: click.Parameter, asked: bool) -> N
     click.echo(f"livedeck {of('livedeck')} (torch {of('torch')}, matplotlib {of('matplotlib')}, "
                f"python-pptx {of('python-pptx')}; Python {platform.python_version()})")
     context.exit()
+
+
+class ShardType(click.ParamType):
+    """`K/N`, 1 ≤ K ≤ N."""
+    name = "K/N"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Shard:
+        if isinstance(value, Shard):
+            return value
+        index, _, count = str(value).partition("/")
+        if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+            self.fail(f"{value!r} is not K/N with 1 ≤ K ≤ N, such as 1/2", param, ctx)
+        return Shard(int(index), int(count))
+
+
+SHARD = ShardType()
 
 
 def _warn(message: str) -> None:
@@ -118,6 +143,26 @@ def _warn(message: str) -> None:
 @click.option("--cache", type=click.Path(path_type=Path), default=Path(".livedeck-cache"), show_default=True,
               help="Folder of cached results: a lesson runs again only when its code cells, livedeck, "
                    "torch or matplotlib change; prose and template edits only re-render.")
+@click.option("--freeze", is_flag=True,
+              help="Keep what each lesson's run showed in frozen/NAME/ beside slides/ (text, SVG and PNG files to "
+                   "commit), so that any machine can build the decks with --frozen and check them with --check.")
+@click.option("--frozen", "from_frozen", is_flag=True,
+              help="Build every format from frozen/ without running any lesson (no torch needed). A lesson "
+                   "whose record is missing, or whose code, helpers or data files changed since it was "
+                   "frozen, fails with what changed.")
+@click.option("--check", is_flag=True,
+              help="Run every lesson and compare what it shows with its frozen record: printed numbers within "
+                   "course.toml's [check] tolerance, tables cell by cell, figures by their data or pixels. "
+                   "Each difference is printed at its file:line; the build exits 1 on any.")
+@click.option("--shard", type=SHARD, default=None, metavar="K/N",
+              help="Build only the K-th of N shares of the lessons (CI jobs sharing a course), balanced by the "
+                   "durations in their frozen records; the N shares build every lesson once.")
+@click.option("--executor", type=click.Choice([e.value for e in Executor]), default=Executor.LOCAL.value,
+              show_default=True,
+              help="Where lessons run: worker processes here, or tasks on a Ray cluster, each with the GPUs, "
+                   "CPUs and memory its `requires:` asks for (pip install 'livedeck[ray]').")
+@click.option("--ray-address", envvar="RAY_ADDRESS", default="", metavar="HOST:PORT",
+              help="The Ray cluster for --executor ray (default: $RAY_ADDRESS; neither: a local Ray instance).")
 @click.option("--watch", is_flag=True,
               help="Build, then serve the output folder on http://127.0.0.1:PORT and rebuild whenever a lesson, "
                    "helper, template, theme, course.toml or logo is saved; open decks reload in place, on the slide they showed.")
@@ -128,11 +173,19 @@ def _warn(message: str) -> None:
               help="Print livedeck's version and those of torch, matplotlib and python-pptx, and exit.")
 def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist: Path, figures: Path,
          jobs: int | None, timeout: float, templates: Path, template: Path | None, allow_errors: bool,
-         force: bool, cache: Path, watch: bool, port: int, quiet: bool, handout: bool, with_outputs: bool) -> None:
+         force: bool, cache: Path, watch: bool, port: int, quiet: bool, handout: bool, with_outputs: bool,
+         freeze: bool, from_frozen: bool, check: bool, shard: Shard | None, executor: str, ray_address: str) -> None:
+    modes = [name for name, on in (("--freeze", freeze), ("--frozen", from_frozen), ("--check", check)) if on]
+    if len(modes) > 1:
+        raise click.UsageError(f"{' and '.join(modes)} cannot go together: each is a build of its own")
+    if from_frozen and executor != Executor.LOCAL:
+        raise click.UsageError("--frozen runs no lesson, so it takes no --executor")
     options = BuildOptions(
         slides=slides, dist=dist, figures=figures, formats=formats or DEFAULT_FORMATS,
         lessons=lessons, jobs=jobs or 0, timeout=timeout, templates=templates, pptx_template=template,
         force=force, cache=cache, allow_errors=allow_errors, handout=handout, with_outputs=with_outputs,
+        freeze=freeze, frozen=from_frozen, check=check, shard=shard, executor=Executor(executor),
+        ray_address=ray_address,
     )
     start = time.perf_counter()
     if watch:
@@ -151,14 +204,17 @@ def main(formats: tuple[str, ...], lessons: tuple[str, ...], slides: Path, dist:
     reports = build(options, lambda r: _print_report(r, quiet), _warn, written.extend)
     failed = [r for r in reports if r.state == State.FAILED]
     errors_shown = [r for r in reports if r.errors_shown]
+    drifted = [r for r in reports if r.drift]
     if not quiet:
         counts = {state: sum(r.state == state for r in reports) for state in State}
         shown = f", {len(errors_shown)} showing errors" if errors_shown else ""
+        shown += f", {len(drifted)} drifted from their frozen records" if check else ""
+        thawed = f"{counts[State.FROZEN]} from frozen records, " if counts[State.FROZEN] else ""
         click.echo(f"{len(reports)} lesson{'s' if len(reports) != 1 else ''}: {counts[State.RAN]} ran, "
-                   f"{counts[State.RENDERED]} re-rendered, {counts[State.CACHED]} up to date, "
+                   f"{counts[State.RENDERED]} re-rendered, {thawed}{counts[State.CACHED]} up to date, "
                    f"{len(failed)} failed{shown} "
                    f"→ {', '.join(written)} in {dist}/, {time.perf_counter() - start:.1f} s")
-    sys.exit(exit_status([r.kind or Kind.LESSON for r in failed] + [Kind.LESSON] * bool(errors_shown)))
+    sys.exit(exit_status([r.kind or Kind.LESSON for r in failed] + [Kind.LESSON] * bool(errors_shown or drifted)))
 
 
 def run() -> None:

@@ -11,11 +11,12 @@ import os
 import re
 import subprocess
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional
 
 from livedeck.base.errors import UsageError
+from livedeck.settings.requirements import Requirements, Tolerance, requirements, tolerance
 
 COURSE_FILE = "course.toml"
 
@@ -42,13 +43,17 @@ class Settings:
     footer: str = ""  # inline markdown
     memory: float = 0.0  # gigabytes a lesson may allocate while it runs (0: no limit)
     picture_folders: tuple[str, ...] = ()  # folders outside the course whose pictures lessons may show, absolute
+    requires: Requirements = field(default_factory=Requirements)  # a lesson's front matter: what the machine that runs it must have
+    check: Tolerance = field(default_factory=Tolerance)  # course.toml's [check]: how far `livedeck --check` lets results move
 
 
 # key → (types allowed, where it may be set)
 COURSE_KEYS = {"title": str, "author": (str, list), "institute": str, "date": (str, datetime.date), "lang": str,
-               "logo": str, "footer": str, "memory": (int, float, str), "picture_folders": list}
+               "logo": str, "footer": str, "memory": (int, float, str), "picture_folders": list, "check": dict}
 FRONT_MATTER_KEYS = {"title": str, "subtitle": str, "author": (str, list), "date": (str, datetime.date),
-                     "footer": str, "logo": str, "memory": (int, float, str)}
+                     "footer": str, "logo": str, "memory": (int, float, str), "requires": dict}
+# The settings that are tables of their own, each read by its function: (value, what is wrong with it)
+TABLES = {"requires": requirements, "check": tolerance}
 WANTED = {"author": "a name or a list of names", "date": "a date or a string", "picture_folders": "a list of folders",
           "memory": 'a size, such as 4 (gigabytes) or "512 MB"'}
 SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(GB|G|GiB|MB|M|MiB)?\s*", re.I)
@@ -61,7 +66,7 @@ IN_A_LESSON_LEAD = r"""[\s#"']*"""  # and in a whole file, where the YAML may si
 def _line_of(text: str, key: str, first: int, lead: str = TOML_OR_YAML_LEAD) -> int:
     """The line (counted from `first`) where `key` is set in a TOML or YAML text (`first`: not found)."""
     for number, line in enumerate(text.splitlines(), start=first):
-        if re.match(rf"""{lead}{re.escape(key)}['"]?\s*[:=]""", line):
+        if re.match(rf"""{lead}(?:{re.escape(key)}['"]?\s*[:=]|\[{re.escape(key)}\])""", line):  # or a [table]
             return number
     return first
 
@@ -73,11 +78,15 @@ def _checked(data: dict, keys: dict, text: str, path: Path, first: int, base: Pa
         line = _line_of(text, key, first)
         if key not in keys:
             raise SettingsError(path, line, f"unknown key {key!r} (known: {', '.join(sorted(keys))})")
-        if (not isinstance(value, keys[key]) or isinstance(value, bool)
+        if key in TABLES:
+            value, wrong = TABLES[key](value)
+            if value is None:
+                raise SettingsError(path, line, wrong)
+        elif (not isinstance(value, keys[key]) or isinstance(value, bool)
                 or (isinstance(value, list) and not all(isinstance(v, str) for v in value))
                 or (key == "memory" and _gigabytes(value) is None)):
             raise SettingsError(path, line, f"{key!r} must be {WANTED.get(key, 'a string')}, not {value!r}")
-        if key == "memory":
+        elif key == "memory":
             value = _gigabytes(value)
         elif key == "author":
             value = (value,) if isinstance(value, str) else tuple(value)

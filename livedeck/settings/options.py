@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Optional
 
@@ -10,6 +11,19 @@ from livedeck.base.errors import UsageError
 from livedeck.base.package_data import TEMPLATES
 from livedeck.settings.course import Settings
 from livedeck.style.theme import Theme, ThemeError, load_theme
+
+
+class Executor(StrEnum):
+    """Where lessons run: in worker processes on this machine, or as tasks on a Ray cluster."""
+    LOCAL = "local"
+    RAY = "ray"
+
+
+@dataclass(frozen=True)
+class Shard:
+    """`--shard K/N`: the K-th (from 1) of N shares of the lessons, balanced by their recorded durations."""
+    index: int
+    count: int
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,12 @@ class BuildOptions:
     root: Path = Path(".")  # the folder the build started in (paths in messages are shown relative to it)
     course: Settings = field(default_factory=Settings)  # course.toml, read once per build (settings.course)
     theme: Optional[Theme] = None  # templates/theme.toml, read once per build (with_theme), for every lesson and format
+    freeze: bool = False  # keep each lesson's results in frozen/NAME/ (build.frozen)
+    frozen: bool = False  # build from frozen/ alone, running nothing
+    check: bool = False  # run every lesson and compare what it shows with its frozen record (build.drift)
+    shard: Optional[Shard] = None  # build only this share of the lessons
+    executor: Executor = Executor.LOCAL
+    ray_address: str = ""  # the Ray cluster's (--ray-address or RAY_ADDRESS); empty: a local Ray instance
 
     @property
     def style(self) -> Optional[Path]:

@@ -29,7 +29,7 @@ def test_a_crash_or_a_hang_is_that_jobs_failure_and_the_others_finish() -> None:
                                            jobs.exits, workers=2)}
     assert outcomes["exits"].message == "exits.py: the lesson crashed its interpreter: it exited with status 3 before finishing"
     assert outcomes["exits"].state == State.FAILED and outcomes["fine"].state == State.RAN
-    hung = list(run_all([Job("hangs", Path("hangs.py"), None)], jobs.hangs, workers=1, hard_limit=1))
+    hung = list(run_all([Job("hangs", Path("hangs.py"), None, hard_limit=1)], jobs.hangs, workers=1))
     assert hung[0].message == "hangs.py: stopped after 1 s without finishing" and time.monotonic() - started < 20
 
 
@@ -37,7 +37,7 @@ def test_a_job_stopped_at_the_hard_limit_is_named_with_what_it_was_doing() -> No
     """A build stopped after its time names what was running: the lesson's code, or livedeck's layout after it
     (a layout that never ended blamed the lesson)."""
     start_server(torch=False)
-    [hung] = run_all([Job("lays", Path("lays.py"), None)], jobs.hangs_in_layout, workers=1, hard_limit=1)
+    [hung] = run_all([Job("lays", Path("lays.py"), None, hard_limit=1)], jobs.hangs_in_layout, workers=1)
     assert hung.message == "lays.py: stopped after 1 s without finishing while laying out its decks"
 
 

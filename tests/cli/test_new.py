@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -30,7 +31,12 @@ def test_a_new_course_has_its_files_and_builds_every_kind_of_content(tmp_path: P
     assert checked.returncode == 0, checked.stdout + checked.stderr  # GitHub's workflow schema (actionlint: offline none)
     workflow = yaml.safe_load(workflow_file.read_text())
     steps = [step.get("run", step.get("uses", "")) for step in workflow["jobs"]["build"]["steps"]]
-    assert any(step.startswith("livedeck") for step in steps) and "actions/upload-pages-artifact@v3" in steps
+    assert "actions/upload-pages-artifact@v3" in steps
+    [script] = [step for step in steps if "livedeck --" in step]
+    assert _workflow_runs(script, course) == "--format html --format pptx"  # no frozen results: every lesson runs
+    (course / "frozen").mkdir()
+    assert _workflow_runs(script, course) == "--frozen --format html --format pptx"  # frozen ones: nothing runs
+    (course / "frozen").rmdir()
     built = build_here("-f", "html", "-f", "pptx", "-f", "json", cwd=course)
     assert built.returncode == 0 and "⚠" not in built.stderr, built.stderr
     deck = json.loads((course / "dist" / "first_lesson.json").read_text())["deck"]
@@ -39,6 +45,19 @@ def test_a_new_course_has_its_files_and_builds_every_kind_of_content(tmp_path: P
     assert deck["title_notes"] and any(slide["notes"] for slide in deck["slides"])
     assert any(block.get("step") for slide in deck["slides"] for block in slide["blocks"])  # revealed step by step
     assert (course / "dist" / "first_lesson.pptx").exists() and (course / "dist" / "index.html").exists()
+
+
+def _workflow_runs(script: str, course: Path) -> str:
+    """The livedeck command line the workflow's build step runs, in bash, with a `livedeck` that only says
+    how it was called."""
+    fake = course.parent / "fake-bin"
+    fake.mkdir(exist_ok=True)
+    (fake / "livedeck").write_text('#!/bin/sh\necho "$@"\n')
+    (fake / "livedeck").chmod(0o755)
+    ran = subprocess.run(["bash", "-e", "-c", script], cwd=course, capture_output=True, text=True, timeout=30,
+                         env={**os.environ, "PATH": f"{fake}:{os.environ['PATH']}"})
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout.strip()
 
 
 def test_a_folder_that_holds_something_is_refused_unless_forced(tmp_path: Path) -> None:

@@ -1,0 +1,98 @@
+"""Lessons on a Ray cluster (build/ray_cluster.py): a real local Ray cluster, started by these tests and stopped
+after them, with the course shipped to it; the decks that come back are the local build's, byte for byte."""
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import ray
+
+from livedeck.build.machine import Capacity
+from livedeck.build.plan import LessonJob
+from livedeck.build.ray_cluster import submit_lesson
+from livedeck.read.lesson import Lesson
+from livedeck.settings.options import BuildOptions
+from livedeck.settings.requirements import Requirements
+from support.builds import LESSONS, ROOT, run_build, write_lesson
+
+PLAIN = """\
+    # %% [markdown]
+    # # Plain
+    # %%
+    print("six times seven:", 6 * 7)
+"""
+GPU = """\
+    # %% [markdown]
+    # ---
+    # requires: {gpu: 1}
+    # ---
+    # # Trained on a GPU
+    # %%
+    import os
+    print("GPUs Ray gave this lesson:", os.environ.get("CUDA_VISIBLE_DEVICES"))
+"""
+KILLED = """\
+    # %% [markdown]
+    # # Killed mid-lesson
+    # %%
+    print("started")
+    # %%
+    import os, signal
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _course(folder: Path) -> Path:
+    for name, body in (("01_plain.py", PLAIN), ("02_gpu.py", GPU), ("03_killed.py", KILLED),
+                       ("04_two_gpus.py", GPU.replace("gpu: 1", "gpu: 2"))):
+        write_lesson(folder / "slides", name, body)
+    return folder
+
+
+def test_a_lesson_no_node_can_hold_is_refused_before_it_is_sent() -> None:
+    """Ray would leave it pending for ever: a cluster without a GPU refuses a GPU lesson, by name, listing
+    what its nodes have (its real counterpart, on the cluster below: a lesson asking for two GPUs)."""
+    lesson = Lesson("trained", Path("slides/02_trained.py"), (), {"requires": Requirements(gpu=1)})
+    job = LessonJob(lesson, BuildOptions(), "key")
+    refused = submit_lesson(None, job, BuildOptions(), [Capacity(gpus=0, cpus=8, memory_gb=30)])
+    assert refused == ("slides/02_trained.py: needs 1 GPU (its `requires:`), and no node of the Ray cluster "
+                       "has that (no GPUs, 8 CPU cores, 30.0 GB of memory)")
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    """A local Ray cluster that declares a GPU (Ray schedules by what nodes declare), stopped after the tests."""
+    ray.init(num_cpus=2, num_gpus=1, include_dashboard=False, log_to_driver=False)
+    try:
+        yield ray.get_runtime_context().gcs_address
+    finally:
+        ray.shutdown()
+
+
+def test_the_course_built_on_ray_is_the_local_build_byte_for_byte(cluster: str, course: Path, tmp_path: Path) -> None:
+    result = run_build("--executor", "ray", "--ray-address", cluster, "--slides", str(ROOT / "slides"),
+                       "-f", "html", "-f", "pptx", "-f", "json", "-f", "ipynb", "--out", str(tmp_path / "dist"),
+                       "--figures", str(tmp_path / "figures"), "--cache", str(tmp_path / "cache"), timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count(": ran in") == len(LESSONS)
+    for name in LESSONS:
+        for suffix in (".html", ".pptx", ".json", ".ipynb"):
+            deck = f"{name}{suffix}"
+            assert (tmp_path / "dist" / deck).read_bytes() == (course / "dist" / deck).read_bytes(), deck
+        for figure in (course / "figures" / name).iterdir():
+            assert (tmp_path / "figures" / name / figure.name).read_bytes() == figure.read_bytes(), figure
+
+
+def test_a_gpu_lesson_runs_where_a_node_has_one_and_a_killed_worker_fails_its_lesson_alone(
+        cluster: str, tmp_path: Path) -> None:
+    project = _course(tmp_path)
+    started = time.perf_counter()
+    result = run_build("--executor", "ray", "--ray-address", cluster, "-f", "json", cwd=project, timeout=120)
+    assert result.returncode == 1
+    assert "✓ plain: ran in" in result.stdout and "✓ gpu: ran in" in result.stdout
+    assert "GPUs Ray gave this lesson: 0" in (project / "dist" / "gpu.json").read_text()
+    assert "✗ slides/03_killed.py: its Ray worker died mid-lesson (killed, or out of memory)" in result.stderr
+    assert not (project / "dist" / "killed.json").exists()
+    assert ("✗ slides/04_two_gpus.py: needs 2 GPUs (its `requires:`), and no node of the Ray cluster has that "
+            "(1 GPU, 2 CPU cores, ") in result.stderr
+    assert time.perf_counter() - started < 90  # at once: never left pending for GPUs that will not come
