@@ -40,20 +40,6 @@ def test_every_figure_and_table_is_saved_as_svg_and_png(course: Path) -> None:
     assert {"Figure", "Table", "Math", "Code", "Stream", "Value"} <= kinds
 
 
-def test_same_code_gives_byte_identical_figures_and_decks(course: Path, tmp_path: Path) -> None:
-    """A second build of a lesson, elsewhere, without the first one's cache: the same figures, HTML and
-    PowerPoint, byte for byte (PowerPoint's zip dates and ids included). A process of its own: its lesson
-    workers have other hash seeds than those of the course's build (in this test process)."""
-    result = run_build("--slides", str(ROOT / "slides"), "--lesson", "is_leaf", "-f", "html", "-f", "pptx",
-                       "--out", str(tmp_path / "dist"), "--figures", str(tmp_path / "figures"), "-q")
-    assert result.returncode == 0, result.stderr
-    again = tmp_path / "figures" / "is_leaf"
-    for first in (course / "figures" / "is_leaf").iterdir():
-        assert (again / first.name).read_bytes() == first.read_bytes(), first.name
-    for deck in ("is_leaf.html", "is_leaf.pptx"):
-        assert (tmp_path / "dist" / deck).read_bytes() == (course / "dist" / deck).read_bytes(), deck
-
-
 @pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "slides").glob("[0-9]*.py")))
 def test_lessons_run_as_plain_python(name: str) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # livedeck as installed by `make`

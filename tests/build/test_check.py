@@ -2,6 +2,7 @@
 the record (build/drift.py), lessons that need more than this machine has (build/machine.py), and the
 shares of `--shard` (build/shards.py)."""
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,21 @@ def project(tmp_path: Path) -> Path:
 
 def _build(project: Path, *args: str):
     return build_here(*args, "-f", "json", cwd=project)
+
+
+def test_a_second_freeze_of_an_unchanged_course_writes_the_same_bytes(project: Path) -> None:
+    def store() -> dict[str, bytes]:
+        return {str(p): p.read_bytes() for p in sorted((project / "frozen").rglob("*")) if p.is_file()}
+
+    assert _build(project, "--freeze").returncode == 0
+    record = project / "frozen" / "slope" / "record.json"  # as if that first run had taken 12.3 s
+    record.write_text(re.sub(r'"seconds": [\d.]+', '"seconds": 12.3', record.read_text()))
+    first = store()
+    assert any(name.endswith(".svg") for name in first) and any(name.endswith(".png") for name in first)
+    assert b'"seconds": 12.3' in first[str(record)]
+    result = _build(project, "--freeze", "--force")
+    assert result.stdout.count(": ran in") == 4  # they ran again: another duration, the same record
+    assert store() == first
 
 
 def test_a_stale_record_is_refused_naming_the_lesson_and_what_changed(project: Path) -> None:

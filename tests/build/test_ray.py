@@ -70,6 +70,9 @@ def cluster() -> Iterator[str]:
 
 
 def test_the_course_built_on_ray_is_the_local_build_byte_for_byte(cluster: str, course: Path, tmp_path: Path) -> None:
+    """Also the test that the same code gives the same figures and decks, PowerPoint's zip dates and ids
+    included, from a build elsewhere without the first one's cache: Ray's worker processes have other
+    hash seeds than the course build's lesson workers."""
     result = run_build("--executor", "ray", "--ray-address", cluster, "--slides", str(ROOT / "slides"),
                        "-f", "html", "-f", "pptx", "-f", "json", "-f", "ipynb", "--out", str(tmp_path / "dist"),
                        "--figures", str(tmp_path / "figures"), "--cache", str(tmp_path / "cache"), timeout=300)
