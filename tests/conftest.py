@@ -121,10 +121,11 @@ def golden(golden_text):
 
 # The test files that take longest start first, so that `make test`'s parallel workers (pytest-xdist,
 # a file to a worker) do not end waiting on one long file started last.
-LONGEST_FIRST = ("test_layout_decks.py", "test_reliability.py", "test_interrupts.py", "test_pdf.py", "test_notebook.py",
-                 "test_faults.py", "test_build.py", "test_presenting.py", "test_pptx_schema.py",
-                 "test_layout_libreoffice.py", "test_watch.py", "test_pptx_writer.py", "test_real_material.py",
-                 "test_install.py", "test_concurrency.py", "test_formula_corpus.py")
+LONGEST_FIRST = ("test_layout_decks.py", "test_pdf.py", "test_reliability.py", "test_ray.py", "test_build.py",
+                 "test_interrupts.py", "test_notebook.py", "test_faults.py", "test_lineage.py", "test_install.py",
+                 "test_frozen.py", "test_real_material.py", "test_layout_libreoffice.py", "test_presenting.py",
+                 "test_pptx_schema.py", "test_layout.py", "test_pptx_writer.py", "test_concurrency.py",
+                 "test_watch.py", "test_cache.py", "test_check.py", "test_formula_corpus.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -40,14 +40,47 @@ def test_every_figure_and_table_is_saved_as_svg_and_png(course: Path) -> None:
     assert {"Figure", "Table", "Math", "Code", "Stream", "Value"} <= kinds
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "slides").glob("[0-9]*.py")))
-def test_lessons_run_as_plain_python(name: str) -> None:
+# Runs each file given as `python FILE` would (its folder first on sys.path, its own name __main__), each in a
+# fork of one interpreter that imported torch and matplotlib once: four lessons pay those imports once.
+AS_PLAIN_PYTHON = """
+import os, runpy, sys, traceback
+import matplotlib.pyplot, torch
+for path in sys.argv[1:]:
+    pid = os.fork()
+    if pid == 0:
+        out = os.open(path + ".out", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(out, 1)
+        os.dup2(out, 2)
+        sys.argv, sys.path[0] = [path], os.path.dirname(os.path.abspath(path))
+        try:
+            runpy.run_path(path, run_name="__main__")
+            status = 0
+        except SystemExit as stop:
+            status = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    print(path, os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+"""
+
+
+def test_lessons_run_as_plain_python(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "slides", tmp_path / "slides", ignore=shutil.ignore_patterns("__pycache__"))
+    lessons = sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "slides").glob("[0-9]*.py"))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # livedeck as installed by `make`
-    result = subprocess.run([sys.executable, f"slides/{name}"], cwd=ROOT, capture_output=True, text=True,
-                            env={**env, "MPLBACKEND": "agg"}, timeout=300)
+    result = subprocess.run([sys.executable, "-c", AS_PLAIN_PYTHON, *lessons], cwd=tmp_path, capture_output=True,
+                            text=True, env={**env, "MPLBACKEND": "agg"}, timeout=300)
     assert result.returncode == 0, result.stderr
-    if "tensor_table" in (ROOT / "slides" / name).read_text():
-        assert "requires_grad" in result.stdout  # tables print readably as text
+    statuses = dict(line.rsplit(" ", 1) for line in result.stdout.splitlines())
+    for lesson in lessons:
+        printed = (tmp_path / f"{lesson}.out").read_text()
+        assert statuses[lesson] == "0", printed
+        if "tensor_table" in (tmp_path / lesson).read_text():
+            assert "requires_grad" in printed  # tables print readably as text
+    assert len(lessons) == len(LESSONS)
 
 
 def test_a_new_lesson_file_is_a_new_lesson(tmp_path: Path) -> None:
