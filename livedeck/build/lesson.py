@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from livedeck.base.errors import Kind, OutputError, internal_error
-from livedeck.build import cache, drift, frozen
+from livedeck.build import cache, frozen
 from livedeck.build.plan import LessonJob, Rerender
 from livedeck.build.publish import FormatError, write_deck
 from livedeck.build.reports import LessonResult, State, failed
@@ -105,6 +105,8 @@ def keep(lesson: Lesson, run: cache.CachedRun, options: BuildOptions,
         frozen.freeze(lesson, run, options)
     if not options.check:
         return (), ()
+    from livedeck.build import drift
+
     shown = options.shown(lesson.path)
     try:  # what the lesson shows now against its record, whatever changed since it was frozen: that is the check
         before = frozen.thaw(lesson, options, fresh=False)

@@ -12,11 +12,9 @@ from pathlib import Path
 
 from livedeck.base.errors import OutputError, UsageError, cannot_write
 from livedeck.base.files import remove_stale_temporaries, undo_interrupted_publishes
-from livedeck.build import cache, frozen
-from livedeck.build.lesson import cell_timeout, execute_job, finish, rerender
+from livedeck.build import cache
 from livedeck.build.plan import LessonJob, Plan, make_plan, select_lessons, settle_formats
 from livedeck.build.reports import LessonResult, State
-from livedeck.build.shards import share
 from livedeck.build.workers import Job, default_workers, run_all, start_server
 from livedeck.settings.course import SettingsError, read_course
 from livedeck.settings.options import BuildOptions, Executor, resolved, with_theme
@@ -53,6 +51,8 @@ def _check_folders(options: BuildOptions) -> None:
     for folder in (options.dist, options.figures):  # before any temporary goes: a killed publish is undone
         undo_interrupted_publishes(folder)
     if options.freeze:  # and a killed freeze
+        from livedeck.build import frozen
+
         undo_interrupted_publishes(frozen.folder(options))
         remove_stale_temporaries(frozen.folder(options))
     for folder in (options.dist, options.figures, options.cache):
@@ -92,6 +92,8 @@ def _run(plan: Plan, lessons: list[tuple[str, Path]], options: BuildOptions, pro
             from livedeck.layout.formula_cache import warm
 
             typesetting = warm([job.lesson for job in plan.runs], options.cache / "math")
+    from livedeck.build.lesson import rerender  # (a build with nothing to do never imports the layout and writers)
+
     for job in plan.rerenders:
         progress.done(rerender(job, options))
     # the build's options as they now are (with the theme, read once the plan showed something to draw)
@@ -109,6 +111,8 @@ def _run(plan: Plan, lessons: list[tuple[str, Path]], options: BuildOptions, pro
 
 def _run_here(runs: list[LessonJob], options: BuildOptions) -> Iterator[LessonResult]:
     """The lessons in worker processes on this machine, each reported as it finishes."""
+    from livedeck.build.lesson import cell_timeout, execute_job
+
     jobs = [Job(job.lesson.name, job.lesson.path, job, _hard_limit(cell_timeout(job.lesson, options)))
             for job in runs]
     yield from run_all(jobs, execute_job, min(options.jobs or default_workers(), max(1, len(jobs))))
@@ -116,6 +120,7 @@ def _run_here(runs: list[LessonJob], options: BuildOptions) -> Iterator[LessonRe
 
 def _run_on_ray(runs: list[LessonJob], options: BuildOptions) -> Iterator[LessonResult]:
     """The lessons as tasks on a Ray cluster; what they showed is kept and rendered here, as it comes back."""
+    from livedeck.build.lesson import finish
     from livedeck.build.ray_cluster import run_on_ray
 
     for job, ran, start in run_on_ray(runs, options, _hard_limit):
@@ -143,6 +148,8 @@ def build(options: BuildOptions, report: Callable[[LessonResult], None] = lambda
     options = settle_formats(options, warn)  # the last of what may be a usage error: before any process starts
     formats(options.formats)
     if options.shard is not None:
+        from livedeck.build.shards import share
+
         lessons, misnamed = share(lessons, options, options.shard), misnamed * (options.shard.index == 1)
     if (lessons and not options.frozen and options.executor == Executor.LOCAL
             and (options.force or options.check or not cache.has_executed(options.cache))):

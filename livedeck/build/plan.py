@@ -6,8 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from livedeck.base.errors import Kind, UsageError
-from livedeck.build import cache, frozen
-from livedeck.build.machine import this_machine, unmet
+from livedeck.build import cache
 from livedeck.build.reports import LessonResult, State, failed
 from livedeck.model import Block
 from livedeck.read.lesson import Lesson, LessonError
@@ -117,7 +116,9 @@ def make_plan(lessons: list[tuple[str, Path]], options: BuildOptions) -> Plan:
     for name, path in lessons:
         key = cache.render_key(path, context)
         if options.frozen:  # a new freeze of the lesson is new results, though its file is unchanged
-            key = cache.render_key(path, key + frozen.record_digest(options, name))
+            from livedeck.build.frozen import record_digest
+
+            key = cache.render_key(path, key + record_digest(options, name))
         plan.render_keys[name] = key
         # Up to date (same render key, outputs and data files intact): nothing to do, nothing heavy imported.
         rerun = options.force or options.freeze or options.check
@@ -142,9 +143,9 @@ def _plan_lesson(plan: Plan, name: str, path: Path, inputs: cache.KeyInputs, opt
         plan.add(_from_frozen(lesson, options))
         return
     needs = lesson.front_matter.get("requires", Requirements())
-    short = unmet(needs, this_machine()) if needs != Requirements() and options.executor == Executor.LOCAL else []
+    short, has = _short_of(needs) if needs != Requirements() and options.executor == Executor.LOCAL else ([], "")
     if short:  # never run into an out-of-memory kill: its frozen record, or a one-line refusal
-        why = f"needs {', '.join(short)} (its `requires:`); this machine has {this_machine().describe()}"
+        why = f"needs {', '.join(short)} (its `requires:`); this machine has {has}"
         plan.add(_from_frozen(lesson, options, f"{options.shown(path)}: {why}: built from its frozen record",
                               f"{options.shown(path)}: {why}; run it with --executor ray on a cluster that has "
                               "them, or freeze it where it can run"))
@@ -158,10 +159,20 @@ def _plan_lesson(plan: Plan, name: str, path: Path, inputs: cache.KeyInputs, opt
         plan.rerenders.append(Rerender(lesson, outputs, cached.files, cached.inputs, cached.seconds))
 
 
+def _short_of(needs: Requirements) -> tuple[list[str], str]:
+    """What this machine lacks of what a lesson needs (empty: nothing), and what it has, in words."""
+    from livedeck.build.machine import this_machine, unmet
+
+    has = this_machine()
+    return unmet(needs, has), has.describe()
+
+
 def _from_frozen(lesson: Lesson, options: BuildOptions, said: str = "",
                  refused: str = "") -> Rerender | LessonResult:
     """The lesson rendered from its frozen record, saying `said`; its failure when the record will not do
     (`refused`: the message then, with why the record would not do)."""
+    from livedeck.build import frozen
+
     try:
         run = frozen.thaw(lesson, options)
     except frozen.FrozenError as exc:

@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.use("agg")
 import matplotlib.pyplot as plt
 
+import livedeck.build.lesson
 import livedeck.build.pipeline
 import livedeck.build.workers
 import livedeck.cli.command

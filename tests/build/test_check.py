@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from livedeck.build import plan
+import livedeck.build.machine
 from livedeck.build.machine import Capacity
 from livedeck.build.shards import shares
 from support.builds import build_here, write_lesson
@@ -136,7 +136,7 @@ def test_a_lesson_that_needs_a_gpu_is_refused_in_one_line_or_built_from_its_reco
     assert line.startswith("✗ slides/06_gpu.py: needs 1 GPU (its `requires:`); this machine has no GPUs")
     assert "no frozen record" in line
     with monkeypatch.context() as machine:  # frozen where it could run: a machine with a GPU
-        machine.setattr(plan, "this_machine", lambda: Capacity(gpus=1, cpus=2, memory_gb=8))
+        machine.setattr(livedeck.build.machine, "this_machine", lambda: Capacity(gpus=1, cpus=2, memory_gb=8))
         assert _build(project, "--freeze", "-l", "gpu").returncode == 0
     result = _build(project, "-l", "gpu", "--out", "elsewhere", "--cache", "elsewhere-cache")  # as a clone would
     assert result.returncode == 0, result.stderr
