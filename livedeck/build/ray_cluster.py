@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -46,11 +47,14 @@ def _connect(ray: Any, options: BuildOptions) -> None:
                "excludes": NOT_SHIPPED + [_inside(folder, options) for folder in (options.dist, options.figures,
                                                                                   options.cache)]}
     logging.getLogger("ray").setLevel(logging.ERROR)  # Ray's own progress lines are not the lecturer's business
+    ours = signal.getsignal(signal.SIGTERM)
     try:
         ray.init(address=address or None, runtime_env=shipped, logging_level=logging.ERROR, log_to_driver=False,
                  configure_logging=True, **({} if address else {"include_dashboard": False}))
     except (ConnectionError, RuntimeError, ValueError) as exc:
         raise UsageError(f"cannot join the Ray cluster at {address or '(a new local instance)'}: {exc}") from None
+    finally:  # ray.init sets its own (an exit with status 15): SIGTERM stops a build as Ctrl-C does
+        signal.signal(signal.SIGTERM, ours)
 
 
 def _inside(folder: Path, options: BuildOptions) -> str:

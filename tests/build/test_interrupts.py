@@ -13,15 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from support.builds import ROOT, build_here
+from support.builds import ROOT, build_here, ctrl_c_heard
 from support.outputs import assert_all_complete
-
-
-def ctrl_c_heard() -> None:
-    """Run in the child before it starts: Ctrl-C as a terminal delivers it. A shell without job control
-    starts background commands with SIGINT ignored, and Python (rightly) keeps an inherited ignore, so a
-    test run started in the background would otherwise send a Ctrl-C no build can hear."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.mark.parametrize("signum, after", [

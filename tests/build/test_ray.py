@@ -1,5 +1,9 @@
 """Lessons on a Ray cluster (build/ray_cluster.py): a real local Ray cluster, started by these tests and stopped
 after them, with the course shipped to it; the decks that come back are the local build's, byte for byte."""
+import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +17,7 @@ from livedeck.build.ray_cluster import submit_lesson
 from livedeck.read.lesson import Lesson
 from livedeck.settings.options import BuildOptions
 from livedeck.settings.requirements import Requirements
-from support.builds import LESSONS, ROOT, run_build, write_lesson
+from support.builds import LESSONS, ROOT, ctrl_c_heard, run_build, write_lesson
 
 PLAIN = """\
     # %% [markdown]
@@ -99,3 +103,34 @@ def test_a_gpu_lesson_runs_where_a_node_has_one_and_a_killed_worker_fails_its_le
     assert ("✗ slides/04_two_gpus.py: needs 2 GPUs (its `requires:`), and no node of the Ray cluster has that "
             "(1 GPU, 2 CPU cores, ") in result.stderr
     assert time.perf_counter() - started < 90  # at once: never left pending for GPUs that will not come
+
+
+def _lesson_tasks() -> list[str]:
+    """The pids of Ray worker processes running a livedeck lesson (Ray names them ray::livedeck:NAME)."""
+    found = subprocess.run(["pgrep", "-f", "^ray::livedeck:"], capture_output=True, text=True).stdout
+    return found.split()
+
+
+def test_ctrl_c_cancels_the_lessons_still_running_on_the_cluster(cluster: str, tmp_path: Path) -> None:
+    for n in (1, 2):
+        write_lesson(tmp_path / "slides", f"0{n}_slow{n}.py", f"""
+            # %% [markdown]
+            # # Slow {n}
+            # %%
+            import time
+            time.sleep(120)
+        """)
+    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--executor", "ray", "--ray-address", cluster,
+                              "-f", "json"], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                             preexec_fn=ctrl_c_heard, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(_lesson_tasks()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(_lesson_tasks()) == 2, "the two lessons never started on the cluster"
+    build.send_signal(signal.SIGINT)
+    _, stderr = build.communicate(timeout=60)
+    assert build.returncode == 130 and "interrupted" in stderr, stderr
+    deadline = time.monotonic() + 20
+    while _lesson_tasks() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _lesson_tasks() == []  # cancelled, not left to sleep out their two minutes

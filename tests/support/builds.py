@@ -7,6 +7,7 @@ import html
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,13 @@ def outputs_shown(page: str) -> list[tuple[str, str]]:
     """(kind, text) of each printed output, value and error block of a deck page, as a reader sees it."""
     found = re.findall(r'<pre class="ld-box ld-output ld-(\w+)[^"]*"[^>]*>(.*?)</pre>', page, re.S)
     return [(kind, html.unescape(re.sub(r"<[^>]+>", "", body))) for kind, body in found]
+
+
+def ctrl_c_heard() -> None:
+    """Run in the child before it starts: Ctrl-C as a terminal delivers it. A shell without job control
+    starts background commands with SIGINT ignored, and Python (rightly) keeps an inherited ignore, so a
+    test run started in the background would otherwise send a Ctrl-C no build can hear."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def write_lesson(folder: Path, filename: str, body: str) -> Path:
