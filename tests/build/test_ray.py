@@ -17,7 +17,7 @@ from livedeck.build.ray_cluster import submit_lesson
 from livedeck.read.lesson import Lesson
 from livedeck.settings.options import BuildOptions
 from livedeck.settings.requirements import Requirements
-from support.builds import LESSONS, ROOT, ctrl_c_heard, run_build, write_lesson
+from support.builds import LESSONS, ROOT, build_here, ctrl_c_heard, run_build, write_lesson
 
 PLAIN = """\
     # %% [markdown]
@@ -46,9 +46,24 @@ KILLED = """\
 """
 
 
+RAISES = """\
+    # %% [markdown]
+    # # Raises
+    # %%
+    from _shapes import second
+    # %%
+    second([1])
+"""
+HELPER = """\
+    def second(values):
+        return values[1]
+"""
+
+
 def _course(folder: Path) -> Path:
     for name, body in (("01_plain.py", PLAIN), ("02_gpu.py", GPU), ("03_killed.py", KILLED),
-                       ("04_two_gpus.py", GPU.replace("gpu: 1", "gpu: 2"))):
+                       ("04_two_gpus.py", GPU.replace("gpu: 1", "gpu: 2")), ("05_raises.py", RAISES),
+                       ("_shapes.py", HELPER)):
         write_lesson(folder / "slides", name, body)
     return folder
 
@@ -103,6 +118,19 @@ def test_a_gpu_lesson_runs_where_a_node_has_one_and_a_killed_worker_fails_its_le
     assert ("✗ slides/04_two_gpus.py: needs 2 GPUs (its `requires:`), and no node of the Ray cluster has that "
             "(1 GPU, 2 CPU cores, ") in result.stderr
     assert time.perf_counter() - started < 90  # at once: never left pending for GPUs that will not come
+    # a lesson's error reads as it does locally: its file, line and traceback (a helper of the course raised it)
+    here = build_here("-l", "raises", "-f", "json", "--out", "local", cwd=project)
+    assert _failure(result.stderr, "05_raises.py") == _failure(here.stderr, "05_raises.py")
+    assert 'slides/05_raises.py:6: IndexError: list index out of range' in _failure(here.stderr, "05_raises.py")
+    assert 'File "slides/05_raises.py", line 6, in <module>' in _failure(here.stderr, "05_raises.py")
+
+
+def _failure(stderr: str, lesson: str) -> str:
+    """The lines a build printed of the lesson's failure."""
+    lines = stderr.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"✗ slides/{lesson}"))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("✗")), len(lines))
+    return "\n".join(lines[start:end])
 
 
 def _lesson_tasks() -> list[str]:
