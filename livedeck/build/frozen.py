@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Optional
@@ -157,6 +158,18 @@ def recorded_inputs(lesson: Lesson, options: BuildOptions) -> dict[str, str]:
     """What the lesson's record was made from (by thaw's names); FrozenError when it has none."""
     inputs = _record(lesson, options).get("inputs", {})
     return inputs if isinstance(inputs, dict) else {}
+
+
+def prune(options: BuildOptions, names: set[str]) -> list[str]:
+    """Remove the records of lessons the course no longer has (renamed or deleted), after a freeze of the
+    whole course; returns what went, for the build to say. Only folders holding a record are touched."""
+    gone = []
+    store = folder(options)
+    for old in sorted(store.iterdir()) if store.is_dir() else []:
+        if old.is_dir() and old.name not in names and (old / "record.json").is_file():
+            shutil.rmtree(old)
+            gone.append(f"{options.shown(old)}/: removed, no lesson of the course is named {old.name!r} now")
+    return gone
 
 
 def record_digest(options: BuildOptions, name: str) -> str:

@@ -162,6 +162,11 @@ def build(options: BuildOptions, report: Callable[[LessonResult], None] = lambda
     for result in misnamed + plan.unreadable + plan.up_to_date:
         progress.done(result)
     _run(plan, lessons, options, progress)
+    if options.freeze and not options.lessons and options.shard is None:  # the whole course was frozen
+        from livedeck.build import frozen
+
+        for removed in frozen.prune(options, {name for name, _ in lessons}):
+            warn(removed)
     changed = bool(plan.runs or plan.rerenders)
     for fmt in (f for f in FORMATS if f.finishes):  # the course page, which lists the files of every format
         fmt.writer().finish(lambda: _course(options, progress.cards), options, changed)

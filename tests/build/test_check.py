@@ -73,6 +73,17 @@ def test_a_second_freeze_of_an_unchanged_course_writes_the_same_bytes(project: P
     assert store() == first
 
 
+def test_a_freeze_of_the_whole_course_removes_the_records_of_lessons_it_no_longer_has(project: Path) -> None:
+    assert _build(project, "--freeze").returncode == 0
+    (project / "slides" / "02_plain2.py").rename(project / "slides" / "02_sum2.py")
+    result = _build(project, "--freeze", "-l", "sum2")  # one lesson frozen: nothing else is touched
+    assert (project / "frozen" / "plain2").is_dir() and (project / "frozen" / "sum2").is_dir()
+    result = _build(project, "--freeze")
+    assert result.returncode == 0
+    assert "⚠ frozen/plain2/: removed, no lesson of the course is named 'plain2' now" in result.stderr
+    assert sorted(p.name for p in (project / "frozen").iterdir()) == ["plain3", "plain4", "slope", "sum2"]
+
+
 def test_a_stale_record_is_refused_naming_the_lesson_and_what_changed(project: Path) -> None:
     assert _build(project, "--freeze").returncode == 0
     assert _build(project, "--frozen").returncode == 0
