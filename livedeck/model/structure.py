@@ -33,7 +33,7 @@ from livedeck.model import (
     Slide,
     Table,
 )
-from livedeck.read.lesson import Lesson
+from livedeck.read.lesson import Lesson, OutputLocation
 from livedeck.settings.course import Settings
 
 
@@ -105,12 +105,23 @@ class _Draft:
     def add_cell(self, cell: _CodeCell) -> None:
         self.after_subheading = False
         step = self.next_step() if cell.fragment else self.step
+        beside = cell.location in (OutputLocation.COLUMN, OutputLocation.COLUMN_FRAGMENT) and cell.code and cell.outputs
+        if beside:  # `output-location: column`: the code left, what it showed right, as `:::: columns` would
+            self.columns = True
+            self.blocks.append(ColumnBreak(0.5, step=step))
         if cell.code is not None:
             code = cell.code
             lines_from = self.last_step + 1 if len(code.line_steps) > 1 else 0
             self.last_step += max(0, len(code.line_steps) - 1)
             self.blocks.append(replace(code, step=step, lines_from=lines_from))
-        self.blocks.extend(replace(block, step=step) for block in cell.outputs)
+        if beside:
+            self.blocks.append(ColumnBreak(0.5, step=step))
+        shown = step
+        if cell.outputs and cell.code and cell.location in (OutputLocation.FRAGMENT, OutputLocation.COLUMN_FRAGMENT):
+            shown = self.next_step()  # "what will this print?": the outputs at the next click
+        self.blocks.extend(replace(block, step=shown) for block in cell.outputs)
+        if beside:
+            self.blocks.append(ColumnBreak(step=step, end=True))
 
     def freeze(self) -> Slide:
         layout = Layout.SECTION if self.section else Layout.COLUMNS if self.columns else Layout.STACK
@@ -124,6 +135,7 @@ class _CodeCell:
     outputs: tuple[Block, ...]
     fragment: bool
     setup: bool  # imports or notebook settings alone, showing nothing: no slide of its own
+    location: Optional[OutputLocation] = None  # `#| output-location:`; None: under the code, with it
 
 
 Event = Union[Piece, _CodeCell]
@@ -156,7 +168,7 @@ def _events(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...]) -> list[Even
             code = Code(cell.source.rstrip(), line_steps=cell.options.code_line_numbers, line=cell.line) \
                 if cell.options.echo else None
             events.append(_CodeCell(code, cell_outputs, cell.options.fragment,
-                                    not cell_outputs and _setup_only(cell.source)))
+                                    not cell_outputs and _setup_only(cell.source), cell.options.output_location))
     return events
 
 
@@ -230,6 +242,10 @@ def _drafts(events: list[Event], consumed: Optional[int], level: int) -> tuple[l
                 if event.setup:
                     continue
                 slides.append(_Draft(""))  # visible code before any slide heading: an untitled slide
+            if event.location == OutputLocation.SLIDE and event.code and event.outputs:
+                slides[-1].add_cell(replace(event, outputs=()))  # the code, and on the next slide what it showed
+                slides.append(_Draft(slides[-1].title))
+                event = replace(event, code=None, fragment=False)
             slides[-1].add_cell(event)
         elif event.kind == Kind.HEADING and event.level <= level:
             slides.append(_Draft(event.text, section=event.level < level))

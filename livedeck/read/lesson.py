@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from livedeck.base.errors import UsageError
 from livedeck.settings.course import SettingsError, split_front_matter
@@ -29,6 +30,7 @@ OPTION_TYPES: dict[str, type] = {
     "fig-alt": str,
     "label": str,
     "fragment": bool,
+    "output-location": str,
     "code-line-numbers": str,
     "student": bool,
 }
@@ -42,6 +44,14 @@ class LessonError(UsageError):
         self.path, self.line, self.message = str(path), line, message
 
 
+class OutputLocation(StrEnum):
+    """`#| output-location:` (Quarto's revealjs option): where a cell's outputs appear."""
+    FRAGMENT = "fragment"  # under the code, at the next click
+    SLIDE = "slide"  # on a slide of their own, after the code's
+    COLUMN = "column"  # beside the code
+    COLUMN_FRAGMENT = "column-fragment"  # beside the code, at the next click
+
+
 @dataclass(frozen=True)
 class CellOptions:
     echo: bool = True
@@ -51,6 +61,7 @@ class CellOptions:
     label: str = ""
     fragment: bool = False
     code_line_numbers: tuple[tuple[int, ...], ...] = ()  # "1-2|3": ((1, 2), (3,)), parsed once here
+    output_location: Optional[OutputLocation] = None  # Quarto's: where the cell's outputs show; None: under it
     student: bool = True
 
 
@@ -142,11 +153,21 @@ def parse_options(source: str, path: Path, line: int, metadata: Optional[dict] =
         if key == "label" and not SAFE_NAME.match(str(value)):  # it becomes a file name: no way out of figures/
             raise LessonError(path, line + offset, f"cell option 'label' names files: letters, digits, _ and - "
                                                    f"only, not {value!r}")
-        if key == "code-line-numbers":
-            value = _line_groups(str(value), path, line + offset)
-        values[key.replace("-", "_")] = value
+        values[key.replace("-", "_")] = _parsed(key, value, path, line + offset)
     removed = len(yaml_lines)
     return CellOptions(**values), "\n".join(lines[removed:]).lstrip("\n"), removed
+
+
+def _parsed(key: str, value: Any, path: Path, line: int) -> Any:
+    """An option's value as CellOptions holds it, parsed once here."""
+    if key == "code-line-numbers":
+        return _line_groups(str(value), path, line)
+    if key == "output-location":
+        if value not in set(OutputLocation):
+            raise LessonError(path, line, f"cell option 'output-location' is one of {', '.join(OutputLocation)}, "
+                                          f"not {value!r}")
+        return OutputLocation(value)
+    return value
 
 
 def _metadata_options(metadata: dict) -> dict:
