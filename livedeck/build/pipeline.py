@@ -84,22 +84,26 @@ def _run(plan: Plan, lessons: list[tuple[str, Path]], options: BuildOptions, pro
     formulas typeset meanwhile (its head start), ended cleanly however the build is stopped."""
     typesetting = None
     local = options.executor == Executor.LOCAL
-    if plan.runs and local:
-        start_server(_names_torch(lessons, options))  # its torch import overlaps what this process does meanwhile
+    if plan.runs:
+        if local:
+            start_server(_names_torch(lessons, options))  # its torch import overlaps what this process does meanwhile
         for name in options.formats:
             BY_NAME[name].writer().head_start([job.lesson for job in plan.runs], options)
         if any(BY_NAME[name].draws_slides for name in options.formats):  # the layout stage's own head start
             from livedeck.layout.formula_cache import warm
 
             typesetting = warm([job.lesson for job in plan.runs], options.cache / "math")
-    from livedeck.build.lesson import rerender  # (a build with nothing to do never imports the layout and writers)
+    if not (plan.rerenders or plan.runs):
+        return  # nothing to render or run: the layout and writers are never imported
+    from livedeck.build.lesson import rerender
 
     for job in plan.rerenders:
         progress.done(rerender(job, options))
     # the build's options as they now are (with the theme, read once the plan showed something to draw)
     runs = [replace(job, options=options) for job in plan.runs]
+    running = _run_here if local else _run_on_ray
     try:
-        for result in (_run_here(runs, options) if local else _run_on_ray(runs, options)):
+        for result in running(runs, options) if runs else ():
             progress.done(result)
     except BaseException:  # stopped (Ctrl-C, SIGTERM): no worker left behind waits for the head start
         if typesetting is not None:
@@ -159,7 +163,7 @@ def build(options: BuildOptions, report: Callable[[LessonResult], None] = lambda
     if plan.runs or plan.rerenders:
         options = with_theme(options)
     progress = _Progress(options, report, warn, plan.render_keys)
-    for result in misnamed + plan.unreadable + plan.up_to_date:
+    for result in misnamed + plan.refused + plan.up_to_date:
         progress.done(result)
     _run(plan, lessons, options, progress)
     if options.freeze and not options.lessons and options.shard is None:  # the whole course was frozen

@@ -40,7 +40,7 @@ class Rerender:
 class Plan:
     render_keys: dict[str, str] = field(default_factory=dict)  # every lesson's, for its build record
     up_to_date: list[LessonResult] = field(default_factory=list)  # each with what the course page says
-    unreadable: list[LessonResult] = field(default_factory=list)  # malformed lesson files
+    refused: list[LessonResult] = field(default_factory=list)  # malformed lesson files; lessons it will not build
     rerenders: list[Rerender] = field(default_factory=list)
     runs: list[LessonJob] = field(default_factory=list)
 
@@ -49,7 +49,7 @@ class Plan:
         if isinstance(planned, Rerender):
             self.rerenders.append(planned)
         else:
-            self.unreadable.append(planned)
+            self.refused.append(planned)
 
 
 def select_lessons(options: BuildOptions) -> tuple[list[tuple[str, Path]], list[LessonResult]]:
@@ -137,7 +137,7 @@ def _plan_lesson(plan: Plan, name: str, path: Path, inputs: cache.KeyInputs, opt
     try:
         lesson = read_lesson(path)
     except LessonError as exc:
-        plan.unreadable.append(failed(name, path, str(exc), Kind.USAGE))
+        plan.refused.append(failed(name, path, str(exc), Kind.USAGE))
         return
     if options.frozen:
         plan.add(_from_frozen(lesson, options))
