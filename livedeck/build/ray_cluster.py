@@ -117,13 +117,19 @@ def run_on_ray(runs: list[LessonJob], options: BuildOptions,
     pending: dict[Any, tuple[LessonJob, float]] = {}
     try:
         nodes = _nodes(ray)
-        for job in runs:
-            submitted = submit_lesson(ray, job, options, nodes)
-            if isinstance(submitted, str):
-                yield job, Ran(failure=submitted), time.perf_counter()
-            else:
-                pending[submitted] = (job, time.perf_counter())
-        while pending:
+        # No more lessons sent than the cluster runs at once, so that a lesson's time limit counts its run,
+        # not its wait in Ray's queue
+        at_once, waiting = options.jobs or max(1, sum(node.cpus for node in nodes)), list(runs)
+        while waiting or pending:
+            while waiting and len(pending) < at_once:
+                job = waiting.pop(0)
+                submitted = submit_lesson(ray, job, options, nodes)
+                if isinstance(submitted, str):
+                    yield job, Ran(failure=submitted), time.perf_counter()
+                else:
+                    pending[submitted] = (job, time.perf_counter())
+            if not pending:
+                continue
             ready, _ = ray.wait(list(pending), num_returns=1, timeout=0.5)
             for ref in ready:
                 job, started = pending.pop(ref)
