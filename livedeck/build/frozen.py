@@ -69,6 +69,11 @@ def inputs(lesson: Lesson, options: BuildOptions, data: dict[str, str]) -> dict[
     return named | _course_files(data, options)
 
 
+def _read(options: BuildOptions, name: str) -> dict:
+    """The lesson's record.json as stored (OSError when there is none, ValueError when it is no JSON)."""
+    return json.loads((folder(options) / name / "record.json").read_text(encoding="utf-8"))
+
+
 def _text(value: object) -> bytes:
     return (json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -82,7 +87,7 @@ def freeze(lesson: Lesson, run: CachedRun, options: BuildOptions) -> None:
               "reads": sorted(_course_files(run.inputs, options)),
               "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(run.files.items())}}
     try:
-        old = json.loads((where / "record.json").read_text(encoding="utf-8"))
+        old = _read(options, lesson.name)
         if {**old, "seconds": record["seconds"]} == record:
             record["seconds"] = old["seconds"]  # the same results: the same bytes, however long this run took
     except (OSError, ValueError, TypeError):
@@ -100,7 +105,7 @@ def _record(lesson: Lesson, options: BuildOptions) -> dict:
     where = folder(options) / lesson.name
     shown = options.shown(where / "record.json")
     try:
-        record = json.loads((where / "record.json").read_text(encoding="utf-8"))
+        record = _read(options, lesson.name)
     except FileNotFoundError:
         raise FrozenError(f"{options.shown(lesson.path)}: no frozen record ({shown}); `livedeck --freeze` "
                           "writes one where the lesson can run") from None
@@ -183,7 +188,6 @@ def record_digest(options: BuildOptions, name: str) -> str:
 def duration(options: BuildOptions, name: str) -> Optional[float]:
     """How long the lesson's frozen run took, if it has a readable record (the shards are balanced by it)."""
     try:
-        seconds = json.loads((folder(options) / name / "record.json").read_text(encoding="utf-8"))["seconds"]
-        return float(seconds)
+        return float(_read(options, name)["seconds"])
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -21,7 +21,7 @@ from livedeck.model import Block, Deck, Error
 from livedeck.read.lesson import Lesson, LessonError
 from livedeck.settings.course import Settings, lesson_settings
 from livedeck.settings.options import BuildOptions
-from livedeck.settings.requirements import Requirements, Tolerance
+from livedeck.settings.requirements import Tolerance
 from livedeck.writers import Card
 
 
@@ -37,13 +37,9 @@ class Ran:
     seconds: float = 0.0
 
 
-def requirements(lesson: Lesson) -> Requirements:
-    return lesson.front_matter.get("requires", Requirements())
-
-
 def cell_timeout(lesson: Lesson, options: BuildOptions) -> float:
     """Seconds a cell may run: the lesson's own `requires.timeout_min` (its whole time), else --timeout."""
-    minutes = requirements(lesson).timeout_min
+    minutes = lesson.requires.timeout_min
     return minutes * 60 if minutes else options.timeout
 
 
@@ -114,8 +110,8 @@ def keep(lesson: Lesson, run: cache.CachedRun, options: BuildOptions,
         return (str(exc),), ()
     found = drift.differences(lesson, shown, drift.Results(before.outputs, before.files),
                               drift.Results(run.outputs, run.files), options.course.check)
-    since = frozen.changed(lesson, options, frozen.recorded_inputs(lesson, options), environment=False)
-    if found and since:  # the lecturer's own edits, beside whatever else moved the results
+    since = frozen.changed(lesson, options, frozen.recorded_inputs(lesson, options), environment=False) if found else []
+    if since:  # the lecturer's own edits, beside whatever else moved the results
         found.append(f"{shown}: since it was frozen, {', '.join(since)}")
     return tuple(found), ()
 

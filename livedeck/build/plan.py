@@ -142,7 +142,7 @@ def _plan_lesson(plan: Plan, name: str, path: Path, inputs: cache.KeyInputs, opt
     if options.frozen:
         plan.add(_from_frozen(lesson, options))
         return
-    needs = lesson.front_matter.get("requires", Requirements())
+    needs = lesson.requires
     short, has = _short_of(needs) if needs != Requirements() and options.executor == Executor.LOCAL else ([], "")
     if short:  # never run into an out-of-memory kill: its frozen record, or a one-line refusal
         why = f"needs {', '.join(short)} (its `requires:`); this machine has {has}"

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from livedeck.base.errors import EnvironmentProblem, UsageError
-from livedeck.build.lesson import Ran, cell_timeout, requirements, run_code
+from livedeck.build.lesson import Ran, cell_timeout, run_code
 from livedeck.build.machine import Capacity, unmet
 from livedeck.build.plan import LessonJob
 from livedeck.read.lesson import Lesson
@@ -43,9 +43,9 @@ def _connect(ray: Any, options: BuildOptions) -> None:
     """Join the cluster at --ray-address (or RAY_ADDRESS), or start a local Ray instance when neither is set,
     with the course folder as every task's working directory."""
     address = options.ray_address or os.environ.get("RAY_ADDRESS", "")
+    inside = [folder for folder in (options.dist, options.figures, options.cache) if folder.is_relative_to(options.project)]
     shipped = {"working_dir": str(options.project),
-               "excludes": NOT_SHIPPED + [_inside(folder, options) for folder in (options.dist, options.figures,
-                                                                                  options.cache)]}
+               "excludes": NOT_SHIPPED + ["/" + folder.relative_to(options.project).as_posix() for folder in inside]}
     logging.getLogger("ray").setLevel(logging.ERROR)  # Ray's own progress lines are not the lecturer's business
     ours = signal.getsignal(signal.SIGTERM)
     try:
@@ -55,13 +55,6 @@ def _connect(ray: Any, options: BuildOptions) -> None:
         raise UsageError(f"cannot join the Ray cluster at {address or '(a new local instance)'}: {exc}") from None
     finally:  # ray.init sets its own (an exit with status 15): SIGTERM stops a build as Ctrl-C does
         signal.signal(signal.SIGTERM, ours)
-
-
-def _inside(folder: Path, options: BuildOptions) -> str:
-    try:
-        return "/" + folder.relative_to(options.project).as_posix()
-    except ValueError:
-        return NOT_SHIPPED[0]  # elsewhere: nothing to leave out
 
 
 def _nodes(ray: Any) -> list[Capacity]:
@@ -96,7 +89,7 @@ def _failure(ray: Any, job: LessonJob, exc: BaseException, options: BuildOptions
 
 def submit_lesson(ray: Any, job: LessonJob, options: BuildOptions, nodes: list[Capacity]) -> Any:
     """The lesson's task, with the resources it asks for; a message instead when no node can hold it."""
-    needs = requirements(job.lesson)
+    needs = job.lesson.requires
     if not any(not unmet(needs, node) for node in nodes):
         return (f"{options.shown(job.lesson.path)}: needs {needs.describe()} (its `requires:`), and no node of the "
                 f"Ray cluster has that ({'; '.join(node.describe() for node in nodes) or 'no node alive'})")

@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 from livedeck.base.errors import UsageError
 from livedeck.settings.course import SettingsError, split_front_matter
+from livedeck.settings.requirements import Requirements
 
 # Any alphabet's letters (`07_über.py`), digits, _ and -: the name is a file name in dist/ and a URL.
 LESSON_NAME = re.compile(r"^(?:\d+_)?([^\W_][\w-]*)$")
@@ -84,6 +85,11 @@ class Lesson:
     path: Path
     cells: tuple[Cell, ...]
     front_matter: dict = field(default_factory=dict, compare=False)  # checked keys of its `---` block
+
+    @property
+    def requires(self) -> Requirements:
+        """What its front matter's `requires:` asks of the machine that runs it (nothing, when it says nothing)."""
+        return self.front_matter.get("requires", Requirements())
 
     @cached_property
     def notices(self) -> tuple[str, ...]:
