@@ -335,6 +335,16 @@ class LaidDeck:
     cut_texts: tuple[CutText, ...] = ()  # markdown texts longer than slides show
 
     @property
+    def morphs(self) -> tuple[str, ...]:
+        """Each slide's morph that goes on from the slide before (code of one `#| morph:` name on both), or "":
+        where HTML animates and PowerPoint's Morph transition is set."""
+        def names(slide: LaidSlide) -> list[str]:
+            return [item.block.morph for item in slide.items if isinstance(item.block, Code) and item.block.morph]
+
+        shown = [names(slide) for slide in self.slides]
+        return tuple(next((name for name in now if name in before), "") for before, now in zip([[]] + shown, shown))
+
+    @property
     def beyond_text(self) -> tuple[str, ...]:
         """Inline formulas that text cannot lay out (a matrix, an underbrace): formats that draw inline
         math as text runs (PowerPoint) write them out in full, and the build says so."""

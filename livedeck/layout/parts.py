@@ -87,7 +87,7 @@ def _parts(block: Block, code_style: CodeStyle, figures: str, width: float) -> t
                           heading=True)
         return (Part(block, (title, *markdown_paragraphs(block.text))),)
     if isinstance(block, Code):
-        return (Part(block, tuple(code_paragraphs(block.source, block.language, code_style))),)
+        return (Part(block, tuple(code_paragraphs(block.source, block.language, code_style, block.markers))),)
     if isinstance(block, Stream):
         lines = mono_paragraphs(block.text)
         if block.truncated or block.full:  # cut short: a note says so, and where all of it is

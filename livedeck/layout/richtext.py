@@ -214,8 +214,10 @@ def _token_colors(style: CodeStyle) -> dict:
             for token, info in get_style_by_name(style.pygments)}
 
 
-def code_paragraphs(source: str, language: str, style: CodeStyle) -> list[Paragraph]:
-    """One paragraph per source line, its runs coloured by the style, in both formats."""
+def code_paragraphs(source: str, language: str, style: CodeStyle,
+                    markers: tuple[tuple[int, int], ...] = ()) -> list[Paragraph]:
+    """One paragraph per source line, its runs coloured by the style, in both formats; a line with a code
+    annotation's marker ((line, number) in `markers`) ends with its number, bold in the marker colour."""
     colors = _token_colors(style)
     lines: list[list[Run]] = [[]]
     for token_type, value in get_lexer_by_name(language).get_tokens(source.expandtabs(4)):
@@ -230,6 +232,11 @@ def code_paragraphs(source: str, language: str, style: CodeStyle) -> list[Paragr
                 lines[-1].append(Run(piece, bold=bold, italic=italic, code=True, color=color))
     while lines and not lines[-1]:
         lines.pop()
+    marker = legible(style.marker, style.background)
+    for line, number in markers:
+        while len(lines) < line:
+            lines.append([])
+        lines[line - 1].append(Run(f"  ({number})", bold=True, code=True, color=marker))
     return [Paragraph(_merged(runs) or (Run("", code=True),), line=n) for n, runs in enumerate(lines, start=1)]
 
 

@@ -13,7 +13,7 @@ from typing import Any, Union
 
 # Bump when a block gains, loses or renames a field: old JSON is then refused
 # (and a cache entry of the old shape simply re-executes).
-MODEL_VERSION = 10
+MODEL_VERSION = 11
 # What a displayed object offered (IPython's display protocol): (MIME type, text) pairs, a picture in base64
 Bundle = tuple[tuple[str, str], ...]
 
@@ -77,13 +77,22 @@ class Math:
 @dataclass(frozen=True)
 class Code:
     """Source shown highlighted. `line_steps` ((1, 2), (3,), …) are the lines emphasised in turn:
-    the first group from the start, the k-th group at click `lines_from + k - 2`."""
+    the first group from the start, the k-th group at click `lines_from + k - 2`.
+
+    A morph (`#| morph: NAME`) is one code shown in states on consecutive slides: each state names it,
+    a later state knows the lines new or changed since the one before, and every state but the last is
+    `superseded` (screen readers read the code once, as it ends). Code annotations (`# <1>` ending a line,
+    explained by the numbered list after the cell) are taken off the source and kept as `markers`."""
     source: str
     language: str = "python"
     line_steps: tuple[tuple[int, ...], ...] = ()
     lines_from: int = 0
     step: int = 0
     line: int = field(default=0, compare=False)  # where its source starts in the lesson file (0: not known)
+    morph: str = ""
+    changed: tuple[int, ...] = ()  # 1-based lines of `source`
+    superseded: bool = False
+    markers: tuple[tuple[int, int], ...] = ()  # (line of `source`, its annotation's number)
 
 
 @dataclass(frozen=True)

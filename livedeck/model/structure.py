@@ -68,6 +68,7 @@ class _Draft:
                 first = self.last_step + 1 if count else 0
                 self.last_step += count
                 self.blocks.append(Markdown(piece.text, step=self.step, items_from=first, line=piece.line))
+                self._annotation_steps(first, count)
             case Kind.COLUMN:
                 self.columns = True
                 self.blocks.append(ColumnBreak(piece.width, step=self.step))
@@ -123,6 +124,17 @@ class _Draft:
         if beside:
             self.blocks.append(ColumnBreak(step=step, end=True))
 
+    def _annotation_steps(self, first: int, count: int) -> None:
+        """An incremental list explaining annotated code above it: as its k-th item appears, the lines marked
+        `# <k>` stand out (the code's line steps, all lines alike before the first item)."""
+        at = next((i for i in range(len(self.blocks) - 1, -1, -1) if isinstance(self.blocks[i], Code)), None)
+        code = self.blocks[at] if at is not None else None
+        if at is None or not isinstance(code, Code) or not code.markers or code.line_steps or not count:
+            return
+        every = tuple(range(1, len(code.source.splitlines()) + 1))
+        groups = tuple(tuple(line for line, number in code.markers if number == k) for k in range(1, count + 1))
+        self.blocks[at] = replace(code, line_steps=(every, *groups), lines_from=first)
+
     def freeze(self) -> Slide:
         layout = Layout.SECTION if self.section else Layout.COLUMNS if self.columns else Layout.STACK
         return Slide(self.title, tuple(self.blocks), "\n\n".join(self.notes), layout)
@@ -157,6 +169,26 @@ def _setup_only(source: str) -> bool:
     return all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in tree.body)
 
 
+ANNOTATION = re.compile(r"[ \t]*#[ \t]*<(\d+)>[ \t]*$")  # Quarto's code annotation: `x = f(y)  # <1>`
+
+
+def take_annotations(source: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The code with its annotation markers taken off, and (line, number) for each."""
+    lines, markers = [], []
+    for number, line in enumerate(source.splitlines(), start=1):
+        found = ANNOTATION.search(line)
+        if found:
+            markers.append((number, int(found.group(1))))
+            line = line[:found.start()]
+        lines.append(line)
+    return ("\n".join(lines), tuple(markers)) if markers else (source, ())
+
+
+def _code(source: str, options, line: int) -> Code:
+    shown, markers = take_annotations(source.rstrip())
+    return Code(shown, line_steps=options.code_line_numbers, line=line, morph=options.morph, markers=markers)
+
+
 def _events(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...]) -> list[Event]:
     """The lesson as one sequence: markdown pieces and code cells, in order."""
     events: list[Event] = []
@@ -165,8 +197,7 @@ def _events(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...]) -> list[Even
         if cell.kind == "markdown":
             events += [replace(piece, line=cell.line + piece.line) for piece in split_markdown(cell.source, open_divs)]
         elif cell.options.echo or cell_outputs:
-            code = Code(cell.source.rstrip(), line_steps=cell.options.code_line_numbers, line=cell.line) \
-                if cell.options.echo else None
+            code = _code(cell.source, cell.options, cell.line) if cell.options.echo else None
             events.append(_CodeCell(code, cell_outputs, cell.options.fragment,
                                     not cell_outputs and _setup_only(cell.source), cell.options.output_location))
     return events
@@ -262,6 +293,29 @@ def _drafts(events: list[Event], consumed: Optional[int], level: int) -> tuple[l
     return slides, subtitle, title_notes
 
 
+def _tie_morphs(slides: list[_Draft]) -> None:
+    """Each state of a morph knows the lines new or changed since the state before (what the PDF marks),
+    and every state but its last is superseded."""
+    import difflib
+
+    last: dict[str, tuple[_Draft, int]] = {}  # a morph's latest state so far: its slide and block
+    for draft in slides:
+        for index, block in enumerate(draft.blocks):
+            if not isinstance(block, Code) or not block.morph:
+                continue
+            before = last.get(block.morph)
+            if before is not None:
+                old_slide, old_index = before
+                old = old_slide.blocks[old_index]
+                assert isinstance(old, Code)
+                old_slide.blocks[old_index] = replace(old, superseded=True)
+                ops = difflib.SequenceMatcher(None, old.source.splitlines(), block.source.splitlines(), autojunk=False)
+                changed = tuple(line + 1 for tag, _, _, j1, j2 in ops.get_opcodes() if tag in ("replace", "insert")
+                                for line in range(j1, j2))
+                draft.blocks[index] = replace(block, changed=changed)
+            last[block.morph] = (draft, index)
+
+
 def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: str = "",
                settings: Optional[Settings] = None, deeper: bool = False) -> Deck:
     """The lesson's cells and their captured outputs as a deck's slides; `settings`: whose course it is.
@@ -287,6 +341,7 @@ def build_deck(lesson: Lesson, outputs: tuple[tuple[Block, ...], ...], source: s
     if deeper and any(isinstance(event, Piece) and _is_heading(event) and event.level == level + 1 for event in events):
         level += 1
     slides, subtitle, title_notes = _drafts(events, consumed, level)
+    _tie_morphs(slides)
     kept = [draft for draft in slides if draft.title or draft.blocks or draft.notes]
     # what the lesson shows before its title (a navigation cell) stays before the title slide
     before = sum(1 for draft in kept if draft.before_title)

@@ -32,6 +32,7 @@ OPTION_TYPES: dict[str, type] = {
     "label": str,
     "fragment": bool,
     "output-location": str,
+    "morph": str,
     "code-line-numbers": str,
     "student": bool,
 }
@@ -63,6 +64,7 @@ class CellOptions:
     fragment: bool = False
     code_line_numbers: tuple[tuple[int, ...], ...] = ()  # "1-2|3": ((1, 2), (3,)), parsed once here
     output_location: Optional[OutputLocation] = None  # Quarto's: where the cell's outputs show; None: under it
+    morph: str = ""  # cells with one name on consecutive slides: one code, changing (model.structure ties them)
     student: bool = True
 
 
@@ -156,8 +158,8 @@ def parse_options(source: str, path: Path, line: int, metadata: Optional[dict] =
         if not isinstance(value, expected):
             wanted = "true or false" if expected is bool else "a string"
             raise LessonError(path, line + offset, f"cell option {key!r} must be {wanted}, not {value!r}")
-        if key == "label" and not SAFE_NAME.match(str(value)):  # it becomes a file name: no way out of figures/
-            raise LessonError(path, line + offset, f"cell option 'label' names files: letters, digits, _ and - "
+        if key in ("label", "morph") and not SAFE_NAME.match(str(value)):  # a file name, an HTML id and a shape name
+            raise LessonError(path, line + offset, f"cell option {key!r} is a name: letters, digits, _ and - "
                                                    f"only, not {value!r}")
         values[key.replace("-", "_")] = _parsed(key, value, path, line + offset)
     removed = len(yaml_lines)

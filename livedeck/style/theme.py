@@ -17,6 +17,7 @@ class CodeStyle:
     pygments: str = "default"
     background: str = "F4F6F8"
     dimmed: str = "687078"
+    marker: str = "B3261E"  # code annotations' numbers: the theme's accent
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Theme:
 
     @property
     def code_style(self) -> CodeStyle:
-        return CodeStyle(self.pygments_style, self.code_background, self.code_dimmed)
+        return CodeStyle(self.pygments_style, self.code_background, self.code_dimmed, self.accent)
 
 
 class ThemeError(ValueError):

@@ -19,6 +19,7 @@ from livedeck.base.package_data import TEMPLATES
 from livedeck.helpers.display import TableData, as_html, as_text
 from livedeck.markup.pieces import Kind, split_markdown
 from livedeck.model import Block, Error, Figure, Image, Markdown, Math, Stream, Table, Value
+from livedeck.model.structure import take_annotations
 from livedeck.read.lesson import Lesson
 from livedeck.read.magics import needs_ipython, to_python
 from livedeck.writers import Sources, Writer
@@ -193,6 +194,7 @@ def write_notebook(lesson: Lesson, outputs: Optional[tuple[tuple[Block, ...], ..
         if not cell.options.student:
             continue
         source = LIVEDECK_IMPORT.sub("", cell.source).strip("\n")  # livedeck's helpers: imported by the opening
+        source = take_annotations(source)[0]  # `# <1>` markers explain the slide, not the code students copy
         if not source.strip() and cell.source.strip():
             continue  # a cell that only imported them
         code = v4.new_code_cell(source)

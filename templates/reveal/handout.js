@@ -47,7 +47,10 @@
     frame.appendChild(page);
     const notes = document.createElement("div");
     const section = page.querySelector("section");
-    const html = section ? Reveal.getSlideNotes(section) : "";
+    // the slide's notes, not the copies its steps carry for the speaker view (`[click]`), none highlighted
+    const asides = section ? Array.from(section.querySelectorAll("aside.notes")).filter((a) => !a.closest(".fragment")) : [];
+    asides.forEach((aside) => aside.querySelectorAll("[data-ld-click]").forEach((part) => part.removeAttribute("style")));
+    const html = asides.map((aside) => aside.innerHTML).join("");
     notes.className = "ld-handout-notes" + (html ? "" : " empty");
     notes.innerHTML = html || "";
     item.append(frame, notes);

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import base64
 import datetime
+import hashlib
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +20,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from livedeck.layout import LaidDeck
+from livedeck.layout import LaidDeck, LaidSlide
 from livedeck.layout.geometry import BULLET_INDENT, PX_PER_PT, Box
 from livedeck.layout.math_engine import Formula
 from livedeck.layout.mathtext import Script
@@ -27,7 +29,7 @@ from livedeck.layout.richtext import Run, markdown_paragraphs, plain_text
 from livedeck.layout.unimath import latex_to_unicode
 from livedeck.markup.markdown import parser
 from livedeck.markup.safe_html import UNWRAPPED, html_block, read_tag, safe_link
-from livedeck.model import Deck, Markdown, Stream
+from livedeck.model import Code, Deck, Markdown, Stream
 from livedeck.style.theme import Theme
 from livedeck.writers import Card, WriteContext, side_folder
 
@@ -76,6 +78,48 @@ def _link_open(self, tokens, idx, options, env) -> str:
 
 def render_markdown(text: str) -> Markup:
     return Markup(_markdown().render(text))
+
+
+# Slidev's click marker in speaker notes: what follows it belongs to the next step of the slide
+CLICK = re.compile(r"\[click\]")
+# The part of the notes for the step shown, as the speaker view highlights it (inline: the view is another page)
+NOW = "background:#FFF3B0;border-left:4px solid #B3261E;padding-left:6px"
+
+
+def last_step(slide: LaidSlide) -> int:
+    """The slide's last click: of a block that appears, an incremental list's last item, a code's last line step."""
+    steps = [0]
+    for item in slide.items:
+        block = item.block
+        steps.append(block.step)
+        if isinstance(block, Markdown) and block.items_from:
+            items = sum(1 for p in item.paragraphs if p.bullet and p.level == 0)
+            steps.append(block.items_from + item.items_before + items - 1)
+        if isinstance(block, Code) and len(block.line_steps) > 1:
+            steps.append(block.lines_from + len(block.line_steps) - 2)
+    return max(steps)
+
+
+def render_notes(slide: LaidSlide) -> tuple[Markup, Markup]:
+    """Speaker notes, as reveal.js's speaker view reads them. `[click]` splits them into each step's part:
+    at step k the view shows all of them, the k-th highlighted (the last part from its step on). A hidden
+    fragment of each step carries that copy, put first on the slide: reveal.js's notes plugin shows the notes
+    of the first current fragment. Returns those fragments (first on the slide) and the notes (last)."""
+    if not slide.notes:
+        return Markup(""), Markup("")
+    parts = [render_markdown(part) for part in CLICK.split(slide.notes)]
+    if len(parts) == 1:
+        return Markup(""), Markup(f'<aside class="notes" role="note" aria-label="Speaker notes">\n{parts[0]}</aside>')
+
+    def marked(now: int) -> str:
+        highlighted = f' style="{NOW}"'
+        return "".join(f'<div data-ld-click="{k}"{highlighted if k == now else ""}>{part}</div>'
+                       for k, part in enumerate(parts))
+
+    steps = "".join(f'<div class="fragment ld-notes-step" data-fragment-index="{k}" aria-hidden="true">'
+                    f'<aside class="notes">{marked(min(k, len(parts) - 1))}</aside></div>'
+                    for k in range(1, max(len(parts) - 1, last_step(slide)) + 1))
+    return Markup(steps), Markup(f'<aside class="notes" role="note" aria-label="Speaker notes">{marked(0)}</aside>')
 
 
 def _px(points: float) -> str:
@@ -185,17 +229,36 @@ def render_paragraphs(item: Placed, formulas: dict) -> Markup:
     return Markup("".join(out))
 
 
+def line_ids(code: Code) -> dict[int, str]:
+    """A morph's lines, each by an id made of its text and how many lines of that text come before it:
+    a line kept from one state to the next keeps its id, and reveal.js moves it there."""
+    ids, seen = {}, Counter[str]()
+    for number, text in enumerate(code.source.splitlines(), start=1):
+        digest = hashlib.sha1(text.strip().encode("utf-8")).hexdigest()[:10]
+        ids[number] = f"{code.morph}-{digest}-{seen[digest]}"
+        seen[digest] += 1
+    return ids
+
+
 def render_lines(item: Placed, full_output: str = "") -> Markup:
     """Code or output as laid out, one span per drawn line (a wrapped line's tail carries its mark);
-    the note under a cut-off output links `full_output`, all of it."""
+    the note under a cut-off output links `full_output`, all of it. A morph's lines carry their ids,
+    and those new or changed since its state before are marked (on paper)."""
     block = item.block
+    ids = line_ids(block) if isinstance(block, Code) and block.morph else {}
+    changed = block.changed if isinstance(block, Code) else ()
+    parts = Counter[int]()
     lines = []
     for index, paragraph in enumerate(item.paragraphs):
         text = render_runs(paragraph.runs, {})
         last = index == len(item.paragraphs) - 1
         if full_output and last and isinstance(block, Stream):  # a cut-off output, and its file
             text = Markup(f'<a class="ld-truncated" href="{full_output}" download="{html.escape(block.full)}">{text}</a>')
-        lines.append(Markup(f'<span class="ld-line" data-line="{paragraph.line}">{text}</span>'))
+        mark = " ld-line-changed" if paragraph.line in changed else ""
+        part = parts[paragraph.line]  # a line wrapped in its box: each part of it moves on its own
+        parts[paragraph.line] += 1
+        line_id = f' data-id="{ids[paragraph.line]}{"-" + str(part) if part else ""}"' if paragraph.line in ids else ""
+        lines.append(Markup(f'<span class="ld-line{mark}" data-line="{paragraph.line}"{line_id}>{text}</span>'))
     return Markup("\n").join(lines)
 
 
@@ -250,6 +313,8 @@ def write_html(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
         kind=lambda block: type(block).__name__,
         px=_px,
         across=lambda item: Box(item.box.x, item.picture.y, item.box.w, item.picture.h),  # math, centred in its row
+        notes=render_notes,
+        morphs=[name or following for name, following in zip(laid.morphs, laid.morphs[1:] + ("",))],
         logo=data_uri(Path(deck.logo), LOGO_TYPES.get(Path(deck.logo).suffix.lower(), "image/png")) if deck.logo else "",
     )
     page = template.render(deck=deck, slides=laid.slides, title=plain_text(deck.title), theme=theme, assets="assets",

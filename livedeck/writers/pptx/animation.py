@@ -1,4 +1,5 @@
-"""PowerPoint "appear on click" animations: the slide's steps as a timing tree, no extra slides.
+"""PowerPoint "appear on click" animations: the slide's steps as a timing tree, no extra slides; and the
+Morph transition between a morph's states.
 
 python-pptx has no animation API, so this writes the slide's `<p:timing>` the way
 PowerPoint itself saves an Appear entrance effect: one click group per step, each
@@ -75,3 +76,21 @@ def add_clicks(slide, clicks: list[list[Target]]) -> None:
     # <p:timing> follows <p:clrMapOvr> (and a <p:transition>, if any) in a slide.
     anchor = slide._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}clrMapOvr")
     anchor.addnext(timing)
+
+
+# PowerPoint's Morph transition (PowerPoint 2019 and 365) moves each word of the code box of the same name from
+# the slide before; a viewer without it (LibreOffice, older PowerPoint) reads the fallback, a fade.
+_MORPH = (f'<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" {nsdecls("p")}>'
+          '<mc:Choice xmlns:p159="http://schemas.microsoft.com/office/powerpoint/2015/09/main" Requires="p159">'
+          '<p:transition spd="slow"><p159:morph option="byWord"/></p:transition></mc:Choice>'
+          '<mc:Fallback><p:transition spd="slow"><p:fade/></p:transition></mc:Fallback></mc:AlternateContent>')
+
+# PowerPoint matches shapes across a Morph by a name that starts with "!!"
+MORPH_PREFIX = "!!"
+
+
+def add_morph(slide) -> None:
+    """The slide comes in by a Morph from the slide before (by word), a fade where Morph is unknown."""
+    # <p:transition> follows <p:clrMapOvr> and comes before <p:timing>
+    anchor = slide._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}clrMapOvr")
+    anchor.addnext(etree.fromstring(_MORPH))

@@ -26,7 +26,7 @@ from livedeck.layout.richtext import Paragraph, markdown_paragraphs, plain_text
 from livedeck.model import Callout, Code, Deck, Error, Figure, Markdown, Math, Stream, Table, Value
 from livedeck.style.theme import Theme
 from livedeck.writers import WriteContext
-from livedeck.writers.pptx.animation import Target, add_clicks
+from livedeck.writers.pptx.animation import MORPH_PREFIX, Target, add_clicks, add_morph
 from livedeck.writers.pptx.package import load_template, reproducible, stable_zip
 from livedeck.writers.pptx.text import ALIGN, describe, emu, fill_paragraph, math_as_text, rgb, text_box, write_paragraphs
 
@@ -78,6 +78,8 @@ def _draw(slide, item: Placed, context: WriteContext, theme: Theme, formulas: di
     if isinstance(block, Code) and block.line_steps:
         paragraphs = _emphasise(paragraphs, block.line_steps[0], theme.code_dimmed)
     write_paragraphs(shape.text_frame, paragraphs, item.size, theme, color, spacing, formulas)
+    if isinstance(block, Code) and block.morph:  # one name on every state: Morph moves its words between them
+        shape.name = MORPH_PREFIX + block.morph
     if isinstance(block, Markdown) and block.centred:
         for paragraph in shape.text_frame.paragraphs:
             paragraph.alignment = PP_ALIGN.CENTER
@@ -278,7 +280,7 @@ def write_pptx(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
     band = next((planned.footer for planned in laid.slides if planned.footer is not None), None)
     if band is not None and band.logo_box is not None:
         _logo(layout, deck.logo, band.logo_box)
-    for planned in laid.slides:
+    for planned, morph in zip(laid.slides, laid.morphs):
         if planned.kind == SlideKind.TITLE:
             _title_slide(prs, planned, deck, theme, laid.formulas)
             continue
@@ -292,6 +294,8 @@ def write_pptx(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
             for step, target in _targets(item, shapes):
                 clicks.setdefault(step, []).append(target)
         add_clicks(slide, [clicks[step] for step in sorted(clicks)])
+        if morph:
+            add_morph(slide)
         if planned.footer is not None:
             _footer(slide, layout, planned.footer, theme)
         if planned.notes:
