@@ -29,27 +29,53 @@ from livedeck import grad_graph, table
 
 # %% [markdown]
 # ## `Square`, with its own backward
+# First the forward pass: what the operation computes.
 
 # %%
-#| code-line-numbers: "1|2-5|7-10"
+#| morph: square
 class Square(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x):
-        ctx.save_for_backward(x)  # keep x for the backward pass
+        return x ** 2
+
+# %% [markdown]
+# ::: notes
+# Start from what the operation computes. The course page this lesson comes from
+# says "y = 2x" but its code squares. We square, and say so: y = x², dy/dx = 2x.
+# :::
+
+# %% [markdown]
+# ## `Square`, with its own backward
+# Then what backward needs, and what it returns.
+
+# %%
+#| morph: square
+class Square(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)  # <1>
         return x ** 2
 
     @staticmethod
     def backward(ctx, grad_output):
-        (x,) = ctx.saved_tensors
-        return grad_output * 2 * x  # chain rule: dL/dy · dy/dx
+        (x,) = ctx.saved_tensors  # <2>
+        return grad_output * 2 * x  # <3>
 
 # %% [markdown]
+# ::: incremental
+# 1. forward keeps `x` for the backward pass.
+# 2. backward takes it back out of `ctx`.
+# 3. The chain rule: $\frac{\partial L}{\partial y} \cdot \frac{dy}{dx}$.
+# :::
+#
 # ::: notes
-# Walk it line by line (each click moves the highlight): the class, forward saving
-# its input, backward multiplying grad_output by the local derivative.
-# The course page this lesson comes from says "y = 2x" but its code squares.
-# We square, and say so: y = x², dy/dx = 2x.
-# forward and backward are static methods; ctx carries what backward needs.
+# The code grows from the slide before: forward now saves its input, and backward appears.
+# [click]
+# ctx carries what backward needs; save only what you must.
+# [click]
+# Both methods are static: the Function object is ctx, not self.
+# [click]
+# grad_output is dL/dy; we multiply by the local derivative dy/dx = 2x.
 # :::
 
 # %% [markdown]

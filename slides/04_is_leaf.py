@@ -45,6 +45,7 @@ tensor_table(w=w, y=w * 3)
 # ## Five tensors, one table
 
 # %%
+#| output-location: fragment
 a = torch.tensor([1.0, 2.0], requires_grad=True)
 b = a * 2                     # result of an op
 c = a.detach()                # cut from the graph
@@ -54,6 +55,8 @@ tensor_table(a=a, b=b, c=c, d=d, e=e)
 
 # %% [markdown]
 # ::: notes
+# Ask the room first: which of a to e are leaves, and which will get a .grad?
+# [click]
 # c and d are leaves but do not require grad, so they never get a .grad.
 # e surprises people: a cast, like .to("cuda"), is an operation with a grad_fn.
 # :::
