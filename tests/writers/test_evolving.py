@@ -248,7 +248,8 @@ def test_the_student_notebook_has_no_markers(built: Path) -> None:
 
 
 def test_a_morph_name_is_checked_at_its_line(tmp_path: Path) -> None:
-    write_lesson(tmp_path / "slides", "01_bad.py", LESSON.replace("#| morph: loop\nw = 0.0\nprint", "#| morph: a loop\nw = 0.0\nprint"))
+    bad = LESSON.replace("#| morph: loop\nw = 0.0\nprint", "#| morph: a loop\nw = 0.0\nprint")
+    write_lesson(tmp_path / "slides", "01_bad.py", bad)
     result = build_here("-f", "json", cwd=tmp_path)
     assert result.returncode == 2
     assert "slides/01_bad.py:6: cell option 'morph' is a name: letters, digits, _ and - only, not 'a loop'" in result.stderr
