@@ -159,7 +159,8 @@ def parse_options(source: str, path: Path, line: int, metadata: Optional[dict] =
             wanted = "true or false" if expected is bool else "a string"
             raise LessonError(path, line + offset, f"cell option {key!r} must be {wanted}, not {value!r}")
         if key in ("label", "morph") and not SAFE_NAME.match(str(value)):  # a file name, an HTML id and a shape name
-            raise LessonError(path, line + offset, f"cell option {key!r} is a name: letters, digits, _ and - "
+            what = "names files" if key == "label" else "is a name"
+            raise LessonError(path, line + offset, f"cell option {key!r} {what}: letters, digits, _ and - "
                                                    f"only, not {value!r}")
         values[key.replace("-", "_")] = _parsed(key, value, path, line + offset)
     removed = len(yaml_lines)

@@ -92,9 +92,13 @@ def test_speaker_notes_are_present(opened: Opened) -> None:
     assert opened.page.evaluate("document.querySelectorAll('section > aside.notes').length") == expected
     assert opened.page.evaluate("typeof RevealNotes") != "undefined"
     # reachable: in the speaker view (S), and by a screen reader, as notes (not display:none, as reveal.js has them)
-    shown = opened.page.evaluate("[...document.querySelectorAll('aside.notes')].map(a => "
+    shown = opened.page.evaluate("[...document.querySelectorAll('section > aside.notes')].map(a => "
                                  "getComputedStyle(a).display !== 'none' && a.getAttribute('aria-label'))")
     assert set(shown) <= {"Speaker notes"}
+    # the copies each step carries for the speaker view (`[click]`) are not read a second time
+    copies = opened.page.evaluate("[...document.querySelectorAll('.ld-notes-step')].map(s => "
+                                  "s.getAttribute('aria-hidden') === 'true' && getComputedStyle(s).display)")
+    assert set(copies) <= {"none"}
     # and the deck is a region a screen reader can browse, not reveal.js's role="application" (which stops that)
     assert opened.page.evaluate("Reveal.getRevealElement().getAttribute('role')") == "region"
 

@@ -11,6 +11,8 @@ LAYOUT_JS = """
 () => {
   const problems = [];
   const total = Reveal.getTotalSlides();
+  const animates = Reveal.getConfig().autoAnimate;
+  Reveal.configure({ autoAnimate: false });  // each slide at rest, not on its way in from a morph's state before
   const outside = (r, b, tol) => r.bottom > b.bottom + tol || r.right > b.right + tol
                                  || r.left < b.left - tol || r.top < b.top - tol;
   const describe = (el) => `<${el.tagName.toLowerCase()} class="${el.className}">`;
@@ -61,6 +63,7 @@ LAYOUT_JS = """
     }
   }
   Reveal.slide(0);
+  Reveal.configure({ autoAnimate: animates });
   return problems;
 }
 """
