@@ -228,13 +228,15 @@ def test_powerpoint_morphs_between_states_and_keeps_markers_list_and_notes(built
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_draws_every_state(built: Path, soffice: str, poppler, tmp_path: Path) -> None:
+def test_libreoffice_draws_every_state_and_every_step(built: Path, soffice: str, poppler, tmp_path: Path) -> None:
     result = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
                              "--convert-to", "pdf", "--outdir", str(tmp_path), str(built / "dist" / "evolve.pptx")],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0 and "Error" not in result.stderr
     pages = subprocess.run(["pdftotext", "-layout", str(tmp_path / "evolve.pdf"), "-"], capture_output=True,
                            text=True).stdout.split("\f")
+    assert len([page for page in pages if page.strip()]) == 5  # one page a slide, its clicks' targets all drawn
+    assert "(3)" in pages[4] and "Backward fills x.grad" in pages[4]
     assert "w = 0.0" in pages[1] and "w = w - 0.1" not in pages[1]
     assert "w = w - 0.1" in pages[2] and "for step" not in pages[2]
     assert "for step in range(3):" in pages[3]
