@@ -6,7 +6,7 @@ and a record whose inputs changed is refused with the input named, never used st
     frozen/NAME/record.json   what it was made from (code, helpers, data files, livedeck and Python),
                               how long the run took, and the sha256 of every file below
     frozen/NAME/outputs.json  what each code cell showed (the deck model's blocks, one per line)
-    frozen/NAME/files/        its figures (SVG, and the PNG PowerPoint shows) and tables' pictures
+    frozen/NAME/files/        its figures (SVG, and the PNG PowerPoint shows)
 
 Two freezes of an unchanged course write the same bytes: the record keeps the duration of the run it was
 first made from until its inputs or results change.

@@ -44,10 +44,10 @@ def cell_timeout(lesson: Lesson, options: BuildOptions) -> float:
 
 
 def run_code(lesson: Lesson, options: BuildOptions, project: Optional[Path] = None) -> Ran:
-    """Run the lesson's code and draw its tables' pictures (in the process that is the lesson's alone).
+    """Run the lesson's code (in the process that is the lesson's alone). A table is data: each format draws
+    it natively (HTML and PowerPoint tables, the notebook's HTML), so no picture of it is drawn.
     `project`: the course folder as this process sees it (a Ray task's copy of it)."""
     from livedeck.run.execute import execute
-    from livedeck.run.table_pictures import draw_tables
 
     start = time.perf_counter()
     memory = lesson.front_matter.get("memory", options.course.memory)  # course.toml's, or the lesson's own
@@ -59,8 +59,7 @@ def run_code(lesson: Lesson, options: BuildOptions, project: Optional[Path] = No
         return Ran(failure=str(exc), seconds=time.perf_counter() - start)
     if executed.failure is not None:
         return Ran(failure=executed.failure.message(), seconds=time.perf_counter() - start)
-    files = executed.files | draw_tables(executed.outputs, options.style)  # cached beside the figures
-    return Ran(executed.outputs, files, executed.inputs, executed.notices, seconds=time.perf_counter() - start)
+    return Ran(executed.outputs, executed.files, executed.inputs, executed.notices, seconds=time.perf_counter() - start)
 
 
 def execute_job(job: Job) -> LessonResult:

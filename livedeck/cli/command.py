@@ -20,7 +20,7 @@ HELP = """Build the course's slide decks from the runnable lessons in slides/.
 Every lesson (slides/NN_name.py, or a notebook slides/NN_name.ipynb) is run
 top to bottom; its code, printed
 output, values, figures and tables become a reveal.js deck (dist/NAME.html)
-and a PowerPoint deck (dist/NAME.pptx). Figures and tables are also saved as
+and a PowerPoint deck (dist/NAME.pptx). Figures are also saved as
 SVG and PNG in figures/NAME/. On request: a PDF (dist/NAME.pdf, and with
 --handout dist/NAME-handout.pdf) and a student notebook (dist/NAME.ipynb).
 dist/index.html links every file of every lesson.
@@ -120,7 +120,8 @@ def _warn(message: str) -> None:
 @click.option("--out", "dist", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
               help="Folder the decks are written to.")
 @click.option("--figures", type=click.Path(path_type=Path), default=Path("figures"), show_default=True,
-              help="Folder the figures and tables are saved to, as NAME/*.svg and NAME/*.png.")
+              help="Folder the figures are saved to, as NAME/*.svg and NAME/*.png (and long outputs and tables in "
+                   "full, as .txt and .csv).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Lessons run at once, each in its own process. Default: one per CPU core.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,

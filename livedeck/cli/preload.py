@@ -25,7 +25,6 @@ import livedeck.cli.command
 import livedeck.cli.start
 import livedeck.model.structure
 import livedeck.run.execute
-import livedeck.run.table_pictures
 import livedeck.writers.html.render
 import livedeck.writers.pptx.draw
 from livedeck.build import lineage

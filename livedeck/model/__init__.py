@@ -137,15 +137,15 @@ class Figure:
     line: int = field(default=0, compare=False)  # the line of the cell that drew it (0: not known)
 
 
-# Rows the slides show of a table (more go on "(cont.)" slides, all of them to a CSV file); its picture
-# shows as many. The layout cuts there (livedeck.layout.regions), and the run draws the picture so.
+# Rows the slides show of a table (more go on "(cont.)" slides, all of them to a CSV file). The layout cuts
+# there (livedeck.layout.regions).
 MAX_TABLE_ROWS = 30
 
 
 @dataclass(frozen=True)
 class Table:
     """A table, as the executor recorded it (all its rows) or as slides show it (livedeck.layout.regions);
-    also drawn as figures/<lesson>/<name>.svg and .png."""
+    every format draws it natively (`name`: its CSV file's, when its rows are more than slides show)."""
     name: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
@@ -153,7 +153,7 @@ class Table:
     step: int = 0
     line: int = field(default=0, compare=False)  # its first line in the lesson file (0: not from markdown)
     align: tuple[str, ...] = ()  # each column's: "left", "center", "right" or "" (a GitHub table's)
-    markdown: bool = False  # cells are inline markdown (a GitHub table's), not printed values; no picture
+    markdown: bool = False  # cells are inline markdown (a GitHub table's), not printed values
     bundle: Bundle = field(default=(), compare=False)  # displayed: the representations Jupyter saves (notebooks)
 
 

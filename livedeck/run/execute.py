@@ -2,8 +2,8 @@
 
 Captured per cell, in the order Jupyter shows them: printed text, livedeck
 tables, the last expression's value and every matplotlib figure the cell left
-open. Figures are saved as SVG and PNG bytes; tables are recorded whole, as data
-(their pictures are livedeck.run.table_pictures'). Failures come back as data. This
+open. Figures are saved as SVG and PNG bytes; tables are recorded whole, as data (every
+format draws them natively: no picture of them is made). Failures come back as data. This
 module never hears of HTML or PowerPoint.
 """
 from __future__ import annotations

@@ -8,7 +8,7 @@ from support.builds import ROOT, write_lesson
 from support.outputs import assert_all_complete
 
 # A course that writes every kind of file a build shares with another build of the same folder:
-# figures (SVG and PNG), a table picture, typeset formulas, the run cache, both decks and the index.
+# figures (SVG and PNG), typeset formulas, the run cache, both decks and the index.
 # No torch: the race is in livedeck's writes, and the real lessons' torch runs would only lengthen it.
 COURSE = {
     "01_curve.py": """

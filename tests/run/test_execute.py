@@ -7,7 +7,7 @@ import pytest
 from livedeck.model import Figure, Stream, Table, Value
 from livedeck.read.lesson import LessonError, read_lesson
 from livedeck.run.execute import execute
-from support.builds import ROOT, write_lesson
+from support.builds import write_lesson
 
 HEAD = "# %% [markdown]\n# # T\n\n"
 
@@ -81,30 +81,7 @@ def test_tensor_table_and_addresses(tmp_path: Path) -> None:
     }
     stream = next(b for b in outputs if isinstance(b, Stream))
     assert stream.text == "<PowBackward0 object>"  # no memory address: reproducible and readable
-    assert "table-01.svg" not in done.files  # the executor records the table; its picture is drawn after
-
-
-def test_table_pictures_are_drawn_after_the_run_in_the_course_style(tmp_path: Path) -> None:
-    """A lesson that changes matplotlib's settings changes its own figures, never its tables' pictures,
-    which show the rows a slide shows."""
-
-    from livedeck.run.table_pictures import draw_tables
-
-    body = ("# %%\nfrom livedeck import table\nimport matplotlib.pyplot as plt\n"
-            "plt.rcParams['font.family'] = 'monospace'\n"
-            "table([[i, i * i] for i in range({rows})], header=['n', 'n²'])\n")
-    short_lesson, short = run(tmp_path / "short", body.format(rows=3))
-    long_lesson, long = run(tmp_path / "long", body.format(rows=500))
-    style = ROOT / "templates" / "figure.mplstyle"
-    files = draw_tables(code_outputs(short_lesson, short), style)
-    assert sorted(files) == ["table-01.png", "table-01.svg"] and files["table-01.png"][:4] == b"\x89PNG"
-    assert "DejaVuSansMono" not in files["table-01.svg"].decode() and "DejaVuSans-" in files["table-01.svg"].decode()
-    [long_table] = [b for b in code_outputs(long_lesson, long)[0] if isinstance(b, Table)]
-    assert len(long_table.rows) == 500  # recorded whole
-    svg = draw_tables(code_outputs(long_lesson, long), style)["table-01.svg"].decode()
-    assert "<!-- 29 -->" in svg and "<!-- 30 -->" not in svg  # the first 30 rows, as on the slide
-    assert draw_tables(code_outputs(short_lesson, short), style) == files  # byte-identical
-    assert draw_tables(((), ()), style) == {}
+    assert "table-01.svg" not in done.files  # the executor records the table as data; no format needs its picture
 
 
 def test_error_is_data_with_file_line_and_cell(tmp_path: Path) -> None:
