@@ -77,7 +77,7 @@ class Math:
 @dataclass(frozen=True)
 class Code:
     """Source shown highlighted. `line_steps` ((1, 2), (3,), …) are the lines emphasised in turn:
-    the first group from the start, the k-th group at click `lines_from + k - 2`.
+    the first group from the start, the k-th group at click `lines_from + k - 2` (an empty group: every line).
 
     A morph (`#| morph: NAME`) is one code shown in states on consecutive slides: each state names it,
     a later state knows the lines new or changed since the one before, and every state but the last is

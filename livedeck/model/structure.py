@@ -126,14 +126,13 @@ class _Draft:
 
     def _annotation_steps(self, first: int, count: int) -> None:
         """An incremental list explaining annotated code above it: as its k-th item appears, the lines marked
-        `# <k>` stand out (the code's line steps, all lines alike before the first item)."""
+        `# <k>` stand out (the code's line steps, every line alike before the first item)."""
         at = next((i for i in range(len(self.blocks) - 1, -1, -1) if isinstance(self.blocks[i], Code)), None)
         code = self.blocks[at] if at is not None else None
         if at is None or not isinstance(code, Code) or not code.markers or code.line_steps or not count:
             return
-        every = tuple(range(1, len(code.source.splitlines()) + 1))
         groups = tuple(tuple(line for line, number in code.markers if number == k) for k in range(1, count + 1))
-        self.blocks[at] = replace(code, line_steps=(every, *groups), lines_from=first)
+        self.blocks[at] = replace(code, line_steps=((), *groups), lines_from=first)  # (): every line alike
 
     def freeze(self) -> Slide:
         layout = Layout.SECTION if self.section else Layout.COLUMNS if self.columns else Layout.STACK

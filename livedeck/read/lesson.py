@@ -155,6 +155,8 @@ def parse_options(source: str, path: Path, line: int, metadata: Optional[dict] =
             raise LessonError(path, line + offset, f"unknown cell option {key!r} (known: {known})")
         if expected is str and isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
+        if key == "code-line-numbers" and isinstance(value, bool):  # Quarto's line numbers on or off: none shown
+            value = ""
         if not isinstance(value, expected):
             wanted = "true or false" if expected is bool else "a string"
             raise LessonError(path, line + offset, f"cell option {key!r} must be {wanted}, not {value!r}")
@@ -188,8 +190,9 @@ def _metadata_options(metadata: dict) -> dict:
 
 
 def _line_groups(value: str, path: Path, line: int) -> tuple[tuple[int, ...], ...]:
-    """`"1-2|3,5"` → ((1, 2), (3, 5)): the groups of lines emphasised in turn."""
-    groups = []
+    """`"1-2|3,5"` → ((1, 2), (3, 5)): the groups of lines emphasised in turn. A leading `|` (`"|1-2|3"`) is
+    Quarto's "every line alike first": an empty first group, ((), (1, 2), (3,))."""
+    groups: list[tuple[int, ...]] = [()] if value.strip().startswith("|") else []
     for group in (g.strip() for g in value.split("|")):
         numbers: list[int] = []
         for part in (p.strip() for p in group.split(",") if p.strip()):

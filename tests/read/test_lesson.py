@@ -40,6 +40,10 @@ def test_cells_kinds_lines_and_options(tmp_path: Path) -> None:
 def test_code_line_steps_are_parsed_once_by_the_reader(tmp_path: Path) -> None:
     path = write_lesson(tmp_path, "01_steps.py", '# %% [markdown]\n# # T\n\n# %%\n#| code-line-numbers: "1-2|3,5|4"\nx = 1\n')
     assert read_lesson(path).cells[1].options.code_line_numbers == ((1, 2), (3, 5), (4,))
+    # Quarto lectures as written: a leading `|` shows every line alike first; `true` (line numbers) asks no steps
+    for written, steps in (('"|1-2|3"', ((), (1, 2), (3,))), ("true", ()), ("2,3", ((2, 3),))):
+        path.write_text(f"# %% [markdown]\n# # T\n\n# %%\n#| code-line-numbers: {written}\nx = 1\n")
+        assert read_lesson(path).cells[1].options.code_line_numbers == steps, written
 
 
 def test_helpers_are_not_lessons_and_order_is_by_number(tmp_path: Path) -> None:

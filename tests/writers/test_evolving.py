@@ -96,7 +96,7 @@ def test_the_model_ties_a_morphs_states_and_takes_the_markers_off(built: Path) -
     assert (first["changed"], then["changed"], last["changed"]) == ([], [2], [2, 3])  # new or changed lines
     assert "# <" not in annotated["source"] and annotated["markers"] == [[2, 1], [3, 2], [4, 3]]
     # as the incremental list's k-th item shows, the lines marked k stand out: the code's line steps
-    assert annotated["line_steps"] == [[1, 2, 3, 4], [2], [3], [4]] and annotated["lines_from"] == 1
+    assert annotated["line_steps"] == [[], [2], [3], [4]] and annotated["lines_from"] == 1
 
 
 @pytest.fixture

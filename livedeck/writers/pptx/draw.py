@@ -104,7 +104,10 @@ def _draw_callout(slide, item: Placed, theme: Theme, formulas: Formulas):
 
 
 def _emphasise(paragraphs: tuple[Paragraph, ...], lines: tuple[int, ...], dimmed: str) -> tuple[Paragraph, ...]:
-    """Code-line steps in PowerPoint: the whole code, its first group of lines in colour, the rest grey."""
+    """Code-line steps in PowerPoint: the whole code, its first group of lines in colour, the rest grey (none
+    when the first group is empty: Quarto's "every line alike first")."""
+    if not lines:
+        return paragraphs
     return tuple(p if p.line in lines else replace(p, runs=tuple(replace(r, color=dimmed) for r in p.runs))
                  for p in paragraphs)
 
