@@ -182,11 +182,28 @@ def _parsed(key: str, value: Any, path: Path, line: int) -> Any:
 
 
 def _metadata_options(metadata: dict) -> dict:
-    """Options in a notebook cell's metadata: livedeck's own keys, and the tags that mean one."""
+    """Options in a notebook cell's metadata: livedeck's own keys, the tags that mean one, and a slideshow's
+    `skip` and `notes` (RISE's and nbconvert's): a code cell that runs but shows nothing on the slides."""
     options = {key: value for key, value in metadata.items() if key in OPTION_TYPES}
     for tag in metadata.get("tags") or ():
         options.update(TAG_OPTIONS.get(tag, {}))
+    if _slide_type(metadata) in ("skip", "notes"):
+        options.update(echo=False, output=False)
     return options
+
+
+def _slide_type(metadata: dict) -> str:
+    """A notebook cell's slideshow type (`slide`, `fragment`, `notes`, `skip` …), as RISE and nbconvert read it."""
+    slideshow = metadata.get("slideshow")
+    return str(slideshow.get("slide_type") or "") if isinstance(slideshow, dict) else ""
+
+
+def _markdown_source(nb_cell: Any) -> str:
+    """A markdown cell's text; a slideshow's `notes` cell is the speaker notes, its `skip` cell not shown."""
+    kind = _slide_type(nb_cell.get("metadata") or {})
+    if kind == "skip":
+        return ""
+    return f"::: notes\n{nb_cell.source}\n:::" if kind == "notes" else nb_cell.source
 
 
 def _line_groups(value: str, path: Path, line: int) -> tuple[tuple[int, ...], ...]:
@@ -311,10 +328,10 @@ def read_lesson(path: Path) -> Lesson:
                 # options removed from the top, and blank lines after them, shift the start
                 skipped = len(nb_cell.source.splitlines()[removed:]) - len(source.splitlines())
                 cells.append(Cell("code", source, line + removed + skipped, options))
-        elif nb_cell.cell_type == "markdown" and nb_cell.source.strip():
+        elif nb_cell.cell_type == "markdown" and _markdown_source(nb_cell).strip():
             attached = tuple((name, next(iter(bundle.values()), "")) for name, bundle in
                              (nb_cell.get("attachments") or {}).items() if isinstance(bundle, dict))
-            cells.append(Cell("markdown", visible(nb_cell.source), line, attachments=attached))
+            cells.append(Cell("markdown", visible(_markdown_source(nb_cell)), line, attachments=attached))
     cells = _rest_as_markdown(cells)
     front_matter: dict = {}
     first_text = next((c for c in cells if c.kind == "markdown"), None)

@@ -95,3 +95,16 @@ def test_control_characters_in_markdown_are_shown_as_the_replacement_character(t
     assert "raqm" not in result.stderr and "could not be laid out" not in result.stderr
     page = (tmp_path / "dist" / "poly.html").read_text(encoding="utf-8")
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in page)
+
+
+def test_a_slideshows_notes_are_speaker_notes_and_its_skipped_cells_not_shown(tmp_path: Path) -> None:
+    """RISE's and nbconvert's cell metadata, as lecture notebooks carry it: `notes` is for the speaker, `skip` for
+    no one (a code cell of either runs, and shows nothing on the slides)."""
+    path = write_lesson(tmp_path, "01_rise.py", '# %% [markdown]\n# # T\n\n'
+                        '# %% [markdown] slideshow={"slide_type": "notes"}\n# Say it slowly.\n\n'
+                        '# %% [markdown] slideshow={"slide_type": "skip"}\n# Not for the room.\n\n'
+                        '# %% slideshow={"slide_type": "skip"}\nx = 1\n\n# %%\nprint(x)\n')
+    cells = read_lesson(path).cells
+    assert [c.source for c in cells if c.kind == "markdown"] == ["# T", "::: notes\nSay it slowly.\n:::"]
+    hidden, shown = (c.options for c in cells if c.kind == "code")
+    assert (hidden.echo, hidden.output, shown.echo) == (False, False, True)
