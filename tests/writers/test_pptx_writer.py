@@ -7,7 +7,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
-from livedeck.model import Code, Deck, Slide
+from livedeck.model import Code, Deck, Markdown, Slide
 from livedeck.writers import WriteContext
 from livedeck.writers.pptx.draw import write_pptx
 from livedeck.writers.pptx.package import TemplateError
@@ -166,3 +166,19 @@ def test_canonical_xml_matches_golden(context: WriteContext, golden_text) -> Non
     from support.decks import stress_deck
 
     golden_text("pptx_stress.xml", canonical_slides(drawn(write_pptx, stress_deck(), context)))
+
+
+def test_a_hard_line_break_breaks_the_line_in_both_formats_and_keeps_each_runs_style(context: WriteContext) -> None:
+    """`  ` ending a markdown line (lecture notebooks write short lines so): measured as a break by the layout,
+    so both formats break there, and the text after it keeps its own weight (it once took the bold before it)."""
+    from livedeck.writers.html.render import write_html
+
+    deck = Deck("t", "T", slides=(Slide("Breaks", (Markdown("we call them **iterables**  \nof which **iterators**"),)),))
+    slide = list(opened(drawn(write_pptx, deck, context)).slides)[1]
+    paragraph = next(s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.TEXT_BOX).text_frame.paragraphs[0]
+    A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    assert [child.tag.removeprefix(A) for child in paragraph._p if child.tag != f"{A}pPr"] == ["r", "r", "br", "r", "r"]
+    assert [(r.text, r.font.bold) for r in paragraph.runs] == [
+        ("we call them ", False), ("iterables", True), ("of which ", False), ("iterators", True)]
+    page = drawn(write_html, deck, context).decode()
+    assert "we call them <strong>iterables</strong><br>of which <strong>iterators</strong>" in page

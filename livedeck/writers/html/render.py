@@ -156,8 +156,8 @@ def render_runs(runs: tuple[Run, ...], formulas: dict) -> Markup:
     for run in runs:
         if run.math:
             text = render_formula(formulas[(run.math, False)])
-        else:
-            text = Markup(html.escape(run.text, quote=False))
+        else:  # a hard line break (`  ` or `\\` ending a markdown line) breaks the line, as the layout measured
+            text = Markup("<br>").join(Markup(html.escape(piece, quote=False)) for piece in run.text.split("\n"))
         styles = []
         if run.color:
             styles.append(f"color:#{run.color}")

@@ -55,25 +55,34 @@ def fill_paragraph(paragraph, model: Paragraph, size: float, theme: Theme, color
         else:
             properties.append(properties.makeelement(qn("a:buChar"), {"char": model.bullet}))
     for run_model in model.runs:
-        run = paragraph.add_run()
-        run.text = run_model.text
-        # Attributes set on the XML directly: python-pptx's font setters cost a lookup each, and a
-        # highlighted listing has thousands of runs. The XML is what those setters write.
-        properties = run._r.get_or_add_rPr()
-        properties.set("sz", str(round(size * 100)))
-        properties.set("b", "1" if run_model.bold else "0")
-        properties.set("i", "1" if run_model.italic else "0")
-        if run_model.color or color:
-            fill = etree.SubElement(properties, qn("a:solidFill"))
-            etree.SubElement(fill, qn("a:srgbClr"), val=(run_model.color or color).upper())
-        etree.SubElement(properties, qn("a:latin"),
-                         typeface=theme.pptx_code_font if run_model.code else theme.pptx_text_font)
-        if run_model.script:
-            properties.set("baseline", BASELINE[run_model.script])
-        if run_model.strike:
-            properties.set("strike", "sngStrike")
-        if run_model.link:
-            run.hyperlink.address = run_model.link
+        pieces = run_model.text.split("\n")
+        for index, piece in enumerate(pieces):
+            if index:  # a hard line break (`  ` or `\\` ending a markdown line): PowerPoint's own, at the text's size
+                paragraph._p.add_br().get_or_add_rPr().set("sz", str(round(size * 100)))
+            if piece or len(pieces) == 1:
+                _add_run(paragraph, replace(run_model, text=piece), size, theme, color)
+
+
+def _add_run(paragraph, run_model: Run, size: float, theme: Theme, color: str) -> None:
+    run = paragraph.add_run()
+    run.text = run_model.text
+    # Attributes set on the XML directly: python-pptx's font setters cost a lookup each, and a
+    # highlighted listing has thousands of runs. The XML is what those setters write.
+    properties = run._r.get_or_add_rPr()
+    properties.set("sz", str(round(size * 100)))
+    properties.set("b", "1" if run_model.bold else "0")
+    properties.set("i", "1" if run_model.italic else "0")
+    if run_model.color or color:
+        fill = etree.SubElement(properties, qn("a:solidFill"))
+        etree.SubElement(fill, qn("a:srgbClr"), val=(run_model.color or color).upper())
+    etree.SubElement(properties, qn("a:latin"),
+                     typeface=theme.pptx_code_font if run_model.code else theme.pptx_text_font)
+    if run_model.script:
+        properties.set("baseline", BASELINE[run_model.script])
+    if run_model.strike:
+        properties.set("strike", "sngStrike")
+    if run_model.link:
+        run.hyperlink.address = run_model.link
 
 
 def text_box(slide, box: Box, inset: tuple[float, float]):
