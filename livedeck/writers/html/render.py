@@ -156,8 +156,10 @@ def render_runs(runs: tuple[Run, ...], formulas: dict) -> Markup:
     for run in runs:
         if run.math:
             text = render_formula(formulas[(run.math, False)])
-        else:  # a hard line break (`  ` or `\\` ending a markdown line) breaks the line, as the layout measured
+        elif "\n" in run.text:  # a hard line break (`  ` or `\\` ending a markdown line), as the layout measured it
             text = Markup("<br>").join(Markup(html.escape(piece, quote=False)) for piece in run.text.split("\n"))
+        else:
+            text = Markup(html.escape(run.text, quote=False))
         styles = []
         if run.color:
             styles.append(f"color:#{run.color}")
@@ -254,10 +256,12 @@ def render_lines(item: Placed, full_output: str = "") -> Markup:
         last = index == len(item.paragraphs) - 1
         if full_output and last and isinstance(block, Stream):  # a cut-off output, and its file
             text = Markup(f'<a class="ld-truncated" href="{full_output}" download="{html.escape(block.full)}">{text}</a>')
-        mark = " ld-line-changed" if paragraph.line in changed else ""
-        part = parts[paragraph.line]  # a line wrapped in its box: each part of it moves on its own
-        parts[paragraph.line] += 1
-        line_id = f' data-id="{ids[paragraph.line]}{"-" + str(part) if part else ""}"' if paragraph.line in ids else ""
+        mark = " ld-line-changed" if changed and paragraph.line in changed else ""
+        line_id = ""
+        if ids:
+            part = parts[paragraph.line]  # a line wrapped in its box: each part of it moves on its own
+            parts[paragraph.line] += 1
+            line_id = f' data-id="{ids[paragraph.line]}{"-" + str(part) if part else ""}"'
         lines.append(Markup(f'<span class="ld-line{mark}" data-line="{paragraph.line}"{line_id}>{text}</span>'))
     return Markup("\n").join(lines)
 

@@ -55,11 +55,14 @@ def fill_paragraph(paragraph, model: Paragraph, size: float, theme: Theme, color
         else:
             properties.append(properties.makeelement(qn("a:buChar"), {"char": model.bullet}))
     for run_model in model.runs:
+        if "\n" not in run_model.text:  # nearly every run (a listing has thousands): as it is
+            _add_run(paragraph, run_model, size, theme, color)
+            continue
         pieces = run_model.text.split("\n")
         for index, piece in enumerate(pieces):
             if index:  # a hard line break (`  ` or `\\` ending a markdown line): PowerPoint's own, at the text's size
                 paragraph._p.add_br().get_or_add_rPr().set("sz", str(round(size * 100)))
-            if piece or len(pieces) == 1:
+            if piece:
                 _add_run(paragraph, replace(run_model, text=piece), size, theme, color)
 
 
