@@ -64,6 +64,15 @@ def run_build(*args: str, cwd: Path = ROOT, timeout: float = 600,
                               env=env, capture_output=True, text=True, timeout=timeout)
 
 
+def one_lesson_built(tmp_path_factory: pytest.TempPathFactory, filename: str, body: str, *formats: str) -> Path:
+    """A course folder of one lesson (`body`, as write_lesson takes it), built in these formats in this process."""
+    folder = tmp_path_factory.mktemp(Path(filename).stem)
+    write_lesson(folder / "slides", filename, body)
+    result = build_here(*(arg for name in formats for arg in ("-f", name)), cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
 def build_here(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """The same command (livedeck.cli.command.run: its messages, its exit status) run in this test process, as
     `--watch` runs build after build in one process. The lessons still run each in a fresh process, forked

@@ -14,7 +14,7 @@ from pptx import Presentation
 
 from livedeck.writers.pptx.schema import schema_errors
 from support.browser import axe
-from support.builds import build_here, write_lesson
+from support.builds import build_here, one_lesson_built, write_lesson
 
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -77,11 +77,7 @@ y.backward()  # <3>
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("evolving")
-    write_lesson(folder / "slides", "01_evolve.py", LESSON)
-    result = build_here("-f", "html", "-f", "pptx", "-f", "json", "-f", "ipynb", cwd=folder)
-    assert result.returncode == 0, result.stderr
-    return folder
+    return one_lesson_built(tmp_path_factory, "01_evolve.py", LESSON, "html", "pptx", "json", "ipynb")
 
 
 def _blocks(built: Path) -> list[list[dict]]:

@@ -9,7 +9,7 @@ import pytest
 from pptx import Presentation
 
 from livedeck.writers.pptx.schema import schema_errors
-from support.builds import build_here, write_lesson
+from support.builds import build_here, one_lesson_built, write_lesson
 
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 
@@ -47,11 +47,7 @@ print("on a slide of its own")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("output-location")
-    write_lesson(folder / "slides", "01_where.py", LESSON)
-    result = build_here("-f", "html", "-f", "pptx", "-f", "json", "-f", "ipynb", cwd=folder)
-    assert result.returncode == 0, result.stderr
-    return folder
+    return one_lesson_built(tmp_path_factory, "01_where.py", LESSON, "html", "pptx", "json", "ipynb")
 
 
 def _slides(built: Path) -> list[dict]:

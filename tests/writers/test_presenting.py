@@ -13,7 +13,7 @@ from pptx import Presentation
 
 from livedeck.style.theme import load_theme
 from livedeck.writers.pptx.schema import schema_errors
-from support.builds import build_here, write_lesson
+from support.builds import one_lesson_built, write_lesson
 from support.watching import wait_until, watch_server
 
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
@@ -66,11 +66,7 @@ print("right column")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("presenting")
-    write_lesson(folder / "slides", "01_presenting.py", LESSON)
-    result = build_here("-f", "html", "-f", "pptx", "-f", "json", cwd=folder)
-    assert result.returncode == 0, result.stderr
-    return folder
+    return one_lesson_built(tmp_path_factory, "01_presenting.py", LESSON, "html", "pptx", "json")
 
 
 def model(built: Path) -> list[dict]:
