@@ -33,7 +33,7 @@ from livedeck.model import (
     Slide,
     Table,
 )
-from livedeck.read.lesson import Lesson, OutputLocation
+from livedeck.read.lesson import CellOptions, Lesson, OutputLocation
 from livedeck.settings.course import Settings
 
 
@@ -183,7 +183,7 @@ def take_annotations(source: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     return ("\n".join(lines), tuple(markers)) if markers else (source, ())
 
 
-def _code(source: str, options, line: int) -> Code:
+def _code(source: str, options: CellOptions, line: int) -> Code:
     shown, markers = take_annotations(source.rstrip())
     return Code(shown, line_steps=options.code_line_numbers, line=line, morph=options.morph, markers=markers)
 

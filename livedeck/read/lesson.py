@@ -331,7 +331,8 @@ def read_lesson(path: Path) -> Lesson:
         elif nb_cell.cell_type == "markdown" and _markdown_source(nb_cell).strip():
             attached = tuple((name, next(iter(bundle.values()), "")) for name, bundle in
                              (nb_cell.get("attachments") or {}).items() if isinstance(bundle, dict))
-            cells.append(Cell("markdown", visible(_markdown_source(nb_cell)), line, attachments=attached))
+            shift = 1 if _slide_type(nb_cell.get("metadata") or {}) == "notes" else 0  # the `::: notes` line put above
+            cells.append(Cell("markdown", visible(_markdown_source(nb_cell)), line - shift, attachments=attached))
     cells = _rest_as_markdown(cells)
     front_matter: dict = {}
     first_text = next((c for c in cells if c.kind == "markdown"), None)

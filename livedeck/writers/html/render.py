@@ -83,7 +83,7 @@ def render_markdown(text: str) -> Markup:
 # Slidev's click marker in speaker notes: what follows it belongs to the next step of the slide
 CLICK = re.compile(r"\[click\]")
 # The part of the notes for the step shown, as the speaker view highlights it (inline: the view is another page)
-NOW = "background:#FFF3B0;border-left:4px solid #B3261E;padding-left:6px"
+NOW = "background:#FFF3B0;border-left:4px solid #{accent};padding-left:6px"
 
 
 def last_step(slide: LaidSlide) -> int:
@@ -100,7 +100,7 @@ def last_step(slide: LaidSlide) -> int:
     return max(steps)
 
 
-def render_notes(slide: LaidSlide) -> tuple[Markup, Markup]:
+def render_notes(slide: LaidSlide, accent: str) -> tuple[Markup, Markup]:
     """Speaker notes, as reveal.js's speaker view reads them. `[click]` splits them into each step's part:
     at step k the view shows all of them, the k-th highlighted (the last part from its step on). A hidden
     fragment of each step carries that copy, put first on the slide: reveal.js's notes plugin shows the notes
@@ -112,7 +112,7 @@ def render_notes(slide: LaidSlide) -> tuple[Markup, Markup]:
         return Markup(""), Markup(f'<aside class="notes" role="note" aria-label="Speaker notes">\n{parts[0]}</aside>')
 
     def marked(now: int) -> str:
-        highlighted = f' style="{NOW}"'
+        highlighted = f' style="{NOW.format(accent=accent)}"'
         return "".join(f'<div data-ld-click="{k}"{highlighted if k == now else ""}>{part}</div>'
                        for k, part in enumerate(parts))
 
@@ -317,7 +317,7 @@ def write_html(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
         kind=lambda block: type(block).__name__,
         px=_px,
         across=lambda item: Box(item.box.x, item.picture.y, item.box.w, item.picture.h),  # math, centred in its row
-        notes=render_notes,
+        notes=lambda slide: render_notes(slide, theme.accent),
         morphs=[name or following for name, following in zip(laid.morphs, laid.morphs[1:] + ("",))],
         logo=data_uri(Path(deck.logo), LOGO_TYPES.get(Path(deck.logo).suffix.lower(), "image/png")) if deck.logo else "",
     )
