@@ -183,12 +183,15 @@ def _parsed(key: str, value: Any, path: Path, line: int) -> Any:
 
 def _metadata_options(metadata: dict) -> dict:
     """Options in a notebook cell's metadata: livedeck's own keys, the tags that mean one, and a slideshow's
-    `skip` and `notes` (RISE's and nbconvert's): a code cell that runs but shows nothing on the slides."""
+    types (RISE's and nbconvert's): `skip` and `notes`, a code cell that runs but shows nothing on the slides;
+    `fragment`, a cell that appears at the next click."""
     options = {key: value for key, value in metadata.items() if key in OPTION_TYPES}
     for tag in metadata.get("tags") or ():
         options.update(TAG_OPTIONS.get(tag, {}))
     if _slide_type(metadata) in ("skip", "notes"):
         options.update(echo=False, output=False)
+    elif _slide_type(metadata) == "fragment":
+        options.update(fragment=True)
     return options
 
 
@@ -198,12 +201,19 @@ def _slide_type(metadata: dict) -> str:
     return str(slideshow.get("slide_type") or "") if isinstance(slideshow, dict) else ""
 
 
-def _markdown_source(nb_cell: Any) -> str:
-    """A markdown cell's text; a slideshow's `notes` cell is the speaker notes, its `skip` cell not shown."""
+# A slideshow's cell that starts a new slide (RISE, nbconvert): livedeck puts a slide break (`---`) before it
+SLIDE_STARTS = ("slide", "subslide")
+
+
+def _markdown_source(nb_cell: Any) -> tuple[str, int]:
+    """A markdown cell's text as a lesson's, and how many lines were put above the cell's own: a slideshow's
+    `notes` cell is the speaker notes, its `fragment` cell appears at the next click, its `skip` cell is not shown."""
     kind = _slide_type(nb_cell.get("metadata") or {})
     if kind == "skip":
-        return ""
-    return f"::: notes\n{nb_cell.source}\n:::" if kind == "notes" else nb_cell.source
+        return "", 0
+    if kind == "notes":
+        return f"::: notes\n{nb_cell.source}\n:::", 1
+    return (f". . .\n\n{nb_cell.source}", 2) if kind == "fragment" else (nb_cell.source, 0)
 
 
 def _line_groups(value: str, path: Path, line: int) -> tuple[tuple[int, ...], ...]:
@@ -320,19 +330,21 @@ def read_lesson(path: Path) -> Lesson:
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is dropped; CRLF reads as LF
     except UnicodeDecodeError as exc:
         raise LessonError(path, 1, f"not UTF-8 text ({exc.reason})") from None
-    cells = []
+    cells: list[Cell] = []
     for nb_cell, line in zip(*_read_cells(path, text)):
+        if _slide_type(nb_cell.get("metadata") or {}) in SLIDE_STARTS and any(c.kind == "markdown" for c in cells):
+            cells.append(Cell("markdown", "---", line))  # (never before the first text: that may be front matter)
         if nb_cell.cell_type == "code":
             options, source, removed = parse_options(nb_cell.source, path, line, nb_cell.get("metadata"))
             if source.strip():
                 # options removed from the top, and blank lines after them, shift the start
                 skipped = len(nb_cell.source.splitlines()[removed:]) - len(source.splitlines())
                 cells.append(Cell("code", source, line + removed + skipped, options))
-        elif nb_cell.cell_type == "markdown" and _markdown_source(nb_cell).strip():
+        elif nb_cell.cell_type == "markdown" and _markdown_source(nb_cell)[0].strip():
             attached = tuple((name, next(iter(bundle.values()), "")) for name, bundle in
                              (nb_cell.get("attachments") or {}).items() if isinstance(bundle, dict))
-            shift = 1 if _slide_type(nb_cell.get("metadata") or {}) == "notes" else 0  # the `::: notes` line put above
-            cells.append(Cell("markdown", visible(_markdown_source(nb_cell)), line - shift, attachments=attached))
+            source, above = _markdown_source(nb_cell)
+            cells.append(Cell("markdown", visible(source), line - above, attachments=attached))
     cells = _rest_as_markdown(cells)
     front_matter: dict = {}
     first_text = next((c for c in cells if c.kind == "markdown"), None)

@@ -97,14 +97,21 @@ def test_control_characters_in_markdown_are_shown_as_the_replacement_character(t
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in page)
 
 
-def test_a_slideshows_notes_are_speaker_notes_and_its_skipped_cells_not_shown(tmp_path: Path) -> None:
+def test_a_slideshows_cell_types_are_read_as_they_present(tmp_path: Path) -> None:
     """RISE's and nbconvert's cell metadata, as lecture notebooks carry it: `notes` is for the speaker, `skip` for
-    no one (a code cell of either runs, and shows nothing on the slides)."""
+    no one (a code cell of either runs, and shows nothing on the slides), `slide` starts a slide, `fragment`
+    waits for a click."""
     path = write_lesson(tmp_path, "01_rise.py", '# %% [markdown]\n# # T\n\n'
                         '# %% [markdown] slideshow={"slide_type": "notes"}\n# Say it slowly.\n\n'
                         '# %% [markdown] slideshow={"slide_type": "skip"}\n# Not for the room.\n\n'
-                        '# %% slideshow={"slide_type": "skip"}\nx = 1\n\n# %%\nprint(x)\n')
+                        '# %% slideshow={"slide_type": "skip"}\nx = 1\n\n# %%\nprint(x)\n\n'
+                        '# %% [markdown] slideshow={"slide_type": "slide"}\n# A new slide, without a heading\n\n'
+                        '# %% [markdown] slideshow={"slide_type": "fragment"}\n# Then this.\n\n'
+                        '# %% slideshow={"slide_type": "fragment"}\nprint(x + 1)\n')
     cells = read_lesson(path).cells
-    assert [c.source for c in cells if c.kind == "markdown"] == ["# T", "::: notes\nSay it slowly.\n:::"]
-    hidden, shown = (c.options for c in cells if c.kind == "code")
-    assert (hidden.echo, hidden.output, shown.echo) == (False, False, True)
+    assert [c.source for c in cells if c.kind == "markdown"] == [
+        "# T", "::: notes\nSay it slowly.\n:::", "---", "A new slide, without a heading", ". . .\n\nThen this."]
+    hidden, shown, later = (c.options for c in cells if c.kind == "code")
+    assert (hidden.echo, hidden.output, shown.echo, shown.fragment, later.fragment) == (False, False, True, False, True)
+    notes = next(c for c in cells if c.source.startswith("::: notes"))
+    assert path.read_text().splitlines()[notes.line] == "# Say it slowly."  # its own line still, under the fence
