@@ -279,8 +279,9 @@ def _drafts(events: list[Event], consumed: Optional[int], level: int) -> tuple[l
             slides[-1].add_cell(event)
         elif event.kind == Kind.HEADING and event.level <= level:
             slides.append(_Draft(event.text, section=event.level < level))
-        elif event.kind == Kind.BREAK:
-            slides.append(_Draft(""))
+        elif event.kind == Kind.BREAK:  # a heading just before it (a RISE title cell's `##`) heads what follows
+            if not (slides and slides[-1].title and not slides[-1].blocks and not slides[-1].section):
+                slides.append(_Draft(""))
         elif under_title and event.kind in SUBTITLE and not event.centred:
             (title_notes if event.kind == Kind.NOTES else subtitle).append(  # under the title: the title slide's
                 f"$${event.text}$$" if event.kind == Kind.MATH else event.source or event.text)

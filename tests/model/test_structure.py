@@ -223,3 +223,13 @@ def test_what_a_notebook_shows_before_its_title_stays_before_the_title_slide(tmp
     slides = lay_out(deck, {}, CodeStyle())
     assert [s.kind for s in slides] == [SlideKind.CONTENT, SlideKind.TITLE, SlideKind.CONTENT]
     assert slides[0].title == "Leaves of the Graph (preface)" and slides[2].title == "The rules"
+
+
+def test_a_heading_just_before_a_slide_break_heads_the_slide_after_it(tmp_path: Path) -> None:
+    """A RISE title cell ends with `## Section`, and the next cell starts a slide (a `---` before it): one slide
+    under that heading, not an empty one and an untitled one after it."""
+    deck = built(tmp_path, '# %% [markdown]\n# # Deck\n#\n# ## Section\n\n'
+                           '# %% [markdown] slideshow={"slide_type": "slide"}\n# What it says.\n\n'
+                           '# %% [markdown] slideshow={"slide_type": "slide"}\n# Then more.\n')
+    assert [(s.title, [b.text for b in s.blocks]) for s in deck.slides] == [
+        ("Section", ["What it says."]), ("", ["Then more."])]
