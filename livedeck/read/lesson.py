@@ -236,9 +236,11 @@ def _line_groups(value: str, path: Path, line: int) -> tuple[tuple[int, ...], ..
 def _cell_lines(text: str, cells: list) -> list[int]:
     """The 1-based file line where each cell's source starts (jupytext does not say)."""
     file_lines = text.splitlines()
-    markers = [i for i, ln in enumerate(file_lines) if ln.startswith("# %%")]
+    markers = [i for i, ln in enumerate(file_lines) if CELL_MARKER.match(ln)]
     if len(cells) == len(markers) + 1:  # content before the first `# %%`
         markers = [-1] + markers
+    if len(markers) != len(cells):  # a marker jupytext read otherwise: every cell's line found by its text
+        return _searched_lines(file_lines, cells)
     starts = []
     for cell, marker in zip(cells, markers):
         first = next((ln for ln in cell.source.splitlines() if ln.strip()), None)
@@ -248,6 +250,24 @@ def _cell_lines(text: str, cells: list) -> list[int]:
         elif first is not None:
             start = next((i for i in range(marker + 1, len(file_lines)) if file_lines[i].strip()), start)
         starts.append(start + 1)
+    return starts
+
+
+CELL_MARKER = re.compile(r"^# %%(?:\s|$)")  # a percent-format cell (`# %%writefile` is a commented magic)
+COMMENT = re.compile(r"^\s*#\s?")  # how a script comments a markdown line: `# ## Squares`
+
+
+def _searched_lines(file_lines: list[str], cells: list) -> list[int]:
+    """The 1-based line where each cell starts, found in order by its first line's text (a script in jupytext's
+    light format, or a plain one, marks no cell): a code cell's line as it is, a markdown line commented."""
+    starts, at = [], 0
+    for cell in cells:
+        first = next((ln.strip() for ln in cell.source.splitlines() if ln.strip()), "")
+        found = next((i for i in range(at, len(file_lines)) if first and (
+            file_lines[i].strip() == first if cell.cell_type == "code" else COMMENT.sub("", file_lines[i]).strip() == first)),
+            at)
+        starts.append(found + 1)
+        at = found + 1
     return starts
 
 
@@ -293,6 +313,9 @@ def _read_cells(path: Path, text: str) -> tuple[list, list[int]]:
         return notebook.cells, _notebook_lines(text, notebook.cells)
     import jupytext
 
+    if not any(CELL_MARKER.match(line) for line in text.splitlines()):  # jupytext's light format, or a plain script: jupytext tells
+        notebook = jupytext.reads(text, fmt="py")  # its cells (code split at blank lines, comment blocks as text)
+        return notebook.cells, _searched_lines(text.splitlines(), notebook.cells)
     notebook = jupytext.reads(text, fmt="py:percent")
     return notebook.cells, _cell_lines(text, notebook.cells)
 

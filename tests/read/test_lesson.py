@@ -115,3 +115,19 @@ def test_a_slideshows_cell_types_are_read_as_they_present(tmp_path: Path) -> Non
     assert (hidden.echo, hidden.output, shown.echo, shown.fragment, later.fragment) == (False, False, True, False, True)
     notes = next(c for c in cells if c.source.startswith("::: notes"))
     assert path.read_text().splitlines()[notes.line] == "# Say it slowly."  # its own line still, under the fence
+
+
+def test_a_script_in_jupytexts_light_format_or_none_is_read_cell_by_cell(tmp_path: Path) -> None:
+    """`# +` … `# -` cells and comment blocks (jupytext's light format, as older lecture scripts are kept), or a
+    plain script: read as jupytext reads them, each cell at its line (such a file once gave an empty deck)."""
+    path = write_lesson(tmp_path, "01_light.py", "# # Light\n#\n# A first look.\n\n"
+                        '# + slideshow={"slide_type": "fragment"}\nimport math\nprint(math.pi)\n# -\n\n'
+                        "# ## Squares\n\nsquares = [n * n for n in range(5)]\n")
+    cells = read_lesson(path).cells
+    assert [(c.kind, c.source.splitlines()[0], c.line) for c in cells] == [
+        ("markdown", "# Light", 1), ("code", "import math", 6), ("markdown", "## Squares", 10),
+        ("code", "squares = [n * n for n in range(5)]", 12)]
+    assert cells[1].options.fragment
+    plain = write_lesson(tmp_path, "02_plain.py", '"""A plain script."""\nimport math\n\n\ndef f(x):\n    return 2 * x\n\n'
+                         "print(f(math.pi))\n")
+    assert [(c.kind, c.line) for c in read_lesson(plain).cells] == [("code", 1), ("code", 5), ("code", 8)]
