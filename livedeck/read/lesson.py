@@ -313,6 +313,9 @@ def _read_cells(path: Path, text: str) -> tuple[list, list[int]]:
         return notebook.cells, _notebook_lines(text, notebook.cells)
     import jupytext
 
+    from livedeck.read.scripts import as_percent
+
+    text = as_percent(text) or text  # a notebook nbconvert exported as a script: its cells again, line for line
     if not any(CELL_MARKER.match(line) for line in text.splitlines()):  # jupytext's light format, or a plain script: jupytext tells
         notebook = jupytext.reads(text, fmt="py")  # its cells (code split at blank lines, comment blocks as text)
         return notebook.cells, _searched_lines(text.splitlines(), notebook.cells)
@@ -358,10 +361,15 @@ def read_lesson(path: Path) -> Lesson:
         if _slide_type(nb_cell.get("metadata") or {}) in SLIDE_STARTS and any(c.kind == "markdown" for c in cells):
             cells.append(Cell("markdown", "---", line))  # (never before the first text: that may be front matter)
         if nb_cell.cell_type == "code":
-            options, source, removed = parse_options(nb_cell.source, path, line, nb_cell.get("metadata"))
+            # blank lines above the code (an export's gap) are no part of it; a script's cell line is already
+            # its first line with text, a notebook's the cell's first line
+            code = nb_cell.source.lstrip("\n")
+            if path.suffix == ".ipynb":
+                line += len(nb_cell.source.splitlines()) - len(code.splitlines())
+            options, source, removed = parse_options(code, path, line, nb_cell.get("metadata"))
             if source.strip():
                 # options removed from the top, and blank lines after them, shift the start
-                skipped = len(nb_cell.source.splitlines()[removed:]) - len(source.splitlines())
+                skipped = len(code.splitlines()[removed:]) - len(source.splitlines())
                 cells.append(Cell("code", source, line + removed + skipped, options))
         elif nb_cell.cell_type == "markdown" and _markdown_source(nb_cell)[0].strip():
             attached = tuple((name, next(iter(bundle.values()), "")) for name, bundle in
