@@ -263,9 +263,8 @@ def _searched_lines(file_lines: list[str], cells: list) -> list[int]:
     starts, at = [], 0
     for cell in cells:
         first = next((ln.strip() for ln in cell.source.splitlines() if ln.strip()), "")
-        found = next((i for i in range(at, len(file_lines)) if first and (
-            file_lines[i].strip() == first if cell.cell_type == "code" else COMMENT.sub("", file_lines[i]).strip() == first)),
-            at)
+        written = (lambda ln: ln.strip()) if cell.cell_type == "code" else (lambda ln: COMMENT.sub("", ln).strip())
+        found = next((i for i in range(at, len(file_lines)) if first and written(file_lines[i]) == first), at)
         starts.append(found + 1)
         at = found + 1
     return starts
@@ -316,8 +315,9 @@ def _read_cells(path: Path, text: str) -> tuple[list, list[int]]:
     from livedeck.read.scripts import as_percent
 
     text = as_percent(text) or text  # a notebook nbconvert exported as a script: its cells again, line for line
-    if not any(CELL_MARKER.match(line) for line in text.splitlines()):  # jupytext's light format, or a plain script: jupytext tells
-        notebook = jupytext.reads(text, fmt="py")  # its cells (code split at blank lines, comment blocks as text)
+    if not any(CELL_MARKER.match(line) for line in text.splitlines()):
+        # jupytext's light format, or a plain script: jupytext tells its cells (comment blocks are text)
+        notebook = jupytext.reads(text, fmt="py")
         return notebook.cells, _searched_lines(text.splitlines(), notebook.cells)
     notebook = jupytext.reads(text, fmt="py:percent")
     return notebook.cells, _cell_lines(text, notebook.cells)
