@@ -341,7 +341,7 @@ def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0, al
     source = source_lines(lesson)
     linecache.cache[path] = (sum(map(len, source)), None, source, path)
     run = _Run(path_prefixes(project))
-    namespace = _main_namespace(lesson_file)
+    main_before, namespace = sys.modules["__main__"], _main_namespace(lesson_file)  # put back after, as was
     shell = LessonShell(namespace, path)
     namespace["get_ipython"] = lambda: shell  # as in Jupyter, where it is a builtin: magics call it
     namespace["display"] = rich.display  # as in Jupyter, without an import
@@ -369,6 +369,7 @@ def execute(lesson: Lesson, style: Optional[Path] = None, timeout: float = 0, al
                 break
     finally:
         os.chdir(home)
+        sys.modules["__main__"] = main_before
         if previous_alarm is not None:
             signal.signal(signal.SIGALRM, previous_alarm)
     return Executed(tuple(outputs), run.files, failure, inputs_read(reads, project, lesson_file, ignore),

@@ -192,3 +192,14 @@ def test_a_lesson_that_closes_the_capture_pipes_neither_hangs_nor_loses_the_next
     with descriptors.captured(second, CappedText(), 1000):
         os.write(1, b"after\n")
     assert second.getvalue() == "after\n" and descriptors._drains[1] is not drain
+
+
+def test_the_lesson_is_main_while_it_runs_and_the_process_gets_its_own_back(tmp_path: Path) -> None:
+    """A lesson runs as __main__ (a Pool pickles what it defines by name); a process that goes on after it (a
+    test's, whose fork server later started children from the lesson's file as their main) gets its own back."""
+    import sys
+
+    before = sys.modules["__main__"]
+    lesson, done = run(tmp_path, "# %%\nimport sys\nprint(sys.modules['__main__'].__file__)\n")
+    assert [b.text for out in code_outputs(lesson, done) for b in out] == [str(lesson.path.resolve())]
+    assert sys.modules["__main__"] is before
