@@ -131,3 +131,6 @@ def test_a_script_in_jupytexts_light_format_or_none_is_read_cell_by_cell(tmp_pat
     plain = write_lesson(tmp_path, "02_plain.py", '"""A plain script."""\nimport math\n\n\ndef f(x):\n    return 2 * x\n\n'
                          "print(f(math.pi))\n")
     assert [(c.kind, c.line) for c in read_lesson(plain).cells] == [("code", 1), ("code", 5), ("code", 8)]
+    spyder = write_lesson(tmp_path, "03_spyder.py", "#%% [markdown]\n# # Cells\n\n#%%\nx = 1\n\n#%% named\ny = 2\n")
+    assert [(c.kind, c.source, c.line) for c in read_lesson(spyder).cells] == [  # Spyder's and VS Code's `#%%`
+        ("markdown", "# Cells", 2), ("code", "x = 1", 5), ("code", "y = 2", 8)]
