@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from livedeck.base.errors import UsageError
+from livedeck.read.colab import colab_form
 from livedeck.settings.course import SettingsError, split_front_matter
 from livedeck.settings.requirements import Requirements
 
@@ -367,6 +368,8 @@ def read_lesson(path: Path) -> Lesson:
             if path.suffix == ".ipynb":
                 line += len(nb_cell.source.splitlines()) - len(code.splitlines())
             options, source, removed = parse_options(code, path, line, nb_cell.get("metadata"))
+            source, form_only = colab_form(source)  # Colab's form comments: no part of the code a slide shows
+            options = replace(options, echo=options.echo and not form_only)
             if source.strip():
                 # options removed from the top, and blank lines after them, shift the start
                 skipped = len(code.splitlines()[removed:]) - len(source.splitlines())
