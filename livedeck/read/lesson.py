@@ -315,7 +315,8 @@ def _read_cells(path: Path, text: str) -> tuple[list, list[int]]:
 
     from livedeck.read.scripts import as_percent
 
-    text = as_percent(text) or text  # a notebook nbconvert exported as a script: its cells again, line for line
+    if not any(CELL_MARKER.match(line) for line in text.splitlines()):
+        text = as_percent(text) or text  # a notebook nbconvert exported as a script: its cells again, line for line
     if not any(CELL_MARKER.match(line) for line in text.splitlines()):
         # jupytext's light format, or a plain script: jupytext tells its cells (comment blocks are text)
         notebook = jupytext.reads(text, fmt="py")

@@ -64,3 +64,4 @@ def test_an_export_is_read_cell_by_cell_at_its_lines(tmp_path: Path) -> None:
 def test_a_file_without_prompts_is_no_export() -> None:
     assert as_percent("# # A lesson\n\nx = 1\n") is None
     assert as_percent("# %%\nx = 1\n") is None
+
