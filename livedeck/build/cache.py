@@ -52,6 +52,18 @@ def sha_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def digests(files: dict[str, bytes]) -> dict[str, str]:
+    """Each file's sha256 by its name: what a cache entry's manifest and a frozen record keep of their files."""
+    return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
+
+
+def read_checked(folder: Path, recorded: dict[str, str]) -> tuple[dict[str, bytes], list[str]]:
+    """The files `recorded` names, read from `folder`, and the names of those whose bytes are not what their
+    recorded sha256 says (a half-written or damaged copy). OSError when one is missing."""
+    files = {name: (folder / name).read_bytes() for name in recorded}
+    return files, [name for name, data in files.items() if hashlib.sha256(data).hexdigest() != recorded[name]]
+
+
 @lru_cache(maxsize=1)
 def library_versions() -> bytes:
     """Python's, torch's, matplotlib's and NumPy's versions (read from package metadata: importing them
@@ -164,12 +176,9 @@ def load_executed(cache: Path, key: str) -> Optional[CachedRun]:
         manifest = json.loads((entry / "manifest.json").read_text(encoding="utf-8"))
         if not _same_files(manifest["inputs"]):
             raise ValueError("a data file the lesson read has changed")  # stale: dropped below, like corrupt
-        files = {}
-        for name, digest in manifest["files"].items():
-            data = (entry / "files" / name).read_bytes()
-            if hashlib.sha256(data).hexdigest() != digest:
-                raise ValueError(f"{name} does not match its checksum")
-            files[name] = data
+        files, damaged = read_checked(entry / "files", manifest["files"])
+        if damaged:
+            raise ValueError(f"{', '.join(damaged)} do not match their checksums")
         outputs_text = (entry / "outputs.json").read_bytes()
         if hashlib.sha256(outputs_text).hexdigest() != manifest["outputs"]:
             raise ValueError("outputs.json does not match its checksum")
@@ -196,7 +205,7 @@ def store_executed(cache: Path, key: str, run: CachedRun) -> None:
         outputs_text = outputs_to_json(outputs).encode("utf-8")
         (temp / "outputs.json").write_bytes(outputs_text)
         manifest = {"outputs": hashlib.sha256(outputs_text).hexdigest(), "inputs": inputs, "seconds": run.seconds,
-                    "files": {n: hashlib.sha256(d).hexdigest() for n, d in files.items()}}
+                    "files": digests(files)}
         # The manifest is written last: an entry without one is incomplete.
         (temp / "manifest.json").write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
         os.replace(temp, entry)

@@ -23,7 +23,7 @@ from typing import Optional
 from livedeck import __version__
 from livedeck.base.errors import Kind, LivedeckError, cannot_write
 from livedeck.base.files import publish, remove_others
-from livedeck.build.cache import CachedRun, code_cells_digest, sha_file
+from livedeck.build.cache import CachedRun, code_cells_digest, digests, read_checked, sha_file
 from livedeck.model import outputs_from_json, outputs_to_json
 from livedeck.read.lesson import Lesson
 from livedeck.settings.options import BuildOptions
@@ -85,7 +85,7 @@ def freeze(lesson: Lesson, run: CachedRun, options: BuildOptions) -> None:
     record = {"format": FORMAT, "lesson": _relative(lesson.path, options), "seconds": round(run.seconds, 1),
               "inputs": inputs(lesson, options, run.inputs), "outputs": hashlib.sha256(outputs).hexdigest(),
               "reads": sorted(_course_files(run.inputs, options)),
-              "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(run.files.items())}}
+              "files": digests(run.files)}
     try:
         old = _read(options, lesson.name)
         if {**old, "seconds": record["seconds"]} == record:
@@ -146,8 +146,7 @@ def thaw(lesson: Lesson, options: BuildOptions, fresh: bool = True) -> CachedRun
                           f"it was frozen; run `livedeck --freeze -l {lesson.name}` where the lesson can run")
     try:
         outputs_text = (where / "outputs.json").read_bytes()
-        files = {name: (where / "files" / name).read_bytes() for name in record["files"]}
-        damaged = [name for name, data in files.items() if hashlib.sha256(data).hexdigest() != record["files"][name]]
+        files, damaged = read_checked(where / "files", record["files"])
         if hashlib.sha256(outputs_text).hexdigest() != record["outputs"]:
             damaged.append("outputs.json")
         if damaged:
