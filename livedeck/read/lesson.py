@@ -255,7 +255,7 @@ def _cell_lines(text: str, cells: list) -> list[int]:
 
 
 CELL_MARKER = re.compile(r"^# %%(?:\s|$)")  # a percent-format cell (`# %%writefile` is a commented magic)
-COMMENT = re.compile(r"^\s*#\s?")  # how a script comments a markdown line: `# ## Squares`
+COMMENTED_TEXT = re.compile(r"^\s*#\s?")  # how a script comments a markdown line: `# ## Squares`
 
 
 def _searched_lines(file_lines: list[str], cells: list) -> list[int]:
@@ -264,7 +264,7 @@ def _searched_lines(file_lines: list[str], cells: list) -> list[int]:
     starts, at = [], 0
     for cell in cells:
         first = next((ln.strip() for ln in cell.source.splitlines() if ln.strip()), "")
-        written = (lambda ln: ln.strip()) if cell.cell_type == "code" else (lambda ln: COMMENT.sub("", ln).strip())
+        written = (lambda ln: ln.strip()) if cell.cell_type == "code" else (lambda ln: COMMENTED_TEXT.sub("", ln).strip())
         found = next((i for i in range(at, len(file_lines)) if first and written(file_lines[i]) == first), at)
         starts.append(found + 1)
         at = found + 1
@@ -316,11 +316,11 @@ def _read_cells(path: Path, text: str) -> tuple[list, list[int]]:
     from livedeck.read.scripts import as_percent
 
     if not any(CELL_MARKER.match(line) for line in text.splitlines()):
-        text = as_percent(text) or text  # a notebook nbconvert exported as a script: its cells again, line for line
-    if not any(CELL_MARKER.match(line) for line in text.splitlines()):
-        # jupytext's light format, or a plain script: jupytext tells its cells (comment blocks are text)
-        notebook = jupytext.reads(text, fmt="py")
-        return notebook.cells, _searched_lines(text.splitlines(), notebook.cells)
+        exported = as_percent(text)  # a notebook nbconvert exported as a script: its cells again, line for line
+        if exported is None:  # jupytext's light format, or a plain script: jupytext tells its cells
+            notebook = jupytext.reads(text, fmt="py")
+            return notebook.cells, _searched_lines(text.splitlines(), notebook.cells)
+        text = exported
     notebook = jupytext.reads(text, fmt="py:percent")
     return notebook.cells, _cell_lines(text, notebook.cells)
 
@@ -375,10 +375,10 @@ def read_lesson(path: Path) -> Lesson:
                 # options removed from the top, and blank lines after them, shift the start
                 skipped = len(code.splitlines()[removed:]) - len(source.splitlines())
                 cells.append(Cell("code", source, line + removed + skipped, options))
-        elif nb_cell.cell_type == "markdown" and _markdown_source(nb_cell)[0].strip():
+        elif nb_cell.cell_type == "markdown" and (shown := _markdown_source(nb_cell))[0].strip():
             attached = tuple((name, next(iter(bundle.values()), "")) for name, bundle in
                              (nb_cell.get("attachments") or {}).items() if isinstance(bundle, dict))
-            source, above = _markdown_source(nb_cell)
+            source, above = shown
             cells.append(Cell("markdown", visible(source), line - above, attachments=attached))
     cells = _rest_as_markdown(cells)
     front_matter: dict = {}
