@@ -8,6 +8,7 @@ that lesson's failure; the others go on.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -24,7 +25,7 @@ from livedeck.base.errors import Kind, internal_error
 from livedeck.build import lineage
 from livedeck.build.reports import LessonResult, failed
 
-PRELOAD = ["livedeck.cli.preload"]
+PRELOAD_FIRST, PRELOAD = ["livedeck.cli.preload_first"], ["livedeck.cli.preload"]  # torch between them
 EXIT_GRACE = 2.0  # seconds a finished worker may take to exit before its process group is killed
 
 
@@ -64,6 +65,7 @@ def _child(conn: multiprocessing.connection.Connection, function: Callable[[Job]
         signal.signal(signum, signal.SIG_DFL)
     global _to_build
     _to_build = conn
+    gc.enable()  # on in any Python: had the server's last import failed, it would still be paused (preload_first)
     try:
         outcome = function(job)
     except BaseException:  # livedeck's own bug, not the lesson's: still report, never hang
@@ -103,7 +105,7 @@ def start_server(torch: bool = True) -> multiprocessing.context.ForkServerContex
     global _server
     if _server is None:
         _server = multiprocessing.get_context("forkserver")
-        _server.set_forkserver_preload((["torch"] if torch else []) + PRELOAD)
+        _server.set_forkserver_preload(PRELOAD_FIRST + (["torch"] if torch else []) + PRELOAD)
         # Starting it now overlaps its torch import with the build's own preparations.
         from multiprocessing import forkserver
 

@@ -5,6 +5,7 @@ What running a lesson and writing its decks imports or warms up on first use is 
 instead of once per lesson in every forked worker.
 """
 import atexit
+import gc
 import io
 import os
 import signal
@@ -70,6 +71,11 @@ def _end_with_the_build() -> None:
 
 
 _warm_up()
+# Everything imported so far lives as long as the server: frozen, a lesson's collections never walk it (nor
+# copy its memory page by page, as writing each object's collector header would). The collector was paused
+# for the imports (livedeck.cli.preload_first); lessons run with it on.
+gc.freeze()
+gc.enable()
 # Only the fork server imports this module; its workers catch their own exceptions (workers._child).
 sys.excepthook = livedeck.build.workers.quiet_when_the_build_vanished
 _end_with_the_build()

@@ -41,6 +41,16 @@ def test_a_job_stopped_at_the_hard_limit_is_named_with_what_it_was_doing() -> No
     assert hung.message == "lays.py: stopped after 1 s without finishing while laying out its decks"
 
 
+def test_a_lesson_runs_with_the_collector_on_and_the_servers_imports_frozen(tmp_path: Path) -> None:
+    """The fork server imports with the collector paused, then freezes what it imported: a lesson collects its
+    own garbage as in any Python, and its collections never walk torch's and livedeck's objects."""
+    start_server(torch=False)
+    [outcome] = run_all([Job("gc", Path("gc.py"), str(tmp_path / "gc"))], jobs.collector, workers=1)
+    assert outcome.state == State.RAN
+    enabled, frozen = (tmp_path / "gc").read_text().split()
+    assert enabled == "True" and int(frozen) > 100_000  # matplotlib and livedeck's modules, at least
+
+
 def test_what_a_lesson_started_ends_with_it(tmp_path: Path) -> None:
     start_server(torch=False)
     [outcome] = run_all([Job("child", Path("child.py"), str(tmp_path / "pid"))], jobs.leaves_a_child, workers=1)

@@ -1,6 +1,7 @@
 """Jobs for the worker pool's tests: importable by the pool's fork server, as a lesson's job is."""
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import time
@@ -46,3 +47,9 @@ def hangs_in_layout(job: Job) -> LessonResult:
     phase("laying out its decks")
     while True:
         time.sleep(0.05)
+
+
+def collector(job: Job) -> LessonResult:
+    """Writes down whether the garbage collector is on, and how many objects it keeps frozen, as a lesson finds them."""
+    Path(job.payload).write_text(f"{gc.isenabled()} {gc.get_freeze_count()}")
+    return LessonResult(job.name, job.path, State.RAN)
