@@ -56,7 +56,7 @@ def write_deck(deck: Deck, lesson: Lesson, outputs: tuple[tuple[Block, ...], ...
             raise OutputError(cannot_write(f"{options.shown(figures)}/", exc)) from None
         assert options.theme is not None
         context = WriteContext(figures=stage, templates=options.templates, pptx_template=options.pptx_template,
-                               cache=options.cache / "math", figures_shown=options.shown(figures), theme=options.theme)
+                               cache=options.cache, figures_shown=options.shown(figures), theme=options.theme)
         for name in options.formats:
             made.update(_make(name, Sources(deck, context, options, lesson, outputs, files, laid, dict(made))))
     everything = {figures / name: data for name, data in sorted(files.items())}

@@ -39,7 +39,7 @@ class WriteContext:
     figures: Path  # the folder holding the lesson's figures as <name>.svg and <name>.png
     templates: Path = TEMPLATES
     pptx_template: Optional[Path] = None  # a lecturer's own theme (--template)
-    cache: Optional[Path] = None  # where writers may keep what they draw (formula pictures) across builds
+    cache: Optional[Path] = None  # the build's cache: writers keep what they compile there (templates) across builds
     figures_shown: str = ""  # where the figures are published, as the lecturer would type it (for notes)
     theme: Theme = field(default_factory=load_theme)  # the build's, read once (BuildOptions.theme); else livedeck's
 

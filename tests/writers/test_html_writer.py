@@ -100,3 +100,40 @@ def test_the_table_says_which_formats_finish_a_build() -> None:
 
     for fmt in FORMATS:
         assert fmt.finishes == (fmt.writer().finish is not Writer.__dataclass_fields__["finish"].default), fmt.name
+
+
+def test_templates_compile_once_into_the_cache_and_again_when_edited(tmp_path: Path) -> None:
+    """The build's head start compiles the page templates into the cache; a lesson's worker (another process,
+    another environment) reads that code back instead of compiling, and a template edited since is compiled anew."""
+    import shutil
+
+    import jinja2
+
+    from livedeck.base.package_data import TEMPLATES
+    from livedeck.writers.html import render
+
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    render.compile_templates(tmp_path / "templates", tmp_path / "cache")
+    names = sorted(p.name for p in (tmp_path / "templates" / "reveal").glob("*.j2"))
+    assert len(list((tmp_path / "cache" / "templates").rglob("*.cache"))) == len(names) >= 3
+
+    compiled: list[str] = []
+
+    class Counting(jinja2.Environment):
+        def compile(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[override]
+            compiled.append(name)
+            return super().compile(source, name, filename, raw, defer_init)
+
+    def worker() -> Counting:
+        env = Counting(loader=jinja2.FileSystemLoader(str(tmp_path / "templates" / "reveal")),
+                       bytecode_cache=render.templates_compiled(tmp_path / "cache"), **render._TEMPLATE_OPTIONS)
+        env.filters.update(markdown=render.render_markdown, plain=render.plain_text)
+        return env
+
+    for name in names:
+        worker().get_template(name)
+    assert compiled == []
+    page = tmp_path / "templates" / "reveal" / "index.html.j2"
+    page.write_text(page.read_text() + "{# edited #}\n")
+    worker().get_template("index.html.j2")
+    assert compiled == ["index.html.j2"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Optional
+from typing import Any, Optional
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -280,25 +280,43 @@ def _picture(folder: Path, name: str) -> str:
     return data_uri(svg, "image/svg+xml") if svg.exists() else data_uri(folder / f"{name}.png", "image/png")
 
 
+# How the page templates are read; their compiled code is kept under a name made of these (templates_compiled)
+_TEMPLATE_OPTIONS: dict[str, Any] = {"autoescape": True, "undefined": jinja2.StrictUndefined, "trim_blocks": True,
+                     "lstrip_blocks": True, "keep_trailing_newline": True}
+
+
 @lru_cache(maxsize=4)
-def _environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates / "reveal")),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+def _environment(templates: Path, cache: Optional[Path] = None) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates / "reveal")),
+                             bytecode_cache=templates_compiled(cache), **_TEMPLATE_OPTIONS)
     env.filters["markdown"] = render_markdown
     env.filters["plain"] = plain_text
     return env
 
 
+def templates_compiled(cache: Optional[Path]) -> Optional[jinja2.BytecodeCache]:
+    """The templates' compiled code, kept in the build's cache (jinja2's bytecode cache, checked against each
+    template's text and jinja2's and Python's versions): compiling them was a tenth of each lesson's HTML."""
+    if cache is None:
+        return None
+    options = hashlib.sha256(repr(sorted(_TEMPLATE_OPTIONS.items())).encode()).hexdigest()[:12]
+    folder = cache / "templates" / options  # code compiled under other options is never read back
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def compile_templates(templates: Path, cache: Path) -> None:
+    """Compile every page template into the cache now (the build's head start, while torch imports), so
+    that no lesson's worker compiles them again."""
+    env = _environment(templates, cache)
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".j2")):
+        env.get_template(name)
+
+
 def write_html(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
     """The laid-out slides as a reveal.js page: every box where the layout put it, at its size."""
     theme = context.theme
-    template = _environment(context.templates).get_template("deck.html.j2")
+    template = _environment(context.templates, context.cache).get_template("deck.html.j2")
     helpers = SimpleNamespace(
         style=box_style,
         paragraphs=lambda item: render_paragraphs(item, laid.formulas),
