@@ -9,6 +9,7 @@ previous deck and figures byte-identical, and nothing written outside dist/, fig
 """
 import http.client
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from livedeck.base.files import process_alive
 from livedeck.build import cache
 from support.builds import ROOT, build_here, outputs_shown, run_build, write_lesson
 
@@ -33,7 +35,7 @@ EVERYDAY = {
         "    print([batch[0].tolist() for batch in loader])\n"
         "    with multiprocessing.Pool(2) as pool:\n"
         "        print(pool.map(square, range(5)))\n"),
-    "03_sleeper.py": "import subprocess\nsubprocess.Popen(['sleep', '90'])\nprint('started')\n",
+    "03_sleeper.py": "import subprocess\nsleeper = subprocess.Popen(['sleep', '90'])\nprint('started', sleeper.pid)\n",
     "04_terminal.py": "print('nul\\x00 \\x1b[31mred\\x1b[0m lone \\ud800 bell\\x07')\nprint('10%\\r50%\\r100%')\n'\\x1b[1mvalue'\n",
     "05_table.py": ("from livedeck import table\nimport matplotlib.pyplot as plt\n"
                     "table([[i, i * i] for i in range(10000)], header=['i', 'square'])\n"
@@ -104,9 +106,10 @@ def test_everyday_lesson_code_builds(probe) -> None:
     assert "leaked semaphore" not in result.stderr
     # 7. the lesson's `sleep 90` was ended with the lesson: the build (whose output pipes it would hold)
     # did not wait for it, and it is gone
-    assert "started" in html["03_sleeper.py"] and seconds < 80
-    deadline = time.monotonic() + 2  # the kill lands a moment after the build returns, on a loaded machine
-    while subprocess.run(["pgrep", "-f", "^sleep 90$"], capture_output=True).returncode == 0:
+    sleeper = int(re.search(r"started (\d+)", html["03_sleeper.py"]).group(1))
+    assert seconds < 80
+    deadline = time.monotonic() + 10  # the kill lands a moment after the build returns, on a loaded machine
+    while process_alive(sleeper):
         assert time.monotonic() < deadline, "the lesson's `sleep 90` outlived it"
         time.sleep(0.1)
 
