@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REPEATS = 3
+REPEATS = 5
 
 
 def _busy_and_total() -> tuple[int, int]:
