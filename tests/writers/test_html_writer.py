@@ -137,3 +137,20 @@ def test_templates_compile_once_into_the_cache_and_again_when_edited(tmp_path: P
     page.write_text(page.read_text() + "{# edited #}\n")
     worker().get_template("index.html.j2")
     assert compiled == ["index.html.j2"]
+
+
+def test_a_template_that_does_not_compile_fails_each_lesson_in_one_line(tmp_path: Path) -> None:
+    """The head start compiles the templates only to save time: a lecturer's broken template is still each
+    lesson's one-line failure, never the build's traceback."""
+    import shutil
+
+    from livedeck.base.package_data import TEMPLATES
+    from support.builds import build_here, write_lesson
+
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    deck = tmp_path / "templates" / "reveal" / "deck.html.j2"
+    deck.write_text(deck.read_text() + "{% if %}\n")
+    write_lesson(tmp_path / "slides", "01_one.py", "# %% [markdown]\n# # One\n\n# %%\nx = 1\n")
+    result = build_here("--templates", "templates", "-f", "html", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "✗ slides/01_one.py: the Slides could not be made: TemplateSyntaxError" in result.stderr

@@ -35,13 +35,9 @@ def prepare(options: BuildOptions, warn: Warn) -> BuildOptions:
 
 def head_start(lessons: list[Lesson], options: BuildOptions) -> None:
     """Load the writer and compile its templates, while the lesson workers start (it also writes the course page)."""
-    from livedeck.base.errors import OutputError, cannot_write
     from livedeck.writers.html import render
 
-    try:
-        render.compile_templates(options.templates, options.cache)
-    except OSError as exc:
-        raise OutputError(cannot_write(options.shown(options.cache), exc)) from None
+    render.compile_templates(options.templates, options.cache)
 
 
 def finish(course: Callable[[], list[CourseLesson]], options: BuildOptions, changed: bool) -> None:

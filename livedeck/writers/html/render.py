@@ -307,10 +307,14 @@ def templates_compiled(cache: Optional[Path]) -> Optional[jinja2.BytecodeCache]:
 
 def compile_templates(templates: Path, cache: Path) -> None:
     """Compile every page template into the cache now (the build's head start, while torch imports), so
-    that no lesson's worker compiles them again."""
-    env = _environment(templates, cache)
-    for name in env.list_templates(filter_func=lambda name: name.endswith(".j2")):
-        env.get_template(name)
+    that no lesson's worker compiles them again. Only a head start: a template that does not compile, or a
+    cache that cannot be written, is left for each lesson's own build to report, as it always was."""
+    try:
+        env = _environment(templates, cache)
+        for name in env.list_templates(filter_func=lambda name: name.endswith(".j2")):
+            env.get_template(name)
+    except (jinja2.TemplateError, OSError):
+        return
 
 
 def write_html(deck: Deck, laid: LaidDeck, context: WriteContext) -> bytes:
