@@ -63,7 +63,7 @@ def finish(course: Callable[[], list[CourseLesson]], options: BuildOptions, chan
     try:
         theme = (options.theme or with_theme(options).theme)  # read already, unless no lesson was drawn
         assert theme is not None
-        write_atomic(page, write_index(decks, options.course, options.templates, theme))
+        write_atomic(page, write_index(decks, options.course, options.templates, theme, options.cache))
     except OSError as exc:
         raise OutputError(cannot_write(options.shown(page), exc)) from None
 
