@@ -182,3 +182,22 @@ def test_a_hard_line_break_breaks_the_line_in_both_formats_and_keeps_each_runs_s
         ("we call them ", False), ("iterables", True), ("of which ", False), ("iterators", True)]
     page = drawn(write_html, deck, context).decode()
     assert "we call them <strong>iterables</strong><br>of which <strong>iterators</strong>" in page
+
+
+def test_a_slides_transition_and_timing_keep_the_schemas_order_whichever_is_added_first() -> None:
+    """<p:clrMapOvr>, then the transition (a Morph's, with its fallback), then <p:timing>: the order
+    PresentationML requires, whether the clicks or the Morph are written first."""
+    from livedeck.writers.pptx.animation import Target, add_clicks, add_morph
+
+    for first_morph in (False, True):
+        prs = Presentation()
+        slide = prs.slides.add_slide(prs.slide_layouts[5])
+        shape = slide.shapes.title
+        shape.text = "step"
+        if first_morph:
+            add_morph(slide)
+        add_clicks(slide, [[Target(shape.shape_id)]])
+        if not first_morph:
+            add_morph(slide)
+        tags = [child.tag.rsplit("}", 1)[1] for child in slide._element]
+        assert tags[tags.index("clrMapOvr"):] == ["clrMapOvr", "AlternateContent", "timing"], (first_morph, tags)

@@ -72,10 +72,21 @@ def add_clicks(slide, clicks: list[list[Target]]) -> None:
            f'<p:nextCondLst><p:cond evt="onNext" delay="0"><p:tgtEl><p:sldTgt/></p:tgtEl></p:cond></p:nextCondLst>'
            f'</p:seq></p:childTnLst></p:cTn></p:par></p:tnLst>'
            f'{"<p:bldLst>" + build_list + "</p:bldLst>" if build_list else ""}</p:timing>')
-    timing = etree.fromstring(xml)
-    # <p:timing> follows <p:clrMapOvr> (and a <p:transition>, if any) in a slide.
-    anchor = slide._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}clrMapOvr")
-    anchor.addnext(timing)
+    # <p:timing> follows <p:clrMapOvr> and the slide's transition, if it has one (add_morph's, in either order)
+    _after_colour_map(slide, _P + "transition", _MC + "AlternateContent").addnext(etree.fromstring(xml))
+
+
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+
+def _after_colour_map(slide, *skipping: str):
+    """Where a slide's transition or timing goes: after its <p:clrMapOvr>, and after the elements right behind
+    it whose tags are `skipping` (the schema's order: clrMapOvr, transition, timing)."""
+    anchor = slide._element.find(_P + "clrMapOvr")
+    while anchor.getnext() is not None and anchor.getnext().tag in skipping:
+        anchor = anchor.getnext()
+    return anchor
 
 
 # PowerPoint's Morph transition (PowerPoint 2019 and 365) moves each word of the code box of the same name from
@@ -91,6 +102,4 @@ MORPH_PREFIX = "!!"
 
 def add_morph(slide) -> None:
     """The slide comes in by a Morph from the slide before (by word), a fade where Morph is unknown."""
-    # <p:transition> follows <p:clrMapOvr> and comes before <p:timing>
-    anchor = slide._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}clrMapOvr")
-    anchor.addnext(etree.fromstring(_MORPH))
+    _after_colour_map(slide).addnext(etree.fromstring(_MORPH))  # before any <p:timing>
