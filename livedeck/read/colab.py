@@ -17,7 +17,6 @@ def colab_form(source: str) -> tuple[str, bool]:
     lines = source.splitlines()
     if not any("@title" in line or "@param" in line for line in lines):
         return source, False
-    form_only = bool(lines and TITLE.match(lines[0]) and FORM_MODE.search(lines[0]))
-    if lines and TITLE.match(lines[0]):
-        lines = lines[1:]
-    return "\n".join(PARAM.sub("", line) for line in lines).lstrip("\n"), form_only
+    titled = bool(lines and TITLE.match(lines[0]))
+    form_only = titled and bool(FORM_MODE.search(lines[0]))
+    return "\n".join(PARAM.sub("", line) for line in (lines[1:] if titled else lines)).lstrip("\n"), form_only

@@ -189,9 +189,10 @@ def _metadata_options(metadata: dict) -> dict:
     options = {key: value for key, value in metadata.items() if key in OPTION_TYPES}
     for tag in metadata.get("tags") or ():
         options.update(TAG_OPTIONS.get(tag, {}))
-    if _slide_type(metadata) in ("skip", "notes"):
+    kind = _slide_type(metadata)
+    if kind in ("skip", "notes"):
         options.update(echo=False, output=False)
-    elif _slide_type(metadata) == "fragment":
+    elif kind == "fragment":
         options.update(fragment=True)
     return options
 
